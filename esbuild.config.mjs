@@ -1,0 +1,34 @@
+// One bundler, one entry per process. Type checking is `tsc --noEmit` (npm run typecheck).
+import * as esbuild from "esbuild";
+
+const production = process.argv.includes("--production");
+const watch = process.argv.includes("--watch");
+
+/** @type {esbuild.BuildOptions[]} */
+const entries = [
+  {
+    // The sandbox host: JSON-RPC server (stdio, WebSocket) and the `codebeaker` CLI.
+    entryPoints: { host: "host/main.ts" },
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    banner: { js: "#!/usr/bin/env node" },
+    // Optional native accelerators of ssh2 (used by dockerode for ssh:// engines); it works without them.
+    external: ["cpu-features", "./crypto/build/Release/sshcrypto.node"],
+  },
+];
+
+const common = {
+  bundle: true,
+  outdir: "dist",
+  sourcemap: !production,
+  minify: production,
+  logLevel: "warning",
+};
+
+if (watch) {
+  const contexts = await Promise.all(entries.map((entry) => esbuild.context({ ...common, ...entry })));
+  await Promise.all(contexts.map((context) => context.watch()));
+} else {
+  await Promise.all(entries.map((entry) => esbuild.build({ ...common, ...entry })));
+}
