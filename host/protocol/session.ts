@@ -1,0 +1,110 @@
+import { z } from "zod";
+import { Command } from "./commands";
+import { CommandStatus, FileErrorCode, Metrics, Stages } from "./results";
+
+const Minutes = z.number().positive().max(7 * 24 * 60);
+
+/** `session.create` — the guide's SessionConfig, then optional limits beside it. */
+export const SessionCreateParams = z.strictObject({
+  /** A language id (python, javascript, …) or one of its aliases (py, js, …). */
+  language: z.string().min(1, "must name a language, like python"),
+  idleTimeoutMinutes: Minutes.default(30),
+  maxLifetimeMinutes: Minutes.default(120),
+  memoryLimitMB: z.number().int().min(32).max(65_536).optional(),
+  cpuShares: z.number().int().min(2).max(262_144).optional(),
+  /** An image to use instead of the runtime's own; CodeBeaker adds its runner to it. */
+  dockerImage: z.string().min(1).optional(),
+  // Beside the guide:
+  cpuLimit: z.number().min(0.01).max(256).optional(),
+  pidsLimit: z.number().int().min(16).max(32_768).optional(),
+  networkEnabled: z.boolean().optional(),
+  timeoutMs: z.number().int().min(1).max(3_600_000).optional(),
+  compileTimeoutMs: z.number().int().min(1).max(3_600_000).optional(),
+  outputLimitBytes: z.number().int().min(1024).max(64 << 20).optional(),
+});
+export type SessionCreateParams = z.input<typeof SessionCreateParams>;
+
+export const SessionState = z.enum(["Active", "Idle", "Closed"]);
+export type SessionState = z.infer<typeof SessionState>;
+
+export const SessionConfig = z.object({
+  idleTimeoutMinutes: z.number(),
+  maxLifetimeMinutes: z.number(),
+  memoryLimitMB: z.number(),
+  cpuShares: z.number(),
+  dockerImage: z.string().nullable(),
+  cpuLimit: z.number(),
+  pidsLimit: z.number(),
+  networkEnabled: z.boolean(),
+  timeoutMs: z.number(),
+  compileTimeoutMs: z.number(),
+  outputLimitBytes: z.number(),
+});
+export type SessionConfig = z.infer<typeof SessionConfig>;
+
+export const SessionCreateResult = z.object({
+  sessionId: z.string(),
+  containerId: z.string(),
+  language: z.string(),
+  createdAt: z.string(),
+  state: SessionState,
+  config: SessionConfig,
+  // Beside the guide:
+  isolation: z.string(),
+  image: z.string(),
+});
+export type SessionCreateResult = z.infer<typeof SessionCreateResult>;
+
+/** `session.execute`: one of the eight commands in a session. */
+export const SessionExecuteParams = z.strictObject({
+  sessionId: z.string().min(1, "must be the sessionId that session.create returned"),
+  command: Command,
+});
+export type SessionExecuteParams = z.input<typeof SessionExecuteParams>;
+
+export const SessionExecuteResult = z.object({
+  success: z.boolean(),
+  /** The command's own result, shaped as in the guide; for execute_code, the program's output. */
+  result: z.unknown(),
+  error: z.string().nullable(),
+  durationMs: z.number(),
+  // Beside the guide, in every command result (null where no program ran):
+  status: CommandStatus,
+  errorCode: FileErrorCode.nullable(),
+  exitCode: z.number().nullable(),
+  stdout: z.string(),
+  stderr: z.string(),
+  metrics: Metrics.nullable(),
+  stages: Stages.nullable(),
+});
+export type SessionExecuteResult = z.infer<typeof SessionExecuteResult>;
+
+export const SessionListParams = z.strictObject({}).default({});
+export type SessionListParams = z.input<typeof SessionListParams>;
+
+export const SessionSummary = z.object({
+  sessionId: z.string(),
+  containerId: z.string(),
+  language: z.string(),
+  createdAt: z.string(),
+  lastActivity: z.string(),
+  state: SessionState,
+  executionCount: z.number(),
+  idleMinutes: z.number(),
+  lifetimeMinutes: z.number(),
+  // Beside the guide:
+  isolation: z.string(),
+  config: SessionConfig,
+});
+export type SessionSummary = z.infer<typeof SessionSummary>;
+
+export const SessionListResult = z.object({ count: z.number(), sessions: z.array(SessionSummary) });
+export type SessionListResult = z.infer<typeof SessionListResult>;
+
+export const SessionCloseParams = z.strictObject({
+  sessionId: z.string().min(1, "must be the sessionId that session.create returned"),
+});
+export type SessionCloseParams = z.input<typeof SessionCloseParams>;
+
+export const SessionCloseResult = z.object({ sessionId: z.string(), closed: z.boolean() });
+export type SessionCloseResult = z.infer<typeof SessionCloseResult>;
