@@ -1,0 +1,125 @@
+import type { FileErrorCode } from "../protocol/results";
+import type { Limits } from "../limits";
+import type { Runtime } from "../runtimes/manifest";
+
+/** The isolation kinds of the seed (`000_…`): Docker, gVisor, process. */
+export type IsolationKind = "docker" | "gvisor" | "process";
+
+/** What a session asks of its sandbox. */
+export interface SandboxSpec {
+  sessionId: string;
+  runtime: Runtime;
+  limits: Limits;
+  networkEnabled: boolean;
+  /** An image to run in place of the runtime's own (the guide's `dockerImage`). */
+  customImage?: string;
+}
+
+export interface ImageProgress {
+  image: string;
+  language: string | null;
+  phase: "start" | "step" | "done" | "failed";
+  message: string;
+}
+
+/**
+ * One way of isolating code. The rest of the host talks to this, never to dockerode or bubblewrap directly.
+ */
+export interface IsolationBackend {
+  readonly kind: IsolationKind;
+  /** Starts a sandbox whose runner has said hello; images are built first when needed. */
+  createSandbox(spec: SandboxSpec, onProgress?: (progress: ImageProgress) => void): Promise<Sandbox>;
+  /** Removes sandboxes a previous host left behind. Returns how many. */
+  removeLeftovers(): Promise<number>;
+  /** Removes every sandbox this host started. */
+  dispose(): Promise<void>;
+}
+
+export interface RunRequest {
+  argv: string[];
+  cwd: string;
+  env?: Record<string, string>;
+  timeoutMs: number;
+  outputLimitBytes: number;
+  /** Directories created (as the sandbox user) before the program starts. */
+  makeDirectories?: string[];
+  /** Sent to the program's stdin, which is then closed. Leave undefined to feed it through the handle. */
+  stdin?: string | Buffer;
+}
+
+export interface RunObserver {
+  onStdout?(chunk: Buffer): void;
+  onStderr?(chunk: Buffer): void;
+}
+
+/** What the runner reports of one run. */
+export interface RunOutcome {
+  exitCode: number | null;
+  signal: number | null;
+  /** Set when the program could not be started: which step failed and why (ENOENT's text, …). */
+  spawnError: { step: "mkdir" | "env" | "chdir" | "exec"; message: string; errno: number } | null;
+  wallMs: number;
+  cpuMs: number;
+  peakMemoryBytes: number;
+  stdout: Buffer;
+  stderr: Buffer;
+  /** Bytes the program wrote, including what passed the limit and was dropped. */
+  stdoutBytes: number;
+  stderrBytes: number;
+  timedOut: boolean;
+  outputExceeded: boolean;
+  killed: boolean;
+  oomKilled: boolean;
+}
+
+export interface RunHandle {
+  readonly outcome: Promise<RunOutcome>;
+  writeStdin(data: string | Buffer): void;
+  endStdin(): void;
+  kill(): void;
+}
+
+export interface DirectoryEntryInfo {
+  name: string;
+  type: "file" | "directory" | "symlink" | "other";
+  size: number;
+  modifiedMs: number;
+}
+
+/** A live sandbox: one session's processes and files. Paths are absolute and under /workspace. */
+export interface Sandbox {
+  /** The container id (or the process sandbox's id). */
+  readonly id: string;
+  readonly image: string;
+  run(request: RunRequest, observer?: RunObserver): RunHandle;
+  writeFile(path: string, content: Buffer, mode: "create" | "append"): Promise<number>;
+  readFile(path: string, maxBytes: number): Promise<Buffer>;
+  makeDirectory(path: string): Promise<boolean>;
+  copyFile(source: string, destination: string): Promise<number>;
+  remove(path: string): Promise<"file" | "directory">;
+  list(path: string): Promise<DirectoryEntryInfo[]>;
+  /** Ends every process and removes the sandbox. Safe to call twice. */
+  close(): Promise<void>;
+  /** Settles when the sandbox ends, whether closed or lost. */
+  readonly ended: Promise<void>;
+}
+
+/** A file command the sandbox refused or could not do. */
+export class SandboxFileError extends Error {
+  constructor(
+    readonly code: FileErrorCode,
+    readonly path: string,
+    readonly detail?: string,
+  ) {
+    super(`${code}: ${path}${detail ? ` (${detail})` : ""}`);
+    this.name = "SandboxFileError";
+  }
+}
+
+/** The sandbox stopped answering: its container died or was removed. */
+export class SandboxLostError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "SandboxLostError";
+  }
+}

@@ -1,0 +1,244 @@
+import type { Readable, Writable } from "node:stream";
+import { FileErrorCode } from "../protocol/results";
+import {
+  DirectoryEntryInfo,
+  RunHandle,
+  RunObserver,
+  RunOutcome,
+  RunRequest,
+  SandboxFileError,
+  SandboxLostError,
+} from "./backend";
+import { decodeFields, DecodedFrame, encodeFields, encodeFrame, Frame, FrameDecoder } from "./runner-protocol";
+
+type Fields = Array<readonly [string, string]>;
+
+/** One request on the wire: the frames it sends and what it does with the frames that come back. */
+interface Exchange {
+  send: Buffer[];
+  onFrame(frame: DecodedFrame): void;
+  onLost(error: Error): void;
+}
+
+/**
+ * Talks to one cb-runner over its stdin/stdout. The runner answers one request at a time, so requests wait
+ * their turn here; a run's stdin and kill frames go out while it is the current request.
+ */
+export class RunnerClient {
+  private readonly decoder = new FrameDecoder();
+  private readonly queue: Exchange[] = [];
+  private current: Exchange | undefined;
+  private lost: Error | undefined;
+  private greeted = false;
+  private readonly hello: Promise<void>;
+  private resolveHello!: () => void;
+  private rejectHello!: (error: Error) => void;
+
+  constructor(
+    private readonly toRunner: Writable,
+    fromRunner: Readable,
+    private readonly name: string,
+  ) {
+    this.hello = new Promise((resolve, reject) => {
+      this.resolveHello = resolve;
+      this.rejectHello = reject;
+    });
+    this.hello.catch(() => undefined);
+    fromRunner.on("data", (chunk: Buffer) => {
+      for (const frame of this.decoder.push(chunk)) this.dispatch(frame);
+    });
+    fromRunner.on("end", () => this.fail(new SandboxLostError(`the sandbox ${name} stopped`)));
+    fromRunner.on("error", (cause) => this.fail(new SandboxLostError(`the sandbox ${name} stopped: ${cause.message}`, { cause })));
+    toRunner.on("error", (cause) => this.fail(new SandboxLostError(`the sandbox ${name} stopped: ${cause.message}`, { cause })));
+  }
+
+  /** Settles once the runner has said hello. */
+  ready(): Promise<void> {
+    return this.hello;
+  }
+
+  /** Marks the runner as gone: the current and queued requests fail with `error`. */
+  fail(error: Error): void {
+    if (this.lost) return;
+    this.lost = error;
+    if (!this.greeted) this.rejectHello(error);
+    const pending = [...(this.current ? [this.current] : []), ...this.queue.splice(0)];
+    this.current = undefined;
+    for (const exchange of pending) exchange.onLost(error);
+  }
+
+  run(request: RunRequest, observer: RunObserver = {}): RunHandle {
+    const fields: Fields = [["op", "run"], ["cwd", request.cwd]];
+    fields.push(["timeout_ms", String(request.timeoutMs)], ["output_limit", String(request.outputLimitBytes)]);
+    for (const arg of request.argv) fields.push(["arg", arg]);
+    for (const [key, value] of Object.entries(request.env ?? {})) fields.push(["env", `${key}=${value}`]);
+    for (const dir of request.makeDirectories ?? []) fields.push(["mkdir", dir]);
+
+    const send = [encodeFrame(Frame.Request, encodeFields(fields))];
+    if (request.stdin !== undefined) {
+      const data = Buffer.from(request.stdin);
+      if (data.length) send.push(encodeFrame(Frame.Stdin, data));
+      send.push(encodeFrame(Frame.Stdin));
+    }
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let exchange!: Exchange;
+    let settled = false;
+    const outcome = new Promise<RunOutcome>((resolve, reject) => {
+      exchange = {
+        send,
+        onFrame: (frame) => {
+          if (frame.type === Frame.Stdout) {
+            stdout.push(Buffer.from(frame.payload));
+            observer.onStdout?.(frame.payload);
+          } else if (frame.type === Frame.Stderr) {
+            stderr.push(Buffer.from(frame.payload));
+            observer.onStderr?.(frame.payload);
+          } else if (frame.type === Frame.Result) {
+            settled = true;
+            resolve(toOutcome(decodeFields(frame.payload), Buffer.concat(stdout), Buffer.concat(stderr)));
+          }
+        },
+        onLost: (error) => {
+          settled = true;
+          reject(error);
+        },
+      };
+    });
+    this.enqueue(exchange);
+    // Frames for a run that has not started yet wait in its send list; once it runs they go out directly.
+    const deliver = (frame: Buffer) => {
+      if (settled) return;
+      if (this.current === exchange) this.write(frame);
+      else exchange.send.push(frame);
+    };
+    return {
+      outcome,
+      writeStdin: (data) => {
+        const bytes = Buffer.from(data);
+        if (bytes.length) deliver(encodeFrame(Frame.Stdin, bytes));
+      },
+      endStdin: () => deliver(encodeFrame(Frame.Stdin)),
+      kill: () => deliver(encodeFrame(Frame.Kill)),
+    };
+  }
+
+  async writeFile(path: string, content: Buffer, mode: "create" | "append"): Promise<number> {
+    const { fields } = await this.request(
+      [["op", "write"], ["path", path], ["mode", mode]],
+      path,
+      [encodeFrame(Frame.FileContent, content)],
+    );
+    return Number(fields.get("bytes"));
+  }
+
+  async readFile(path: string, maxBytes: number): Promise<Buffer> {
+    const { fields, data } = await this.request([["op", "read"], ["path", path], ["max_bytes", String(maxBytes)]], path);
+    if (fields.get("error") === "TooLarge") {
+      throw new SandboxFileError("TooLarge", path, `${fields.get("size")} bytes; the limit is ${maxBytes}`);
+    }
+    return Buffer.concat(data);
+  }
+
+  async makeDirectory(path: string): Promise<boolean> {
+    const { fields } = await this.request([["op", "mkdir"], ["path", path]], path);
+    return fields.get("created") === "1";
+  }
+
+  async copyFile(source: string, destination: string): Promise<number> {
+    const { fields } = await this.request([["op", "copy"], ["path", source], ["dest", destination]], source);
+    return Number(fields.get("bytes"));
+  }
+
+  async remove(path: string): Promise<"file" | "directory"> {
+    const { fields } = await this.request([["op", "delete"], ["path", path]], path);
+    return fields.get("type") === "directory" ? "directory" : "file";
+  }
+
+  async list(path: string): Promise<DirectoryEntryInfo[]> {
+    const { data } = await this.request([["op", "list"], ["path", path]], path);
+    return data.map((entry) => {
+      const [name = "", type = "other", size = "0", modified = "0"] = entry.toString("utf8").split("\0");
+      return { name, type: type as DirectoryEntryInfo["type"], size: Number(size), modifiedMs: Number(modified) };
+    });
+  }
+
+  /** A file request: its 'd' frames are collected; an error field becomes a SandboxFileError. */
+  private request(fields: Fields, path: string, extra: Buffer[] = []) {
+    return new Promise<{ fields: Map<string, string>; data: Buffer[] }>((resolve, reject) => {
+      const data: Buffer[] = [];
+      this.enqueue({
+        send: [encodeFrame(Frame.Request, encodeFields(fields)), ...extra],
+        onFrame: (frame) => {
+          if (frame.type === Frame.Data) data.push(Buffer.from(frame.payload));
+          if (frame.type !== Frame.Result) return;
+          const result = decodeFields(frame.payload);
+          const error = result.get("error");
+          if (error && error !== "TooLarge") {
+            const code = FileErrorCode.safeParse(error);
+            reject(new SandboxFileError(code.success ? code.data : "IoError", path, result.get("detail") ?? error));
+          } else resolve({ fields: result, data });
+        },
+        onLost: reject,
+      });
+    });
+  }
+
+  private enqueue(exchange: Exchange): void {
+    if (this.lost) {
+      exchange.onLost(this.lost);
+      return;
+    }
+    this.queue.push(exchange);
+    if (!this.current) this.next();
+  }
+
+  private next(): void {
+    this.current = this.queue.shift();
+    if (!this.current) return;
+    for (const frame of this.current.send.splice(0)) this.write(frame);
+  }
+
+  private write(frame: Buffer): void {
+    this.toRunner.write(frame);
+  }
+
+  private dispatch(frame: DecodedFrame): void {
+    if (frame.type === Frame.Hello) {
+      this.greeted = true;
+      this.resolveHello();
+      return;
+    }
+    const exchange = this.current;
+    if (!exchange) return;
+    exchange.onFrame(frame);
+    if (frame.type === Frame.Result) this.next();
+  }
+}
+
+function toOutcome(fields: Map<string, string>, stdout: Buffer, stderr: Buffer): RunOutcome {
+  const number = (key: string) => (fields.has(key) ? Number(fields.get(key)) : null);
+  const flag = (key: string) => fields.get(key) === "1";
+  return {
+    exitCode: number("exit_code"),
+    signal: number("signal"),
+    spawnError: fields.has("spawn_error")
+      ? {
+          step: (fields.get("spawn_step") ?? "exec") as "mkdir" | "env" | "chdir" | "exec",
+          message: fields.get("spawn_error") ?? "",
+          errno: number("spawn_errno") ?? 0,
+        }
+      : null,
+    wallMs: (number("wall_us") ?? 0) / 1000,
+    cpuMs: (number("cpu_us") ?? 0) / 1000,
+    peakMemoryBytes: (number("maxrss_kb") ?? 0) * 1024,
+    stdout,
+    stderr,
+    stdoutBytes: number("stdout_bytes") ?? stdout.length,
+    stderrBytes: number("stderr_bytes") ?? stderr.length,
+    timedOut: flag("timed_out"),
+    outputExceeded: flag("output_exceeded"),
+    killed: flag("killed"),
+    oomKilled: flag("oom"),
+  };
+}
