@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+/** Everything a sandbox or a run is limited by. */
+export const Limits = z.strictObject({
+  /** Wall-clock limit of one run. */
+  timeoutMs: z.number().int().min(1).max(3_600_000),
+  /** Wall-clock limit of one compile stage. */
+  compileTimeoutMs: z.number().int().min(1).max(3_600_000),
+  /** Memory of the whole sandbox, swap included (memory = memory + swap). */
+  memoryMb: z.number().int().min(32).max(65_536),
+  /** CPU cores the sandbox may use (a quota, not a pinning). */
+  cpus: z.number().min(0.01).max(256),
+  /** Relative CPU weight under contention (Docker's --cpu-shares). */
+  cpuShares: z.number().int().min(2).max(262_144),
+  /** Processes and threads at once: what stops a fork bomb. */
+  pids: z.number().int().min(16).max(32_768),
+  /** Bytes kept per output stream; a run that writes more is stopped (OutputLimitExceeded). */
+  outputBytes: z.number().int().min(1024).max(64 << 20),
+  /** Size of the sandbox's writable /tmp. */
+  tmpMb: z.number().int().min(1).max(65_536),
+  /** Size of the sandbox's writable /workspace. */
+  workspaceMb: z.number().int().min(1).max(65_536),
+});
+export type Limits = z.infer<typeof Limits>;
+
+export const LimitOverrides = Limits.partial();
+export type LimitOverrides = z.infer<typeof LimitOverrides>;
+
+export const DEFAULT_LIMITS: Limits = {
+  timeoutMs: 10_000,
+  compileTimeoutMs: 60_000,
+  memoryMb: 512,
+  cpus: 1,
+  cpuShares: 1024,
+  pids: 256,
+  outputBytes: 1 << 20,
+  tmpMb: 256,
+  workspaceMb: 256,
+};
+
+/** Where limits come from, most specific first. */
+export interface LimitSources {
+  request?: LimitOverrides;
+  user?: LimitOverrides;
+  runtime?: LimitOverrides;
+}
+
+/** The one place limits are resolved, in one order: request → user setting → runtime override → default. */
+export function resolveLimits(sources: LimitSources): Limits {
+  const layers = [sources.request, sources.user, sources.runtime];
+  const resolved = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
+    for (const layer of layers) {
+      const value = layer?.[key];
+      if (value !== undefined) {
+        resolved[key] = value;
+        break;
+      }
+    }
+  }
+  return Limits.parse(resolved);
+}
