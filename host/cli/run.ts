@@ -1,0 +1,88 @@
+import { readFile } from "node:fs/promises";
+import { constants } from "node:os";
+import { basename } from "node:path";
+import type { Host } from "../host";
+import type { SessionExecuteResult } from "../protocol/session";
+import { executeCommand } from "../sessions/execute";
+
+export interface RunFileOptions {
+  file: string;
+  language?: string;
+  timeoutMs?: number;
+  memoryMb?: number;
+  network: boolean;
+}
+
+/**
+ * `codebeaker run FILE`: runs one file in a fresh session, streaming its output and forwarding stdin, then
+ * prints a one-line summary and returns the exit code to end with.
+ */
+export async function runFile(host: Host, options: RunFileOptions): Promise<number> {
+  const runtime = options.language ? host.registry.find(options.language) : host.registry.forFile(options.file);
+  if (!runtime) {
+    const known = host.registry.languages().join(", ");
+    process.stderr.write(
+      options.language
+        ? `codebeaker: unknown language "${options.language}" (known: ${known})\n`
+        : `codebeaker: cannot tell the language of ${options.file} from its extension; pass --lang (${known})\n`,
+    );
+    return 2;
+  }
+  const code = await readFile(options.file, "utf8");
+  const session = await host.sessions.create(
+    {
+      language: runtime.manifest.language,
+      idleTimeoutMinutes: 30,
+      maxLifetimeMinutes: 120,
+      timeoutMs: options.timeoutMs,
+      memoryLimitMB: options.memoryMb,
+      networkEnabled: options.network,
+    },
+    (progress) => {
+      if (progress.phase !== "step" || process.env.CODEBEAKER_LOG === "debug") {
+        process.stderr.write(`codebeaker: ${progress.message}\n`);
+      }
+    },
+  );
+  const name = basename(options.file);
+  const result = await executeCommand(
+    session,
+    { type: "execute_code", code, ...(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) ? { fileName: name } : {}) },
+    {
+      observer: {
+        onStdout: (chunk) => process.stdout.write(chunk),
+        onStderr: (chunk) => process.stderr.write(chunk),
+      },
+      onProgramStarted: (handle) => {
+        process.stdin.on("data", (chunk: Buffer) => handle.writeStdin(chunk));
+        process.stdin.once("end", () => handle.endStdin());
+        void handle.outcome.finally(() => process.stdin.destroy()).catch(() => undefined);
+      },
+    },
+  );
+  process.stderr.write(`${summaryLine(result)}\n`);
+  return exitCodeOf(result);
+}
+
+export function summaryLine(result: SessionExecuteResult): string {
+  const parts = [`── ${result.status}`];
+  if (result.exitCode !== null) parts.push(`exit ${result.exitCode}`);
+  const signal = result.stages?.run?.signal ?? result.stages?.compile?.signal;
+  if (signal) parts.push(signal);
+  if (result.metrics) {
+    parts.push(`wall ${result.metrics.wallMs} ms`, `CPU ${result.metrics.cpuMs} ms`);
+    parts.push(`peak memory ${(result.metrics.peakMemoryBytes / (1024 * 1024)).toFixed(1)} MB`);
+  }
+  if (result.stages?.compile) parts.push(`compile ${result.stages.compile.wallMs} ms`);
+  const headline = result.success ? "" : `\n${result.error?.split("\n")[0] ?? ""}`;
+  return `${parts.join(" · ")}${headline}`;
+}
+
+/** The program's own code; 128 + signal when it was killed; 124 on a timeout, as timeout(1) does. */
+export function exitCodeOf(result: SessionExecuteResult): number {
+  if (result.status === "TimeLimitExceeded") return 124;
+  if (result.exitCode !== null) return result.exitCode;
+  const stage = result.stages?.run ?? result.stages?.compile;
+  if (stage?.signal) return 128 + (constants.signals[stage.signal as NodeJS.Signals] ?? 9);
+  return result.success ? 0 : 70;
+}

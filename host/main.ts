@@ -1,0 +1,140 @@
+import { parseArgs } from "node:util";
+import { runFile } from "./cli/run";
+import { parseMegabytes, parsePort, parseSeconds, UsageError } from "./cli/options";
+import { Host, startHost } from "./host";
+import { stderrLogger } from "./log";
+import { serveStdio } from "./rpc/stdio";
+import { serveWebSocket } from "./rpc/websocket";
+
+const VERSION = "0.1.0";
+
+const USAGE = `CodeBeaker ${VERSION}: run code in a sandbox.
+
+Usage:
+  codebeaker run FILE [--lang LANG] [--timeout SECONDS] [--memory MB] [--network]
+      Run one file in a fresh sandbox; its output streams, stdin is forwarded, a summary line ends it.
+  codebeaker serve [--host HOST] [--port PORT] [--token TOKEN] [--allow-origin ORIGIN]...
+      JSON-RPC over WebSocket at ws://HOST:PORT/ws/jsonrpc (default 127.0.0.1:5000), GET /health.
+  codebeaker serve --stdio     (or: codebeaker --stdio)
+      JSON-RPC over stdin/stdout with Content-Length framing (vscode-jsonrpc).
+  codebeaker images [LANG...]
+      Build the runtime images now (all of them without LANG), instead of on first use.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === "--stdio") return serve(["--stdio", ...rest]);
+  switch (command) {
+    case "run":
+      return run(rest);
+    case "serve":
+      return serve(rest);
+    case "images":
+      return buildImages(rest);
+    case "--version":
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      lang: { type: "string" },
+      timeout: { type: "string" },
+      memory: { type: "string" },
+      network: { type: "boolean", default: false },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError("run takes one FILE");
+  return withHost({ quiet: true }, (host) =>
+    runFile(host, {
+      file: positionals[0]!,
+      language: values.lang,
+      timeoutMs: values.timeout === undefined ? undefined : parseSeconds("--timeout", values.timeout),
+      memoryMb: values.memory === undefined ? undefined : parseMegabytes("--memory", values.memory),
+      network: values.network,
+    }),
+  );
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      stdio: { type: "boolean", default: false },
+      host: { type: "string", default: "127.0.0.1" },
+      port: { type: "string", default: "5000" },
+      token: { type: "string", default: process.env.CODEBEAKER_TOKEN },
+      "allow-origin": { type: "string", multiple: true, default: [] },
+      // vscode-languageclient adds this to the server's command line.
+      clientProcessId: { type: "string" },
+    },
+  });
+  const log = stderrLogger();
+  const host = await startHost({ log });
+  const stop = async (code: number) => {
+    await host.shutdown();
+    process.exit(code);
+  };
+  process.once("SIGINT", () => void stop(130));
+  process.once("SIGTERM", () => void stop(143));
+
+  if (values.stdio) {
+    const connection = serveStdio(host.dispatcher, process.stdin, process.stdout);
+    connection.onClose(() => void stop(0));
+    return new Promise<number>(() => undefined); // runs until the client goes away
+  }
+  const server = await serveWebSocket(host.dispatcher, log, {
+    host: values.host,
+    port: parsePort("--port", values.port),
+    token: values.token,
+    allowedOrigins: values["allow-origin"],
+    health: () => ({ version: VERSION, sessions: host.sessions.list().count }),
+  });
+  process.stdout.write(`CodeBeaker ${VERSION} listening on ${server.url}\n`);
+  return new Promise<number>(() => undefined); // runs until a signal
+}
+
+async function buildImages(languages: string[]): Promise<number> {
+  return withHost({ quiet: false }, async (host) => {
+    const runtimes = languages.length ? languages.map((name) => host.registry.find(name)) : host.registry.all();
+    for (const [index, runtime] of runtimes.entries()) {
+      if (!runtime) throw new UsageError(`unknown language "${languages[index]}"`);
+      const started = Date.now();
+      const image = await host.backend.images.runtimeImage(runtime, (progress) => {
+        if (progress.phase !== "step") process.stderr.write(`codebeaker: ${progress.message}\n`);
+      });
+      process.stdout.write(`${runtime.manifest.language}\t${image}\t${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    }
+    return 0;
+  });
+}
+
+async function withHost(options: { quiet: boolean }, work: (host: Host) => Promise<number>): Promise<number> {
+  const host = await startHost({ log: stderrLogger(options.quiet ? "warn" : "info") });
+  try {
+    return await work(host);
+  } finally {
+    await host.shutdown();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+    process.stderr.write(`codebeaker: ${(error as Error).message}\n${usage ? "Try: codebeaker --help\n" : ""}`);
+    process.exit(usage ? 2 : 1);
+  },
+);

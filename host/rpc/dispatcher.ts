@@ -1,0 +1,60 @@
+import type { z } from "zod";
+import type { Logger } from "../log";
+import { ErrorCodes, invalidParams, RpcError } from "../protocol/errors";
+import type { RequestDefinition } from "../protocol/methods";
+import { describeIssues } from "./params-errors";
+
+/** What a handler can do besides answering: notify the client that called it. */
+export interface CallContext {
+  notify(method: string, params: unknown): void;
+}
+
+type Handler = (params: never, context: CallContext) => Promise<unknown>;
+
+/**
+ * Routes a JSON-RPC call to its handler, after its params passed the method's schema. Every transport calls
+ * this, so validation and error codes are the same on stdio and WebSocket.
+ */
+export class Dispatcher {
+  private readonly routes = new Map<string, { params: z.ZodType; handler: Handler }>();
+
+  constructor(private readonly log: Logger) {}
+
+  on<P extends z.ZodType, R extends z.ZodType>(
+    definition: RequestDefinition<P, R>,
+    handler: (params: z.output<P>, context: CallContext) => Promise<z.infer<R>>,
+  ): this {
+    this.routes.set(definition.method, { params: definition.params, handler: handler as Handler });
+    return this;
+  }
+
+  methods(): string[] {
+    return [...this.routes.keys()];
+  }
+
+  has(method: string): boolean {
+    return this.routes.has(method);
+  }
+
+  /** Calls a method; failures are thrown as RpcError with the code the guide lists. */
+  async call(method: string, params: unknown, context: CallContext): Promise<unknown> {
+    const route = this.routes.get(method);
+    if (!route) {
+      throw new RpcError(ErrorCodes.MethodNotFound, `Method not found: ${method} (methods: ${this.methods().join(", ")})`);
+    }
+    if (Array.isArray(params)) throw invalidParams("params must be an object with named fields, not an array");
+    const parsed = route.params.safeParse(params);
+    if (!parsed.success) {
+      const problems = describeIssues(parsed.error.issues);
+      throw invalidParams(problems.join("; "), problems.join("\n"));
+    }
+    try {
+      return await route.handler(parsed.data as never, context);
+    } catch (error) {
+      if (error instanceof RpcError) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      this.log.error(`${method} failed: ${error instanceof Error && error.stack ? error.stack : message}`);
+      throw new RpcError(ErrorCodes.InternalError, `Internal error: ${message}`);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { createServer, IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { WebSocket, WebSocketServer } from "ws";
+import type { Logger } from "../log";
+import type { Dispatcher } from "./dispatcher";
+import { answerJsonRpcText } from "./json-rpc";
+
+export const JSON_RPC_PATH = "/ws/jsonrpc";
+
+export interface WebSocketOptions {
+  host: string;
+  port: number;
+  /** Required when `host` is reachable from other machines. Clients send `Authorization: Bearer …` or `?token=`. */
+  token?: string;
+  /** Web origins allowed to connect. A request that carries any other Origin comes from a web page: refused. */
+  allowedOrigins: string[];
+  /** What GET /health reports besides `status`. */
+  health?: () => Record<string, unknown>;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Refuses to expose the sandbox to the network without a token: anyone who can connect can run code. */
+export function checkExposure(options: Pick<WebSocketOptions, "host" | "token">): string | undefined {
+  if (!isLoopback(options.host) && !options.token) {
+    return `--host ${options.host} is reachable from other machines, and anyone who connects can run code: pass --token (or set CODEBEAKER_TOKEN)`;
+  }
+  return undefined;
+}
+
+/** The guide's endpoint: ws://HOST:PORT/ws/jsonrpc, one JSON-RPC message per text frame, and GET /health. */
+export async function serveWebSocket(dispatcher: Dispatcher, log: Logger, options: WebSocketOptions): Promise<RunningServer> {
+  const exposure = checkExposure(options);
+  if (exposure) throw new Error(exposure);
+
+  const http = createServer((request, response) => answerHttp(request, response, options));
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 << 20 });
+
+  http.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refusal = refuseUpgrade(request, options);
+    if (refusal) {
+      log.warn(`refused a WebSocket connection from ${request.socket.remoteAddress}: ${refusal}`);
+      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => attach(ws, dispatcher, log));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = http.address() as AddressInfo;
+  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+  return {
+    url: `ws://${host}:${port}${JSON_RPC_PATH}`,
+    port,
+    close: async () => {
+      for (const client of sockets.clients) client.terminate();
+      await new Promise<void>((resolve) => sockets.close(() => resolve()));
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+function attach(ws: WebSocket, dispatcher: Dispatcher, log: Logger): void {
+  const context = {
+    notify: (method: string, params: unknown) => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ jsonrpc: "2.0", method, params }));
+    },
+  };
+  ws.on("message", (data, isBinary) => {
+    const text = isBinary ? Buffer.from(data as Buffer).toString("utf8") : data.toString();
+    answerJsonRpcText(text, dispatcher, context)
+      .then((reply) => {
+        if (reply !== undefined && ws.readyState === WebSocket.OPEN) ws.send(reply);
+      })
+      .catch((error) => log.error(`answering a WebSocket message: ${error}`));
+  });
+  ws.on("error", (error) => log.warn(`WebSocket client: ${error.message}`));
+}
+
+function answerHttp(request: IncomingMessage, response: ServerResponse, options: WebSocketOptions): void {
+  const { pathname } = new URL(request.url ?? "/", "http://localhost");
+  if (request.method === "GET" && pathname === "/health") {
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify({ status: "ok", ...options.health?.() }));
+    return;
+  }
+  response.writeHead(pathname === JSON_RPC_PATH ? 426 : 404, { "content-type": "text/plain" });
+  response.end(pathname === JSON_RPC_PATH ? "Upgrade to WebSocket required\n" : "Not found\n");
+}
+
+/** Why an upgrade is refused, as an HTTP status line, or undefined to accept it. */
+function refuseUpgrade(request: IncomingMessage, options: WebSocketOptions): string | undefined {
+  const url = new URL(request.url ?? "/", "http://localhost");
+  if (url.pathname !== JSON_RPC_PATH) return "404 Not Found";
+  const origin = request.headers.origin;
+  if (origin !== undefined && !options.allowedOrigins.includes("*") && !options.allowedOrigins.includes(origin)) {
+    return "403 Forbidden (web pages may not connect; allow this Origin with --allow-origin)";
+  }
+  if (options.token) {
+    const bearer = /^Bearer (.+)$/i.exec(request.headers.authorization ?? "")?.[1];
+    const offered = bearer ?? url.searchParams.get("token") ?? "";
+    if (!sameSecret(offered, options.token)) return "401 Unauthorized (a token is required)";
+  }
+  return undefined;
+}
+
+function sameSecret(offered: string, expected: string): boolean {
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(offered), digest(expected));
+}

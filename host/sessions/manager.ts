@@ -1,0 +1,151 @@
+import { randomBytes } from "node:crypto";
+import type { z } from "zod";
+import type { ImageProgress, IsolationBackend } from "../isolation/backend";
+import { LimitOverrides, resolveLimits } from "../limits";
+import type { Logger } from "../log";
+import { invalidParams, RpcError, ErrorCodes } from "../protocol/errors";
+import type { SessionConfig, SessionCreateParams, SessionListResult } from "../protocol/session";
+import type { RuntimeRegistry } from "../runtimes/registry";
+import { Session } from "./session";
+
+/** What the person running the host chose (CLI flags, editor settings): below a request, above a runtime. */
+export interface HostSettings {
+  limits: LimitOverrides;
+  networkEnabled: boolean;
+  maxSessions: number;
+}
+
+export const DEFAULT_SETTINGS: HostSettings = { limits: {}, networkEnabled: false, maxSessions: 32 };
+
+const REMEMBERED_ENDINGS = 256;
+
+/** Owns the sessions: creates their sandboxes, finds them by id, ends them when they expire. */
+export class SessionManager {
+  private readonly sessions = new Map<string, Session>();
+  /** Why recently ended sessions ended, so a late command hears the reason rather than "unknown". */
+  private readonly endings = new Map<string, string>();
+  private pending = 0;
+  private reaper: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly backend: IsolationBackend,
+    private readonly registry: RuntimeRegistry,
+    private readonly settings: HostSettings,
+    private readonly log: Logger,
+  ) {}
+
+  async create(
+    params: z.output<typeof SessionCreateParams>,
+    onProgress?: (progress: ImageProgress) => void,
+  ): Promise<Session> {
+    const runtime = this.registry.find(params.language);
+    if (!runtime) {
+      throw invalidParams(
+        `language: unknown language "${params.language}" (known: ${this.registry.languages().join(", ")})`,
+      );
+    }
+    if (this.sessions.size + this.pending >= this.settings.maxSessions) {
+      throw new RpcError(
+        ErrorCodes.InternalError,
+        `Too many sessions: ${this.settings.maxSessions} are open; close one (session.close) before creating another`,
+      );
+    }
+    const limits = resolveLimits({
+      request: {
+        memoryMb: params.memoryLimitMB,
+        cpuShares: params.cpuShares,
+        cpus: params.cpuLimit,
+        pids: params.pidsLimit,
+        timeoutMs: params.timeoutMs,
+        compileTimeoutMs: params.compileTimeoutMs,
+        outputBytes: params.outputLimitBytes,
+      },
+      user: this.settings.limits,
+      runtime: runtime.manifest.limits,
+    });
+    const networkEnabled = params.networkEnabled ?? this.settings.networkEnabled;
+    const config: SessionConfig = {
+      idleTimeoutMinutes: params.idleTimeoutMinutes,
+      maxLifetimeMinutes: params.maxLifetimeMinutes,
+      memoryLimitMB: limits.memoryMb,
+      cpuShares: limits.cpuShares,
+      dockerImage: params.dockerImage ?? null,
+      cpuLimit: limits.cpus,
+      pidsLimit: limits.pids,
+      networkEnabled,
+      timeoutMs: limits.timeoutMs,
+      compileTimeoutMs: limits.compileTimeoutMs,
+      outputLimitBytes: limits.outputBytes,
+    };
+    const id = randomBytes(6).toString("hex");
+    this.pending++;
+    try {
+      const sandbox = await this.backend.createSandbox(
+        { sessionId: id, runtime, limits, networkEnabled, customImage: params.dockerImage },
+        onProgress,
+      );
+      const session = new Session(id, runtime, config, limits, sandbox, this.backend.kind);
+      this.sessions.set(id, session);
+      void sandbox.ended.then(() => this.forget(session, "its sandbox stopped unexpectedly"));
+      this.log.info(`session ${id} (${runtime.manifest.language}) started in ${sandbox.id.slice(0, 12)}`);
+      return session;
+    } finally {
+      this.pending--;
+    }
+  }
+
+  /** A live session, or an error that says why there is none. */
+  get(sessionId: string): Session {
+    const session = this.sessions.get(sessionId);
+    if (session) return session;
+    const ending = this.endings.get(sessionId);
+    throw invalidParams(
+      ending
+        ? `sessionId: session ${sessionId} has ended: ${ending}`
+        : `sessionId: no session ${sessionId} (sessions end after their idle timeout or lifetime; see session.list)`,
+    );
+  }
+
+  list(): SessionListResult {
+    const now = Date.now();
+    const sessions = [...this.sessions.values()].map((session) => session.summary(now));
+    return { count: sessions.length, sessions };
+  }
+
+  async close(sessionId: string, reason: string): Promise<void> {
+    const session = this.get(sessionId);
+    this.forget(session, reason);
+    await session.sandbox.close();
+  }
+
+  async closeAll(reason: string): Promise<void> {
+    await Promise.all([...this.sessions.keys()].map((id) => this.close(id, reason).catch(() => undefined)));
+  }
+
+  /** Ends sessions whose idle timeout or lifetime ran out, checking every `intervalMs`. */
+  startExpiry(intervalMs = 1000): void {
+    this.reaper ??= setInterval(() => {
+      const now = Date.now();
+      for (const session of this.sessions.values()) {
+        const reason = session.expiry(now);
+        if (reason) {
+          this.log.info(`session ${session.id} ends: ${reason}`);
+          void this.close(session.id, reason).catch((error) => this.log.error(`closing ${session.id}: ${error}`));
+        }
+      }
+    }, intervalMs);
+    this.reaper.unref();
+  }
+
+  stopExpiry(): void {
+    clearInterval(this.reaper);
+    this.reaper = undefined;
+  }
+
+  private forget(session: Session, reason: string): void {
+    if (!this.sessions.delete(session.id)) return;
+    session.closedReason ??= reason;
+    this.endings.set(session.id, session.closedReason);
+    if (this.endings.size > REMEMBERED_ENDINGS) this.endings.delete(this.endings.keys().next().value!);
+  }
+}

@@ -1,0 +1,102 @@
+import { constants } from "node:os";
+import type { RunOutcome } from "../isolation/backend";
+import type { Metrics, RunStatus, StageResult } from "../protocol/results";
+
+export type StageKind = "compile" | "run";
+
+/** What a stage ran under: to say in a message which limit was hit, or what could not start. */
+export interface StageLimits {
+  timeoutMs: number;
+  memoryMb: number;
+  outputBytes: number;
+}
+
+export interface StageContext extends StageLimits {
+  program: string;
+  cwd: string;
+}
+
+const signalNames = new Map(Object.entries(constants.signals).map(([name, number]) => [number, name]));
+
+export function signalName(signal: number | null): string | null {
+  return signal === null ? null : (signalNames.get(signal) ?? `signal ${signal}`);
+}
+
+/** The status of a stage, from the most specific cause to the least. */
+export function classify(outcome: RunOutcome, kind: StageKind): RunStatus {
+  if (outcome.timedOut) return "TimeLimitExceeded";
+  if (outcome.outputExceeded) return "OutputLimitExceeded";
+  if (outcome.killed) return "Cancelled";
+  if (outcome.oomKilled) return "MemoryLimitExceeded";
+  if (outcome.spawnError || outcome.signal !== null || outcome.exitCode !== 0) {
+    return kind === "compile" ? "CompilationError" : "RuntimeError";
+  }
+  return "Success";
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+export function toStage(outcome: RunOutcome, kind: StageKind, limits: StageLimits): StageResult {
+  return {
+    status: classify(outcome, kind),
+    exitCode: outcome.exitCode,
+    signal: signalName(outcome.signal),
+    stdout: outcome.stdout.toString("utf8"),
+    stderr: outcome.stderr.toString("utf8"),
+    stdoutTruncated: outcome.stdoutBytes > limits.outputBytes,
+    stderrTruncated: outcome.stderrBytes > limits.outputBytes,
+    wallMs: round(outcome.wallMs),
+    cpuMs: round(outcome.cpuMs),
+    peakMemoryBytes: outcome.peakMemoryBytes,
+  };
+}
+
+export function metricsOf(stage: StageResult): Metrics {
+  return { wallMs: stage.wallMs, cpuMs: stage.cpuMs, peakMemoryBytes: stage.peakMemoryBytes };
+}
+
+const DETAIL_LIMIT = 8 * 1024;
+
+/** The guide's `error` string for a stage that did not succeed: the cause, then what the program said. */
+export function describeFailure(stage: StageResult, outcome: RunOutcome, kind: StageKind, limits: StageContext): string {
+  const what = kind === "compile" ? "the compiler" : "the program";
+  let cause: string;
+  switch (stage.status) {
+    case "TimeLimitExceeded":
+      cause = `${what} ran longer than ${limits.timeoutMs} ms and was stopped`;
+      break;
+    case "OutputLimitExceeded":
+      cause = `${what} wrote more than ${limits.outputBytes} bytes to ${outcome.stdoutBytes > limits.outputBytes ? "stdout" : "stderr"}; it was stopped and the first ${limits.outputBytes} bytes are kept`;
+      break;
+    case "Cancelled":
+      cause = `${what} was stopped on request`;
+      break;
+    case "MemoryLimitExceeded":
+      cause = `${what} ran out of its ${limits.memoryMb} MB of memory and was killed`;
+      break;
+    default:
+      if (outcome.spawnError) cause = describeSpawnError(outcome.spawnError, limits);
+      else if (stage.signal) cause = `${what} was killed by ${stage.signal}`;
+      else if (kind === "compile") cause = `compilation failed (exit code ${stage.exitCode})`;
+      else cause = `${what} exited with code ${stage.exitCode}`;
+  }
+  // Compilers write diagnostics to stdout (tsc) or stderr (the rest); programs to stderr.
+  const said = (kind === "compile" ? `${stage.stdout}${stage.stderr}` : stage.stderr).trim();
+  const detail = said.length > DETAIL_LIMIT ? `…${said.slice(-DETAIL_LIMIT)}` : said;
+  return detail ? `${stage.status}: ${cause}\n${detail}` : `${stage.status}: ${cause}`;
+}
+
+function describeSpawnError(error: NonNullable<RunOutcome["spawnError"]>, context: StageContext): string {
+  switch (error.step) {
+    case "chdir":
+      return `cannot enter the working directory ${context.cwd}: ${error.message}`;
+    case "mkdir":
+      return `cannot create the output directory: ${error.message}`;
+    case "env":
+      return `cannot set the environment: ${error.message}`;
+    default:
+      return error.errno === 2 // ENOENT
+        ? `"${context.program}" was not found in the sandbox (${error.message})`
+        : `cannot start "${context.program}": ${error.message}`;
+  }
+}

@@ -1,0 +1,133 @@
+import { posix } from "node:path";
+import type { RunHandle, RunObserver, RunOutcome, RunRequest } from "../isolation/backend";
+import type { CommandOf } from "../protocol/commands";
+import type { ExecuteShellResult } from "../protocol/command-results";
+import type { Stages, StageResult } from "../protocol/results";
+import type { SessionExecuteResult } from "../protocol/session";
+import { WORKSPACE_ROOT } from "../protocol/workspace-path";
+import { BUILD_DIR, expandCommand } from "../runtimes/command-line";
+import type { RuntimeManifest } from "../runtimes/manifest";
+import { describeFailure, metricsOf, StageContext, StageKind, toStage } from "./outcome";
+import type { Session } from "./session";
+
+/** How a client follows a run as it happens: output as it comes, and the program's stdin. */
+export interface RunOptions {
+  observer?: RunObserver;
+  /**
+   * Called when the program (not its compiler) starts. A client that passes this feeds stdin itself through
+   * the handle; otherwise the command's `stdin` (or nothing) is sent and stdin is closed.
+   */
+  onProgramStarted?(handle: RunHandle): void;
+}
+
+interface StageRun {
+  stage: StageResult;
+  outcome: RunOutcome;
+  context: StageContext;
+}
+
+export async function executeShell(
+  session: Session,
+  command: CommandOf<"execute_shell">,
+  options: RunOptions,
+  startedAt: number,
+): Promise<SessionExecuteResult> {
+  const run = await runStage(session, "run", {
+    argv: [command.commandName, ...command.args],
+    cwd: command.workingDirectory,
+    env: command.env,
+    timeoutMs: command.timeoutMs ?? session.limits.timeoutMs,
+    stdin: command.stdin,
+  }, options);
+  const result: ExecuteShellResult = {
+    exitCode: run.stage.exitCode,
+    stdout: run.stage.stdout,
+    stderr: run.stage.stderr,
+    durationMs: Math.round(run.stage.wallMs),
+  };
+  return envelope(result, run, { run: run.stage }, startedAt);
+}
+
+export async function executeCode(
+  session: Session,
+  command: CommandOf<"execute_code">,
+  options: RunOptions,
+  startedAt: number,
+): Promise<SessionExecuteResult> {
+  const { manifest } = session.runtime;
+  const source = { path: posix.join(WORKSPACE_ROOT, command.fileName ?? entryFileName(manifest, command.code)) };
+  await session.sandbox.writeFile(source.path, Buffer.from(command.code, "utf8"), "create");
+
+  let compile: StageRun | undefined;
+  if (manifest.compile) {
+    compile = await runStage(session, "compile", {
+      argv: expandCommand(manifest.compile, source),
+      cwd: posix.dirname(source.path),
+      timeoutMs: session.limits.compileTimeoutMs,
+      makeDirectories: [BUILD_DIR],
+      stdin: "",
+    }, { observer: options.observer });
+    if (compile.stage.status !== "Success") {
+      return envelope(null, compile, { compile: compile.stage }, startedAt);
+    }
+  }
+  const run = await runStage(session, "run", {
+    argv: expandCommand(manifest.run, source),
+    cwd: posix.dirname(source.path),
+    timeoutMs: command.timeoutMs ?? session.limits.timeoutMs,
+    stdin: command.stdin,
+  }, options);
+  // The guide's execute_code answers with the program's output, as it would read on a terminal.
+  const output = run.stage.stdout.replace(/\r?\n$/, "");
+  return envelope(output, run, { ...(compile ? { compile: compile.stage } : {}), run: run.stage }, startedAt);
+}
+
+/** The file execute_code writes: named from the code where the language needs it (Java's public class). */
+export function entryFileName(manifest: RuntimeManifest, code: string): string {
+  const extension = posix.extname(manifest.entryFile);
+  for (const pattern of manifest.entryNameFromCode) {
+    const name = new RegExp(pattern).exec(code)?.[1];
+    if (name) return `${name}${extension}`;
+  }
+  return manifest.entryFile;
+}
+
+type StageRequest = Omit<RunRequest, "outputLimitBytes" | "stdin"> & { stdin?: string };
+
+async function runStage(session: Session, kind: StageKind, request: StageRequest, options: RunOptions): Promise<StageRun> {
+  const { limits } = session;
+  const interactive = kind === "run" && options.onProgramStarted !== undefined && request.stdin === undefined;
+  const handle = session.sandbox.run(
+    { ...request, outputLimitBytes: limits.outputBytes, stdin: interactive ? undefined : (request.stdin ?? "") },
+    options.observer,
+  );
+  if (interactive) options.onProgramStarted?.(handle);
+  const outcome = await handle.outcome;
+  const context: StageContext = {
+    timeoutMs: request.timeoutMs,
+    memoryMb: limits.memoryMb,
+    outputBytes: limits.outputBytes,
+    program: request.argv[0] ?? "",
+    cwd: request.cwd,
+  };
+  return { stage: toStage(outcome, kind, context), outcome, context };
+}
+
+function envelope(result: unknown, last: StageRun, stages: Stages, startedAt: number): SessionExecuteResult {
+  const { stage } = last;
+  const success = stage.status === "Success";
+  const kind: StageKind = stages.run ? "run" : "compile";
+  return {
+    success,
+    result,
+    error: success ? null : describeFailure(stage, last.outcome, kind, last.context),
+    durationMs: Date.now() - startedAt,
+    status: stage.status,
+    errorCode: null,
+    exitCode: stage.exitCode,
+    stdout: stage.stdout,
+    stderr: stage.stderr,
+    metrics: metricsOf(stage),
+    stages,
+  };
+}
