@@ -1,0 +1,49 @@
+import Docker from "dockerode";
+import { afterAll, beforeAll } from "vitest";
+import { Host, startHost } from "../../host/host";
+import { Labels } from "../../host/isolation/docker/container-spec";
+import { silentLogger } from "../../host/log";
+import { Command } from "../../host/protocol/commands";
+import { SessionCreateParams } from "../../host/protocol/session";
+import { executeCommand } from "../../host/sessions/execute";
+import type { Session } from "../../host/sessions/session";
+
+export const docker = new Docker();
+
+/** A host for the file, in-process, shut down (and checked for leftovers) after its tests. */
+export function useHost(settings: Parameters<typeof startHost>[0]["settings"] = {}): () => Host {
+  let host: Host | undefined;
+  beforeAll(async () => {
+    host = await startHost({ log: silentLogger, settings });
+  });
+  afterAll(async () => {
+    await host?.shutdown();
+  });
+  return () => {
+    if (!host) throw new Error("the host has not started");
+    return host;
+  };
+}
+
+export function createSession(host: Host, params: Parameters<typeof SessionCreateParams.parse>[0]): Promise<Session> {
+  return host.sessions.create(SessionCreateParams.parse(params));
+}
+
+/** Runs a command as session.execute would, from its JSON form (the protocol's defaults applied). */
+export function execute(session: Session, command: Record<string, unknown>) {
+  return executeCommand(session, Command.parse(command));
+}
+
+/** The containers Docker has for a session, running or not. */
+export async function containersOf(sessionId: string) {
+  return docker.listContainers({ all: true, filters: { label: [`${Labels.session}=${sessionId}`] } });
+}
+
+/** Waits until `check` holds, polling; fails with `what` after `timeoutMs`. For state that settles (a removal). */
+export async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

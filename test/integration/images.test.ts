@@ -1,0 +1,51 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { ImageProgress } from "../../host/isolation/backend";
+import { ImageBuilder } from "../../host/isolation/docker/images";
+import { RuntimeRegistry, loadRuntime } from "../../host/runtimes/registry";
+import { docker } from "./helpers";
+
+/** A copy of the python runtime folder, to change its recipe without touching the real one. */
+function pythonCopy(): string {
+  const folder = join(mkdtempSync(join(tmpdir(), "codebeaker-runtime-")), "python");
+  cpSync(RuntimeRegistry.builtIn().find("python")!.directory, folder, { recursive: true });
+  return folder;
+}
+
+describe("runtime images", () => {
+  const builder = new ImageBuilder(docker);
+
+  it("are tagged by their recipe: an unchanged recipe is not rebuilt, a changed one is", async () => {
+    const folder = pythonCopy();
+    const events: ImageProgress[] = [];
+    const original = await builder.runtimeImage(loadRuntime(folder), (event) => events.push(event));
+    expect(original).toBe(await new ImageBuilder(docker).runtimeImage(RuntimeRegistry.builtIn().find("python")!));
+    expect(events).toEqual([]); // built by the global setup: nothing to do
+
+    const dockerfile = join(folder, "Dockerfile");
+    writeFileSync(dockerfile, `${readFileSync(dockerfile, "utf8")}RUN echo changed > /etc/codebeaker-recipe-test\n`);
+    const changed = await builder.runtimeImage(loadRuntime(folder), (event) => events.push(event));
+    try {
+      expect(changed).not.toBe(original);
+      expect(changed).toMatch(/^codebeaker\/python:[0-9a-f]{16}$/);
+      expect(events.map((event) => event.phase)).toEqual(expect.arrayContaining(["start", "step", "done"]));
+      expect(events.every((event) => event.image === changed && event.language === "python")).toBe(true);
+      const inspected = await docker.getImage(changed).inspect();
+      expect(inspected.Config.Labels).toMatchObject({ "codebeaker.image": "true", "codebeaker.language": "python" });
+    } finally {
+      await docker.getImage(changed).remove({ force: true });
+    }
+  });
+
+  it("refuses a downloaded file that does not match its integrity", async () => {
+    const folder = pythonCopy();
+    const manifest = JSON.parse(readFileSync(join(folder, "runtime.json"), "utf8"));
+    const deno = RuntimeRegistry.builtIn().find("deno")!.manifest.image.fetch[0]!;
+    manifest.image = { fetch: [{ ...deno, integrity: `sha512-${Buffer.alloc(64).toString("base64")}`, to: "deno" }] };
+    writeFileSync(join(folder, "runtime.json"), JSON.stringify(manifest));
+    const failed = builder.runtimeImage(loadRuntime(folder));
+    await expect(failed).rejects.toThrow(/does not match its integrity .*: refusing it/);
+  });
+});

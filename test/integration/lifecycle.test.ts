@@ -1,0 +1,130 @@
+import { spawnSync } from "node:child_process";
+import { hostname } from "node:os";
+import { describe, expect, it } from "vitest";
+import { startHost } from "../../host/host";
+import { Labels } from "../../host/isolation/docker/container-spec";
+import { silentLogger } from "../../host/log";
+import { RpcError } from "../../host/protocol/errors";
+import { containersOf, createSession, docker, eventually, execute, useHost } from "./helpers";
+
+describe("session lifecycle", () => {
+  const host = useHost();
+
+  it("lists sessions with the guide's fields and counts executions", async () => {
+    const session = await createSession(host(), { language: "python", idleTimeoutMinutes: 30, maxLifetimeMinutes: 120 });
+    try {
+      const created = session.createResult();
+      expect(created).toMatchObject({
+        sessionId: session.id,
+        language: "python",
+        state: "Active",
+        config: { idleTimeoutMinutes: 30, maxLifetimeMinutes: 120, memoryLimitMB: 512, cpuShares: 1024 },
+        isolation: "docker",
+      });
+      expect(new Date(created.createdAt).toISOString()).toBe(created.createdAt);
+      const [container] = await containersOf(session.id);
+      expect(container?.Id).toBe(created.containerId);
+      expect(container?.State).toBe("running");
+
+      await execute(session, { type: "write_file", path: "a.py", content: "print(1)" });
+      await execute(session, { type: "execute_shell", commandName: "python3", args: ["a.py"] });
+      const listed = host().sessions.list();
+      const mine = listed.sessions.find((entry) => entry.sessionId === session.id);
+      expect(listed.count).toBe(listed.sessions.length);
+      expect(mine).toMatchObject({ containerId: created.containerId, language: "python", state: "Active", executionCount: 2 });
+      expect(mine!.idleMinutes).toBeGreaterThanOrEqual(0);
+      expect(mine!.lifetimeMinutes).toBeGreaterThanOrEqual(mine!.idleMinutes);
+      expect(Date.parse(mine!.lastActivity)).toBeGreaterThanOrEqual(Date.parse(created.createdAt));
+    } finally {
+      await host().sessions.close(session.id, "test done");
+    }
+    expect(await containersOf(session.id)).toEqual([]);
+    expect(() => host().sessions.get(session.id)).toThrow(/has ended: test done/);
+  });
+
+  it("ends a session after its idle timeout and removes its container", async () => {
+    const session = await createSession(host(), { language: "python", idleTimeoutMinutes: 0.02 });
+    await eventually(async () => !host().sessions.list().sessions.some((s) => s.sessionId === session.id), "the session expired");
+    await eventually(async () => (await containersOf(session.id)).length === 0, "its container is gone");
+    expect(() => host().sessions.get(session.id)).toThrow(/sessionId: session \w+ has ended: it was idle for 0.02 minutes/);
+  });
+
+  it("ends a session at its maximum lifetime, even in the middle of a command", async () => {
+    const session = await createSession(host(), { language: "python", maxLifetimeMinutes: 0.03 });
+    const answer = await execute(session, { type: "execute_code", code: "import time\ntime.sleep(30)", timeoutMs: 20_000 });
+    expect(answer.status).toBe("InternalError");
+    expect(answer.error).toMatch(/the session ended while the command ran: its maximum lifetime of 0.03 minutes was reached/);
+    await eventually(async () => (await containersOf(session.id)).length === 0, "its container is gone");
+  });
+
+  it("notices a container that died under it", async () => {
+    const session = await createSession(host(), { language: "python" });
+    await docker.getContainer(session.sandbox.id).kill();
+    await eventually(async () => !host().sessions.list().sessions.some((s) => s.sessionId === session.id), "the session is dropped");
+    expect(() => host().sessions.get(session.id)).toThrow(/has ended: its sandbox stopped unexpectedly/);
+    await eventually(async () => (await containersOf(session.id)).length === 0, "its container is gone");
+  });
+
+  it("refuses an unknown language and an unknown session with a -32602 that says why", async () => {
+    const unknown = createSession(host(), { language: "cobol" });
+    await expect(unknown).rejects.toBeInstanceOf(RpcError);
+    await expect(unknown).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringMatching(/^Invalid params: language: unknown language "cobol" \(known: python, javascript, typescript/),
+    });
+    expect(() => host().sessions.get("nope")).toThrow(/Invalid params: sessionId: no session nope/);
+  });
+
+  it("accepts aliases and reports the language id", async () => {
+    const session = await createSession(host(), { language: "PY" });
+    try {
+      expect(session.createResult().language).toBe("python");
+    } finally {
+      await host().sessions.close(session.id, "test done");
+    }
+  });
+
+  it("removes every container on shutdown", async () => {
+    const own = await startHost({ log: silentLogger });
+    const sessions = await Promise.all([createSession(own, { language: "python" }), createSession(own, { language: "javascript" })]);
+    await own.shutdown();
+    for (const session of sessions) expect(await containersOf(session.id)).toEqual([]);
+  });
+});
+
+describe("leftovers of an earlier host", () => {
+  it("are removed at start, while another machine's containers are left alone", async () => {
+    const image = await pythonImageTag();
+    const deadPid = spawnSync("true").pid!; // a process that has exited: its pid is free
+    const mine = await docker.createContainer({
+      Image: image,
+      Entrypoint: ["sleep", "300"],
+      Labels: { [Labels.owner]: `${hostname()}/${deadPid}`, [Labels.session]: "leftover-test" },
+      HostConfig: { NetworkMode: "none" },
+    });
+    const theirs = await docker.createContainer({
+      Image: image,
+      Entrypoint: ["sleep", "300"],
+      Labels: { [Labels.owner]: `another-machine/${deadPid}`, [Labels.session]: "foreign-test" },
+      HostConfig: { NetworkMode: "none" },
+    });
+    await mine.start();
+    await theirs.start();
+    try {
+      const host = await startHost({ log: silentLogger });
+      await host.shutdown();
+      await expect(mine.inspect()).rejects.toMatchObject({ statusCode: 404 });
+      expect((await theirs.inspect()).State.Running).toBe(true);
+    } finally {
+      await theirs.remove({ force: true });
+      await mine.remove({ force: true }).catch(() => undefined);
+    }
+  });
+});
+
+async function pythonImageTag(): Promise<string> {
+  const images = await docker.listImages({ filters: { label: ["codebeaker.language=python"] } });
+  const tag = images.flatMap((image) => image.RepoTags ?? [])[0];
+  if (!tag) throw new Error("no python runtime image (the global setup builds it)");
+  return tag;
+}

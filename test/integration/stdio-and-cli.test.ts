@@ -1,0 +1,92 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
+import { afterAll, describe, expect, it } from "vitest";
+import { SessionClose, SessionCreate, SessionExecute, SessionList } from "../../host/protocol/methods";
+import { containersOf } from "./helpers";
+import { finished, spawnHost } from "./processes";
+
+describe("codebeaker --stdio: JSON-RPC with vscode-jsonrpc framing", () => {
+  const child = spawnHost(["--stdio"]);
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  connection.listen();
+  const exited = finished(child);
+
+  afterAll(async () => {
+    connection.end();
+    child.stdin!.end();
+    expect((await exited).code).toBe(0); // the host ends when its client goes away
+  });
+
+  it("serves the same typed methods the extension will call", async () => {
+    const created = await connection.sendRequest(SessionCreate.type, { language: "javascript" });
+    expect(created).toMatchObject({ language: "javascript", state: "Active" });
+    const answer = await connection.sendRequest(SessionExecute.type, {
+      sessionId: created.sessionId,
+      command: { type: "execute_code", code: "console.log(6 * 7)" },
+    });
+    expect(answer).toMatchObject({ success: true, result: "42", status: "Success" });
+    expect((await connection.sendRequest(SessionList.type, {})).count).toBe(1);
+    expect(await connection.sendRequest(SessionClose.type, { sessionId: created.sessionId })).toEqual({
+      sessionId: created.sessionId,
+      closed: true,
+    });
+    expect(await containersOf(created.sessionId)).toEqual([]);
+  });
+
+  it("answers bad params and unknown methods with the guide's codes", async () => {
+    await expect(connection.sendRequest(SessionCreate.type, { language: 3 } as never)).rejects.toMatchObject({
+      code: -32602,
+      message: "Invalid params: language: expected string, received number",
+    });
+    await expect(connection.sendRequest("session.nope", {})).rejects.toMatchObject({ code: -32601 });
+  });
+});
+
+describe("codebeaker run FILE", () => {
+  const dir = mkdtempSync(join(tmpdir(), "codebeaker-cli-"));
+  const file = (name: string, content: string) => {
+    writeFileSync(join(dir, name), content);
+    return join(dir, name);
+  };
+  const run = (args: string[], stdin = "") => {
+    const child = spawnHost(["run", ...args]);
+    const result = finished(child);
+    child.stdin!.end(stdin);
+    return result;
+  };
+
+  it("streams the program's output, forwards stdin, ends with a summary and the program's exit code", async () => {
+    const program = file("greet.py", "import sys\nname = sys.stdin.readline().strip()\nprint('hello', name)\nprint('oops', file=sys.stderr)\nsys.exit(3)\n");
+    const { code, stdout, stderr } = await run([program], "Ada\n");
+    expect(stdout).toBe("hello Ada\n");
+    expect(stderr).toMatch(/^oops\n── RuntimeError · exit 3 · wall [\d.]+ ms · CPU [\d.]+ ms · peak memory [\d.]+ MB\n/m);
+    expect(code).toBe(3);
+  });
+
+  it("compiles first where the language needs it, and reports a success", async () => {
+    const program = file("Hello.java", 'public class Hello { public static void main(String[] a) { System.out.println("hi from java"); } }\n');
+    const { code, stdout, stderr } = await run([program]);
+    expect(stdout).toBe("hi from java\n");
+    expect(stderr).toMatch(/── Success · exit 0 · .* · compile [\d.]+ ms/);
+    expect(code).toBe(0);
+  });
+
+  it("applies --timeout and --memory, and exits 124 on a timeout as timeout(1) does", async () => {
+    const slow = await run([file("slow.js", "setTimeout(() => {}, 60_000);\n"), "--timeout", "0.5"]);
+    expect(slow.stderr).toMatch(/── TimeLimitExceeded/);
+    expect(slow.code).toBe(124);
+    const hungry = await run([file("hungry.py", 'x = b"x" * (300 * 1024 * 1024)\n'), "--memory", "64m"]);
+    expect(hungry.stderr).toMatch(/── MemoryLimitExceeded/);
+    expect(hungry.stderr).toMatch(/ran out of its 64 MB/);
+  });
+
+  it("takes --lang for a file whose extension says nothing, and explains when it cannot tell", async () => {
+    const script = file("script.txt", "print('python after all')\n");
+    expect((await run([script, "--lang", "python"])).stdout).toBe("python after all\n");
+    const unknown = await run([script]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/cannot tell the language of .*script\.txt from its extension; pass --lang/);
+  });
+});

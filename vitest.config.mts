@@ -1,0 +1,25 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          // One engine, one machine: files run one after another; tests wait on containers, not on timers.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 900_000,
+          globalSetup: ["test/integration/global-setup.ts"],
+        },
+      },
+    ],
+  },
+});
