@@ -87,8 +87,9 @@ async function serve(args: string[]): Promise<number> {
     await host.shutdown();
     process.exit(code);
   };
-  process.once("SIGINT", () => void stop(130));
-  process.once("SIGTERM", () => void stop(143));
+  // Being told to stop is how a server ends: after a clean shutdown, that is success.
+  process.once("SIGINT", () => void stop(0));
+  process.once("SIGTERM", () => void stop(0));
 
   if (values.stdio) {
     const connection = serveStdio(host.dispatcher, process.stdin, process.stdout);
