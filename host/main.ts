@@ -14,7 +14,7 @@ Usage:
   codebeaker run FILE [--lang LANG] [--timeout SECONDS] [--memory MB] [--network]
       Run one file in a fresh sandbox; its output streams, stdin is forwarded, a summary line ends it.
   codebeaker serve [--host HOST] [--port PORT] [--token TOKEN] [--allow-origin ORIGIN]...
-      JSON-RPC over WebSocket at ws://HOST:PORT/ws/jsonrpc (default 127.0.0.1:5000), GET /health.
+      JSON-RPC over WebSocket at ws://HOST:PORT/ws/jsonrpc (default localhost:5000), GET /health.
   codebeaker serve --stdio     (or: codebeaker --stdio)
       JSON-RPC over stdin/stdout with Content-Length framing (vscode-jsonrpc).
   codebeaker images [LANG...]
@@ -73,7 +73,7 @@ async function serve(args: string[]): Promise<number> {
     args,
     options: {
       stdio: { type: "boolean", default: false },
-      host: { type: "string", default: "127.0.0.1" },
+      host: { type: "string", default: "localhost" },
       port: { type: "string", default: "5000" },
       token: { type: "string", default: process.env.CODEBEAKER_TOKEN },
       "allow-origin": { type: "string", multiple: true, default: [] },

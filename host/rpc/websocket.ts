@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { createServer, IncomingMessage, ServerResponse } from "node:http";
+import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
@@ -43,24 +43,33 @@ export async function serveWebSocket(dispatcher: Dispatcher, log: Logger, option
   const exposure = checkExposure(options);
   if (exposure) throw new Error(exposure);
 
-  const http = createServer((request, response) => answerHttp(request, response, options));
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 << 20 });
+  const newServer = () =>
+    createServer((request, response) => answerHttp(request, response, options)).on(
+      "upgrade",
+      (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        const refusal = refuseUpgrade(request, options);
+        if (refusal) {
+          log.warn(`refused a WebSocket connection from ${request.socket.remoteAddress}: ${refusal}`);
+          socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+          return;
+        }
+        sockets.handleUpgrade(request, socket, head, (ws) => attach(ws, dispatcher, log));
+      },
+    );
 
-  http.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const refusal = refuseUpgrade(request, options);
-    if (refusal) {
-      log.warn(`refused a WebSocket connection from ${request.socket.remoteAddress}: ${refusal}`);
-      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
-    }
-    sockets.handleUpgrade(request, socket, head, (ws) => attach(ws, dispatcher, log));
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    http.once("error", reject);
-    http.listen(options.port, options.host, () => resolve());
-  });
-  const { port } = http.address() as AddressInfo;
+  // "localhost" may resolve to 127.0.0.1 or to ::1 depending on the client: listen on both, on one port.
+  const [first, ...others] = options.host === "localhost" ? ["127.0.0.1", "::1"] : [options.host];
+  const servers = [newServer()];
+  await listen(servers[0]!, options.port, first!);
+  const { port } = servers[0]!.address() as AddressInfo;
+  for (const address of others) {
+    const extra = newServer();
+    await listen(extra, port, address).then(
+      () => servers.push(extra),
+      (error: Error) => log.warn(`not listening on ${address}: ${error.message}`),
+    );
+  }
   const host = options.host.includes(":") ? `[${options.host}]` : options.host;
   return {
     url: `ws://${host}:${port}${JSON_RPC_PATH}`,
@@ -68,9 +77,19 @@ export async function serveWebSocket(dispatcher: Dispatcher, log: Logger, option
     close: async () => {
       for (const client of sockets.clients) client.terminate();
       await new Promise<void>((resolve) => sockets.close(() => resolve()));
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     },
   };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
 }
 
 function attach(ws: WebSocket, dispatcher: Dispatcher, log: Logger): void {

@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { containersOf } from "./helpers";
+import { containersOf, docker } from "./helpers";
 import { finished, spawnHost, startServer, stop } from "./processes";
 
 /** A client written only from the API guide: plain `ws`, one JSON text per message, ids chosen by the client. */
@@ -61,11 +61,13 @@ describe("codebeaker serve: the guide's WebSocket API", () => {
     if (server) expect(await stop(server.child)).toBe(0);
   });
 
-  it("serves at /ws/jsonrpc, with GET /health beside it", async () => {
-    expect(server.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws\/jsonrpc$/);
-    const health = await fetch(server.url.replace("ws://", "http://").replace("/ws/jsonrpc", "/health"));
-    expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: "ok" });
+  it("serves at ws://localhost:PORT/ws/jsonrpc on both loopback addresses, with GET /health beside it", async () => {
+    expect(server.url).toMatch(/^ws:\/\/localhost:\d+\/ws\/jsonrpc$/);
+    for (const address of ["127.0.0.1", "[::1]"]) {
+      const health = await fetch(server.url.replace("ws://localhost", `http://${address}`).replace("/ws/jsonrpc", "/health"));
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ status: "ok" });
+    }
   });
 
   it("walks through the guide: create, write_file, execute_shell, read_file, list, close", async () => {
@@ -226,7 +228,6 @@ describe("codebeaker serve: the guide's WebSocket API", () => {
   it("reports an image build as image.progress notifications", async () => {
     // A custom image (the guide's dockerImage) gets CodeBeaker's runner added: a small build, every time it is new.
     const base = `codebeaker-test/base:${Date.now()}`;
-    const { docker } = await import("./helpers");
     await docker.getImage("debian:bookworm-slim").tag({ repo: base.split(":")[0], tag: base.split(":")[1] });
     try {
       const created = await client.request("session.create", { language: "python", dockerImage: base });
