@@ -227,8 +227,9 @@ describe("codebeaker serve: the guide's WebSocket API", () => {
 
   it("reports an image build as image.progress notifications", async () => {
     // A custom image (the guide's dockerImage) gets CodeBeaker's runner added: a small build, every time it is new.
-    const base = `codebeaker-test/base:${Date.now()}`;
-    await docker.getImage("debian:bookworm-slim").tag({ repo: base.split(":")[0], tag: base.split(":")[1] });
+    const [repo, tag] = ["codebeaker-test/base", String(Date.now())];
+    const base = `${repo}:${tag}`;
+    await docker.getImage("debian:bookworm-slim").tag({ repo, tag });
     try {
       const created = await client.request("session.create", { language: "python", dockerImage: base });
       expect(created.result.image).toMatch(/^codebeaker\/custom:/);
