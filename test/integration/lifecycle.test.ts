@@ -1,3 +1,4 @@
+import Docker from "dockerode";
 import { spawnSync } from "node:child_process";
 import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
@@ -89,6 +90,19 @@ describe("session lifecycle", () => {
     const sessions = await Promise.all([createSession(own, { language: "python" }), createSession(own, { language: "javascript" })]);
     await own.shutdown();
     for (const session of sessions) expect(await containersOf(session.id)).toEqual([]);
+  });
+});
+
+describe("without an engine", () => {
+  it("says which engine does not answer and what to do", async () => {
+    const host = await startHost({ log: silentLogger, docker: new Docker({ socketPath: "/nonexistent/docker.sock" }) });
+    try {
+      await expect(createSession(host, { language: "python" })).rejects.toThrow(
+        "no Docker engine answers at unix:///nonexistent/docker.sock (ENOENT): start Docker",
+      );
+    } finally {
+      await host.shutdown();
+    }
   });
 });
 

@@ -35,6 +35,14 @@ export class DockerBackend implements IsolationBackend {
   }
 
   async createSandbox(spec: SandboxSpec, onProgress?: (progress: ImageProgress) => void): Promise<Sandbox> {
+    try {
+      return await this.startSandbox(spec, onProgress);
+    } catch (error) {
+      throw explainUnreachableEngine(error, this.docker);
+    }
+  }
+
+  private async startSandbox(spec: SandboxSpec, onProgress?: (progress: ImageProgress) => void): Promise<Sandbox> {
     const image = spec.customImage
       ? await this.images.customImage(spec.customImage, onProgress)
       : await this.images.runtimeImage(spec.runtime, onProgress);
@@ -119,6 +127,19 @@ class DockerSandbox implements Sandbox {
     })();
     return this.closing;
   }
+}
+
+/** A connection error to the engine, said as what it means and what to do. Other errors pass unchanged. */
+function explainUnreachableEngine(error: unknown, docker: Docker): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (!code || !["ENOENT", "ECONNREFUSED", "EACCES", "ETIMEDOUT", "EHOSTUNREACH"].includes(code)) return error;
+  const modem = docker.modem as { socketPath?: string; host?: string; port?: number };
+  const where = modem.socketPath ? `unix://${modem.socketPath}` : `tcp://${modem.host}:${modem.port}`;
+  const hint =
+    code === "EACCES"
+      ? "this user may not use it (add it to the docker group, or run as root)"
+      : "start Docker (npm run setup does it on Debian), or point DOCKER_HOST at a running engine";
+  return new Error(`no Docker engine answers at ${where} (${code}): ${hint}`, { cause: error });
 }
 
 /** Removes a container; one already gone (or being removed by AutoRemove) is fine. */
