@@ -4,21 +4,24 @@ export class UsageError extends Error {}
 
 /** Seconds, as the seed's `timeout=30`; a fraction is fine ("0.5"). */
 export function parseSeconds(flag: string, value: string): number {
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`${flag} takes seconds, like 5 or 0.5 (got "${value}")`);
-  return Math.round(seconds * 1000);
+  const milliseconds = Math.round(Number(value) * 1000);
+  if (value.trim() === "" || !Number.isFinite(milliseconds) || milliseconds < 1) {
+    throw new UsageError(`${flag} takes seconds, like 5 or 0.5 (got "${value}")`);
+  }
+  return milliseconds;
 }
 
 /** Megabytes: "512", or with a unit as the seed writes it ("256m", "1g"). */
 export function parseMegabytes(flag: string, value: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*([mg]b?|)$/i.exec(value.trim());
   if (!match) throw new UsageError(`${flag} takes megabytes, like 512, 256m or 1g (got "${value}")`);
-  const amount = Number(match[1]) * (match[2]?.toLowerCase().startsWith("g") ? 1024 : 1);
-  return Math.round(amount);
+  const megabytes = Math.round(Number(match[1]) * (match[2]?.toLowerCase().startsWith("g") ? 1024 : 1));
+  if (megabytes < 1) throw new UsageError(`${flag} takes megabytes, like 512, 256m or 1g (got "${value}")`);
+  return megabytes;
 }
 
 export function parsePort(flag: string, value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${flag} takes a port number (got "${value}")`);
+  if (!/^\d+$/.test(value.trim()) || port > 65535) throw new UsageError(`${flag} takes a port number (got "${value}")`);
   return port;
 }

@@ -13,6 +13,9 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
         return `${prefix}${issue.message.replace(/^Invalid input: /, "")}`;
       case "invalid_union":
         return `${prefix}${issue.message.replace(/^type /, "")}`;
+      case "invalid_key":
+        // The key's own schema says what is wrong with it ("environment variable names are …").
+        return `${prefix}invalid name: ${issue.issues.map((inner) => inner.message).join("; ")}`;
       default:
         return `${prefix}${issue.message.replace(/^Invalid input: /, "")}`;
     }

@@ -54,15 +54,18 @@ export class RuntimeRegistry {
     return registry;
   }
 
+  /** Adds a runtime, or replaces the one with the same language id (its old aliases go with it). */
   register(runtime: Runtime): void {
-    const names = [runtime.manifest.language, ...runtime.manifest.aliases].map((name) => name.toLowerCase());
+    const { language } = runtime.manifest;
+    const names = [language, ...runtime.manifest.aliases].map((name) => name.toLowerCase());
     for (const name of names) {
       const owner = this.byName.get(name);
-      if (owner && owner.manifest.language !== runtime.manifest.language) {
-        throw new RuntimeManifestError(`"${name}" is claimed by both ${owner.manifest.language} and ${runtime.manifest.language}`);
+      if (owner && owner.manifest.language !== language) {
+        throw new RuntimeManifestError(`"${name}" is claimed by both ${owner.manifest.language} and ${language}`);
       }
     }
-    const index = this.ordered.findIndex((known) => known.manifest.language === runtime.manifest.language);
+    for (const [name, owner] of this.byName) if (owner.manifest.language === language) this.byName.delete(name);
+    const index = this.ordered.findIndex((known) => known.manifest.language === language);
     if (index >= 0) this.ordered[index] = runtime;
     else this.ordered.push(runtime);
     for (const name of names) this.byName.set(name, runtime);
@@ -76,7 +79,9 @@ export class RuntimeRegistry {
   /** The runtime for a file, by extension; where two share one (.ts), the earlier language wins. */
   forFile(path: string): Runtime | undefined {
     const extension = extname(path).toLowerCase();
-    return this.ordered.find((runtime) => runtime.manifest.extensions.includes(extension));
+    return this.ordered.find((runtime) =>
+      runtime.manifest.extensions.some((candidate) => candidate.toLowerCase() === extension),
+    );
   }
 
   all(): readonly Runtime[] {

@@ -16,7 +16,9 @@ export interface StageContext extends StageLimits {
   cwd: string;
 }
 
-const signalNames = new Map(Object.entries(constants.signals).map(([name, number]) => [number, name]));
+/** Number → name; where two names share a number (SIGABRT and SIGIOT), the first Node lists is the usual one. */
+const signalNames = new Map<number, string>();
+for (const [name, number] of Object.entries(constants.signals)) if (!signalNames.has(number)) signalNames.set(number, name);
 
 export function signalName(signal: number | null): string | null {
   return signal === null ? null : (signalNames.get(signal) ?? `signal ${signal}`);

@@ -7,7 +7,9 @@ import { Labels } from "../../host/isolation/docker/container-spec";
 /**
  * Before: a Docker engine must answer (the suite never fakes it), and every runtime image is built once, so
  * test timeouts measure the tests and not the first build.
- * After: no sandbox container may be left, by any host the suite started.
+ * After: no sandbox container may outlive the host that made it. (In-process hosts are checked as they shut
+ * down, in useHost; here, the hosts the suite ran as processes. A host still running — another CodeBeaker on
+ * this machine — owns its containers legitimately.)
  */
 export async function setup(): Promise<() => Promise<void>> {
   const docker = new Docker();
@@ -23,7 +25,9 @@ export async function setup(): Promise<() => Promise<void>> {
     process.stderr.write(`[integration] ${image} ready (${Date.now() - started} ms)\n`);
   }
   return async () => {
-    const leftovers = (await sandboxes(docker)).filter((info) => !before.has(info.Id));
+    const leftovers = (await sandboxes(docker)).filter(
+      (info) => !before.has(info.Id) && !ownerAlive(info.Labels[Labels.owner]),
+    );
     if (leftovers.length) {
       await Promise.all(leftovers.map((info) => docker.getContainer(info.Id).remove({ force: true }).catch(() => {})));
       throw new Error(`the suite left ${leftovers.length} sandbox container(s): ${leftovers.map((i) => i.Names[0]).join(", ")}`);
@@ -33,4 +37,14 @@ export async function setup(): Promise<() => Promise<void>> {
 
 function sandboxes(docker: Docker) {
   return docker.listContainers({ all: true, filters: { label: [Labels.owner] } });
+}
+
+function ownerAlive(owner: string | undefined): boolean {
+  const pid = Number(owner?.split("/")[1]);
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,6 @@
 import Docker from "dockerode";
-import { afterAll, beforeAll } from "vitest";
+import { hostname } from "node:os";
+import { afterAll, beforeAll, expect } from "vitest";
 import { Host, startHost } from "../../host/host";
 import { Labels } from "../../host/isolation/docker/container-spec";
 import { silentLogger } from "../../host/log";
@@ -10,7 +11,7 @@ import type { Session } from "../../host/sessions/session";
 
 export const docker = new Docker();
 
-/** A host for the file, in-process, shut down (and checked for leftovers) after its tests. */
+/** A host for the file, in-process; after its tests it shuts down and must leave no container behind. */
 export function useHost(settings: Parameters<typeof startHost>[0]["settings"] = {}): () => Host {
   let host: Host | undefined;
   beforeAll(async () => {
@@ -18,6 +19,7 @@ export function useHost(settings: Parameters<typeof startHost>[0]["settings"] = 
   });
   afterAll(async () => {
     await host?.shutdown();
+    expect(await containersOwnedByThisProcess()).toEqual([]);
   });
   return () => {
     if (!host) throw new Error("the host has not started");
@@ -32,6 +34,12 @@ export function createSession(host: Host, params: Parameters<typeof SessionCreat
 /** Runs a command as session.execute would, from its JSON form (the protocol's defaults applied). */
 export function execute(session: Session, command: Record<string, unknown>) {
   return executeCommand(session, Command.parse(command));
+}
+
+/** Containers made by hosts running inside this test process. */
+export async function containersOwnedByThisProcess() {
+  const owner = `${Labels.owner}=${hostname()}/${process.pid}`;
+  return (await docker.listContainers({ all: true, filters: { label: [owner] } })).map((info) => info.Names[0]);
 }
 
 /** The containers Docker has for a session, running or not. */

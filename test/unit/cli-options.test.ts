@@ -63,3 +63,13 @@ describe("parsePort", () => {
     expect(usageError(() => parsePort("--port", value)).message).toBe(`--port takes a port number (got "${value}")`);
   });
 });
+
+describe("values that would round to nothing", () => {
+  it("refuses an empty port, a timeout under a millisecond and zero megabytes", () => {
+    expect(usageError(() => parsePort("--port", "")).message).toBe('--port takes a port number (got "")');
+    expect(usageError(() => parsePort("--port", " ")).message).toBe('--port takes a port number (got " ")');
+    expect(usageError(() => parseSeconds("--timeout", "0.0004")).message).toMatch(/^--timeout takes seconds/);
+    expect(usageError(() => parseMegabytes("--memory", "0")).message).toMatch(/^--memory takes megabytes/);
+    expect(usageError(() => parseMegabytes("--memory", "0.4")).message).toMatch(/^--memory takes megabytes/);
+  });
+});

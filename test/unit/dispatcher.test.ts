@@ -159,6 +159,11 @@ describe("Dispatcher invalid params (-32602)", () => {
     ],
     [
       "session.execute",
+      { sessionId: "s", command: { type: "execute_shell", commandName: "env", env: { "1A": "x" } } },
+      "Invalid params: command.env.1A: invalid name: environment variable names are letters, digits and _",
+    ],
+    [
+      "session.execute",
       { sessionId: "s", command: { type: "execute_shell", commandName: "ls", args: ["a", "b\0"] } },
       "Invalid params: command.args[1]: must not contain a NUL character",
     ],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunOutcome } from "../../host/isolation/backend";
-import { classify, describeFailure, type StageContext, type StageKind, toStage } from "../../host/sessions/outcome";
+import { classify, describeFailure, signalName, type StageContext, type StageKind, toStage } from "../../host/sessions/outcome";
 
 function outcome(overrides: Partial<RunOutcome> = {}): RunOutcome {
   return {
@@ -171,5 +171,14 @@ describe("describeFailure", () => {
     const message = failure({ exitCode: 1, stderr: Buffer.from("  \n") });
     expect(message).toMatch(/^RuntimeError: .*exited with code 1$/);
     expect(message).not.toContain("\n");
+  });
+});
+
+describe("signal names", () => {
+  it("uses the usual name where two share a number", () => {
+    expect(signalName(6)).toBe("SIGABRT");
+    expect(signalName(29)).toBe("SIGIO");
+    expect(signalName(9)).toBe("SIGKILL");
+    expect(signalName(null)).toBeNull();
   });
 });

@@ -246,3 +246,24 @@ describe("RuntimeRegistry", () => {
     expect(RuntimeRegistry.builtIn(root).languages()).toEqual(["snake"]);
   });
 });
+
+describe("RuntimeRegistry, replacing and matching", () => {
+  it("drops a replaced runtime's old aliases, freeing them for others", () => {
+    const registry = builtIn();
+    const python = registry.find("python")!;
+    registry.register({ ...python, manifest: { ...python.manifest, aliases: ["snake"] } });
+    expect(registry.find("py")).toBeUndefined();
+    expect(registry.find("snake")?.manifest.aliases).toEqual(["snake"]);
+    const javascript = registry.find("javascript")!;
+    expect(() => registry.register({ ...javascript, manifest: { ...javascript.manifest, aliases: ["py"] } })).not.toThrow();
+    expect(registry.find("py")?.manifest.language).toBe("javascript");
+  });
+
+  it("matches an extension declared in capitals, whatever the file's case", () => {
+    const registry = builtIn();
+    const python = registry.find("python")!;
+    registry.register({ ...python, manifest: { ...python.manifest, language: "r", aliases: [], extensions: [".R"] } });
+    expect(registry.forFile("main.R")?.manifest.language).toBe("r");
+    expect(registry.forFile("main.r")?.manifest.language).toBe("r");
+  });
+});
