@@ -1,0 +1,60 @@
+/* cb-runner's parts share these declarations; what the runner is and its wire format: cb-runner.c. */
+#ifndef CB_RUNNER_H
+#define CB_RUNNER_H
+
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_FRAME (64u << 20)
+#define MAX_FIELDS 4096
+#define CHUNK 65536
+
+extern const char *workspace_root;
+extern int sigchld_fd;
+
+/* frames (cb-runner.c) */
+struct inbuf { unsigned char *data; size_t len, cap; int eof; };
+extern struct inbuf input;
+struct frame { char type; unsigned char *payload; uint32_t len; };
+void die(const char *what);
+void write_all(int fd, const void *data, size_t len);
+void send_frame(char type, const void *data, size_t len);
+void result_field(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void send_result(void);
+void send_error(const char *code, int err);
+int fill_input(void);
+int take_frame(struct frame *f);
+int next_frame(struct frame *f);
+
+/* request fields (cb-runner.c) */
+struct request { char *keys[MAX_FIELDS]; char *values[MAX_FIELDS]; int count; };
+const char *field(const struct request *rq, const char *key);
+long long field_num(const struct request *rq, const char *key, long long fallback);
+char **field_list(const struct request *rq, const char *key);
+
+/* operations */
+void op_run(const struct request *rq);    /* run.c */
+void op_write(const struct request *rq);  /* files.c */
+void op_read(const struct request *rq);
+void op_mkdir(const struct request *rq);
+void op_copy(const struct request *rq);
+void op_delete(const struct request *rq);
+void op_list(const struct request *rq);
+
+#endif

@@ -1,0 +1,233 @@
+/* cb-runner: file requests, confined to the workspace root. */
+#include "cb-runner.h"
+
+/* ---------- files, confined to the workspace ---------- */
+
+/* Splits `path` (absolute, under the workspace root) and opens the directory that holds its last component,
+ * refusing `..`, symbolic links and non-directories on the way. With `make_parents`, missing directories are
+ * created. Returns the directory fd and points *leaf at the last component ("" for the root itself). */
+static int open_parent(char *path, int make_parents, char **leaf, const char **error) {
+  size_t root_len = strlen(workspace_root);
+  if (strncmp(path, workspace_root, root_len) != 0 || (path[root_len] != '/' && path[root_len] != 0)) {
+    *error = "OutsideWorkspace";
+    return -1;
+  }
+  int dir = open(workspace_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) { *error = "IoError"; return -1; }
+  char *rest = path + root_len, *save = NULL;
+  char *part = strtok_r(rest, "/", &save);
+  *leaf = "";
+  while (part) {
+    char *next = strtok_r(NULL, "/", &save);
+    if (strcmp(part, "..") == 0) { close(dir); *error = "OutsideWorkspace"; return -1; }
+    if (strcmp(part, ".") == 0) { part = next; continue; }
+    if (!next) { *leaf = part; break; }
+    struct stat st;
+    if (fstatat(dir, part, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno != ENOENT || !make_parents || mkdirat(dir, part, 0755) != 0) {
+        *error = errno == ENOENT ? "NotFound" : "IoError";
+        close(dir);
+        return -1;
+      }
+    } else if (S_ISLNK(st.st_mode)) { close(dir); *error = "Symlink"; return -1; }
+    else if (!S_ISDIR(st.st_mode)) { close(dir); *error = "NotADirectory"; return -1; }
+    int sub = openat(dir, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    close(dir);
+    if (sub < 0) { *error = errno == ELOOP ? "Symlink" : "IoError"; return -1; }
+    dir = sub;
+    part = next;
+  }
+  return dir;
+}
+
+/* Opens a regular file under the workspace; a symbolic link or a directory is refused. */
+static int open_file(char *path, int flags, int make_parents, const char **error) {
+  char *leaf;
+  int dir = open_parent(path, make_parents, &leaf, error);
+  if (dir < 0) return -1;
+  if (!*leaf) { close(dir); *error = "IsADirectory"; return -1; }
+  struct stat st;
+  if (fstatat(dir, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    if (S_ISLNK(st.st_mode)) { close(dir); *error = "Symlink"; return -1; }
+    if (S_ISDIR(st.st_mode)) { close(dir); *error = "IsADirectory"; return -1; }
+  } else if (!(flags & O_CREAT)) { close(dir); *error = "NotFound"; return -1; }
+  int fd = openat(dir, leaf, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+  int saved = errno;
+  close(dir);
+  if (fd < 0) *error = saved == ELOOP ? "Symlink" : saved == ENOSPC ? "NoSpace" : "IoError";
+  errno = saved;
+  return fd;
+}
+
+static int write_fully(int fd, const unsigned char *data, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(fd, data, len);
+    if (n < 0) { if (errno == EINTR) continue; return -1; }
+    data += n; len -= (size_t)n;
+  }
+  return 0;
+}
+
+void op_write(const struct request *rq) {
+  struct frame content;
+  if (!next_frame(&content) || content.type != 'D') { send_error("BadRequest", 0); return; }
+  const char *mode = field(rq, "mode");
+  int append = mode && strcmp(mode, "append") == 0;
+  const char *error = NULL;
+  char *path = strdup(field(rq, "path") ? field(rq, "path") : "");
+  int fd = open_file(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 1, &error);
+  free(path);
+  if (fd < 0) { send_error(error, errno); return; }
+  if (write_fully(fd, content.payload, content.len) != 0) {
+    int e = errno; close(fd); send_error(e == ENOSPC || e == EDQUOT ? "NoSpace" : "IoError", e); return;
+  }
+  close(fd);
+  result_field("bytes", "%u", content.len);
+  send_result();
+}
+
+void op_read(const struct request *rq) {
+  const char *error = NULL;
+  char *path = strdup(field(rq, "path") ? field(rq, "path") : "");
+  int fd = open_file(path, O_RDONLY, 0, &error);
+  free(path);
+  if (fd < 0) { send_error(error, errno); return; }
+  struct stat st;
+  long long max = field_num(rq, "max_bytes", 16 << 20);
+  if (fstat(fd, &st) == 0 && st.st_size > max) {
+    close(fd);
+    result_field("error", "TooLarge");
+    result_field("size", "%lld", (long long)st.st_size);
+    send_result();
+    return;
+  }
+  char buf[CHUNK];
+  long long total = 0;
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0 && total < max) {
+    send_frame('d', buf, (size_t)n);
+    total += n;
+  }
+  close(fd);
+  result_field("bytes", "%lld", total);
+  send_result();
+}
+
+void op_mkdir(const struct request *rq) {
+  const char *error = NULL;
+  char *leaf, *path = strdup(field(rq, "path") ? field(rq, "path") : "");
+  int dir = open_parent(path, 1, &leaf, &error);
+  if (dir < 0) { free(path); send_error(error, errno); return; }
+  int created = 0;
+  if (*leaf) {
+    struct stat st;
+    if (fstatat(dir, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      if (!S_ISDIR(st.st_mode)) {
+        close(dir); free(path); send_error(S_ISLNK(st.st_mode) ? "Symlink" : "AlreadyExists", 0); return;
+      }
+    } else if (mkdirat(dir, leaf, 0755) == 0) created = 1;
+    else { int e = errno; close(dir); free(path); send_error(e == ENOSPC ? "NoSpace" : "IoError", e); return; }
+  }
+  close(dir);
+  free(path);
+  result_field("created", "%d", created);
+  send_result();
+}
+
+void op_copy(const struct request *rq) {
+  const char *error = NULL;
+  char *src = strdup(field(rq, "path") ? field(rq, "path") : "");
+  char *dst = strdup(field(rq, "dest") ? field(rq, "dest") : "");
+  int in = open_file(src, O_RDONLY, 0, &error);
+  int out = in < 0 ? -1 : open_file(dst, O_WRONLY | O_CREAT | O_TRUNC, 1, &error);
+  int e = errno;
+  free(src);
+  free(dst);
+  if (in < 0 || out < 0) { if (in >= 0) close(in); send_error(error, e); return; }
+  unsigned char buf[CHUNK];
+  long long total = 0;
+  ssize_t n;
+  while ((n = read(in, buf, sizeof buf)) > 0) {
+    if (write_fully(out, buf, (size_t)n) != 0) {
+      e = errno; close(in); close(out); send_error(e == ENOSPC ? "NoSpace" : "IoError", e); return;
+    }
+    total += n;
+  }
+  close(in);
+  close(out);
+  result_field("bytes", "%lld", total);
+  send_result();
+}
+
+/* Removes a directory's contents without following links (each link is removed, not its target). */
+static int remove_tree(int parent, const char *name) {
+  int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return -1;
+  DIR *d = fdopendir(fd);
+  if (!d) { close(fd); return -1; }
+  struct dirent *e;
+  int rc = 0;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    struct stat st;
+    if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) { rc = -1; continue; }
+    if (S_ISDIR(st.st_mode)) rc |= remove_tree(fd, e->d_name);
+    else if (unlinkat(fd, e->d_name, 0) != 0) rc = -1;
+  }
+  closedir(d);
+  return rc | unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+void op_delete(const struct request *rq) {
+  const char *error = NULL;
+  char *leaf, *path = strdup(field(rq, "path") ? field(rq, "path") : "");
+  int dir = open_parent(path, 0, &leaf, &error);
+  if (dir < 0) { free(path); send_error(error, errno); return; }
+  if (!*leaf) { close(dir); free(path); send_error("WorkspaceRoot", 0); return; }
+  struct stat st;
+  int rc;
+  if (fstatat(dir, leaf, &st, AT_SYMLINK_NOFOLLOW) != 0) rc = -1;
+  else rc = S_ISDIR(st.st_mode) ? remove_tree(dir, leaf) : unlinkat(dir, leaf, 0);
+  int e = errno;
+  close(dir);
+  free(path);
+  if (rc != 0) { send_error(e == ENOENT ? "NotFound" : "IoError", e); return; }
+  result_field("type", "%s", S_ISDIR(st.st_mode) ? "directory" : "file");
+  send_result();
+}
+
+static const char *type_name(mode_t mode) {
+  return S_ISREG(mode) ? "file" : S_ISDIR(mode) ? "directory" : S_ISLNK(mode) ? "symlink" : "other";
+}
+
+void op_list(const struct request *rq) {
+  const char *error = NULL;
+  char *leaf, *path = strdup(field(rq, "path") ? field(rq, "path") : "");
+  int parent = open_parent(path, 0, &leaf, &error);
+  if (parent < 0) { free(path); send_error(error, errno); return; }
+  struct stat st;
+  if (*leaf && fstatat(parent, leaf, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    int e = errno; close(parent); free(path); send_error(e == ENOENT ? "NotFound" : "IoError", e); return;
+  }
+  if (*leaf && S_ISLNK(st.st_mode)) { close(parent); free(path); send_error("Symlink", 0); return; }
+  if (*leaf && !S_ISDIR(st.st_mode)) { close(parent); free(path); send_error("NotADirectory", 0); return; }
+  int fd = openat(parent, *leaf ? leaf : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  close(parent);
+  free(path);
+  DIR *d = fd < 0 ? NULL : fdopendir(fd);
+  if (!d) { send_error("IoError", errno); return; }
+  struct dirent *e;
+  int count = 0;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    char entry[512];
+    int n = snprintf(entry, sizeof entry, "%s%c%s%c%lld%c%lld", e->d_name, 0, type_name(st.st_mode), 0,
+                     (long long)st.st_size, 0, (long long)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000);
+    if (n > 0 && (size_t)n < sizeof entry) { send_frame('d', entry, (size_t)n); count++; }
+  }
+  closedir(d);
+  result_field("count", "%d", count);
+  send_result();
+}
+
