@@ -3,6 +3,7 @@ import { DockerBackend } from "../../host/isolation/docker/docker-backend";
 import { silentLogger } from "../../host/log";
 import { RuntimeRegistry } from "../../host/runtimes/registry";
 import { Labels } from "../../host/isolation/docker/container-spec";
+import { ownerIsGone } from "../../host/isolation/docker/owner";
 
 /**
  * Before: a Docker engine must answer (the suite never fakes it), and every runtime image is built once, so
@@ -26,7 +27,7 @@ export async function setup(): Promise<() => Promise<void>> {
   }
   return async () => {
     const leftovers = (await sandboxes(docker)).filter(
-      (info) => !before.has(info.Id) && !ownerAlive(info.Labels[Labels.owner]),
+      (info) => !before.has(info.Id) && ownerIsGone(info.Labels[Labels.owner]),
     );
     if (leftovers.length) {
       await Promise.all(leftovers.map((info) => docker.getContainer(info.Id).remove({ force: true }).catch(() => {})));
@@ -39,12 +40,3 @@ function sandboxes(docker: Docker) {
   return docker.listContainers({ all: true, filters: { label: [Labels.owner] } });
 }
 
-function ownerAlive(owner: string | undefined): boolean {
-  const pid = Number(owner?.split("/")[1]);
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,8 +1,8 @@
 import Docker from "dockerode";
-import { hostname } from "node:os";
 import { afterAll, beforeAll, expect } from "vitest";
 import { Host, startHost } from "../../host/host";
 import { Labels } from "../../host/isolation/docker/container-spec";
+import { ownerLabel } from "../../host/isolation/docker/owner";
 import { silentLogger } from "../../host/log";
 import { Command } from "../../host/protocol/commands";
 import { SessionCreateParams } from "../../host/protocol/session";
@@ -38,7 +38,7 @@ export function execute(session: Session, command: Record<string, unknown>) {
 
 /** Containers made by hosts running inside this test process. */
 export async function containersOwnedByThisProcess() {
-  const owner = `${Labels.owner}=${hostname()}/${process.pid}`;
+  const owner = `${Labels.owner}=${ownerLabel()}`;
   return (await docker.listContainers({ all: true, filters: { label: [owner] } })).map((info) => info.Names[0]);
 }
 

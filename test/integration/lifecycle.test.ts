@@ -1,9 +1,9 @@
 import Docker from "dockerode";
 import { spawnSync } from "node:child_process";
-import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { startHost } from "../../host/host";
 import { Labels } from "../../host/isolation/docker/container-spec";
+import { ownerLabel } from "../../host/isolation/docker/owner";
 import { silentLogger } from "../../host/log";
 import { RpcError } from "../../host/protocol/errors";
 import { containersOf, createSession, docker, eventually, execute, useHost } from "./helpers";
@@ -107,31 +107,37 @@ describe("without an engine", () => {
 });
 
 describe("leftovers of an earlier host", () => {
-  it("are removed at start, while another machine's containers are left alone", async () => {
+  it("are removed at start; containers whose owner cannot be judged are left alone", async () => {
     const image = await pythonImageTag();
     const deadPid = spawnSync("true").pid!; // a process that has exited: its pid is free
-    const mine = await docker.createContainer({
-      Image: image,
-      Entrypoint: ["sleep", "300"],
-      Labels: { [Labels.owner]: `${hostname()}/${deadPid}`, [Labels.session]: "leftover-test" },
-      HostConfig: { NetworkMode: "none" },
-    });
-    const theirs = await docker.createContainer({
-      Image: image,
-      Entrypoint: ["sleep", "300"],
-      Labels: { [Labels.owner]: `another-machine/${deadPid}`, [Labels.session]: "foreign-test" },
-      HostConfig: { NetworkMode: "none" },
-    });
-    await mine.start();
-    await theirs.start();
+    const dead = ownerLabel(deadPid);
+    const owners = {
+      leftover: dead,
+      otherMachine: dead.replace(/^[^/]+/, "another-machine"),
+      otherPidNamespace: dead.replace(/\/\d+\//, "/1/"),
+    };
+    const containers = Object.fromEntries(
+      await Promise.all(
+        Object.entries(owners).map(async ([name, owner]) => {
+          const container = await docker.createContainer({
+            Image: image,
+            Entrypoint: ["sleep", "300"],
+            Labels: { [Labels.owner]: owner, [Labels.session]: `${name}-test` },
+            HostConfig: { NetworkMode: "none" },
+          });
+          await container.start();
+          return [name, container] as const;
+        }),
+      ),
+    );
     try {
       const host = await startHost({ log: silentLogger });
       await host.shutdown();
-      await expect(mine.inspect()).rejects.toMatchObject({ statusCode: 404 });
-      expect((await theirs.inspect()).State.Running).toBe(true);
+      await expect(containers.leftover!.inspect()).rejects.toMatchObject({ statusCode: 404 });
+      expect((await containers.otherMachine!.inspect()).State.Running).toBe(true);
+      expect((await containers.otherPidNamespace!.inspect()).State.Running).toBe(true);
     } finally {
-      await theirs.remove({ force: true });
-      await mine.remove({ force: true }).catch(() => undefined);
+      await Promise.all(Object.values(containers).map((container) => container.remove({ force: true }).catch(() => undefined)));
     }
   });
 });

@@ -8,7 +8,7 @@ export const SANDBOX_USER = { uid: 1000, gid: 1000 };
 
 export const Labels = {
   session: "codebeaker.session",
-  /** `<hostname>/<pid>` of the host that started it: leftovers are found by it. */
+  /** The host process that started it (see owner.ts): leftovers are found by it. */
   owner: "codebeaker.owner",
   language: "codebeaker.language",
 } as const;

@@ -1,5 +1,4 @@
 import Docker from "dockerode";
-import { hostname } from "node:os";
 import { PassThrough, type Duplex } from "node:stream";
 import type { Logger } from "../../log";
 import type { ImageProgress, IsolationBackend, Sandbox, SandboxSpec } from "../backend";
@@ -7,6 +6,7 @@ import { SandboxLostError } from "../backend";
 import { RunnerClient } from "../runner-client";
 import { containerOptions, Labels } from "./container-spec";
 import { ImageBuilder } from "./images";
+import { ownerIsGone, ownerLabel } from "./owner";
 
 const HELLO_TIMEOUT_MS = 30_000;
 
@@ -14,7 +14,7 @@ const HELLO_TIMEOUT_MS = 30_000;
 export class DockerBackend implements IsolationBackend {
   readonly kind = "docker" as const;
   readonly images: ImageBuilder;
-  private readonly owner = `${hostname()}/${process.pid}`;
+  private readonly owner = ownerLabel();
   private readonly live = new Set<DockerSandbox>();
 
   constructor(
@@ -149,18 +149,6 @@ async function removeQuietly(container: Docker.Container): Promise<void> {
   } catch (error) {
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== 404 && status !== 409) throw error;
-  }
-}
-
-/** A container whose host process no longer runs on this machine. Other machines' containers are left alone. */
-function ownerIsGone(owner: string | undefined): boolean {
-  const [ownerHost, pid] = (owner ?? "").split("/");
-  if (ownerHost !== hostname() || !pid) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
   }
 }
 
