@@ -7,9 +7,10 @@ import Docker from "dockerode";
 import type { ChildProcess } from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { hostname, loadavg } from "node:os";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { Labels } from "../host/isolation/docker/container-spec";
+import { ownerLabel } from "../host/isolation/docker/owner";
 import type { Runtime } from "../host/runtimes/manifest";
 import { RuntimeRegistry } from "../host/runtimes/registry";
 import {
@@ -300,8 +301,8 @@ async function stopHost(docker: Docker, child: ChildProcess): Promise<void> {
   const started = performance.now();
   const exit = await stopChild(child);
   hostStop = { exit, ms: performance.now() - started };
-  if (exit !== 0 && exit !== 143) problems.add(`the host ended with ${exit} on SIGTERM (expected a clean exit, 0 or 143)`);
-  const owner = `${hostname()}/${child.pid}`;
+  if (exit !== 0) problems.add(`the host ended with ${exit} on SIGTERM (expected a clean exit, 0)`);
+  const owner = ownerLabel(child.pid);
   const left = await docker.listContainers({ all: true, filters: { label: [`${Labels.owner}=${owner}`] } });
   if (left.length) {
     problems.add(`the host left ${left.length} session container(s) after SIGTERM: ${left.map((info) => `${info.Id.slice(0, 12)} (${info.State})`).join(", ")}`);
