@@ -54,9 +54,17 @@ export async function runFile(host: Host, options: RunFileOptions): Promise<numb
         onStderr: (chunk) => process.stderr.write(chunk),
       },
       onProgramStarted: (handle) => {
+        // Ctrl-C stops the program, not this process: the summary still says how the run ended.
+        const stop = () => handle.kill();
+        process.once("SIGINT", stop);
         process.stdin.on("data", (chunk: Buffer) => handle.writeStdin(chunk));
         process.stdin.once("end", () => handle.endStdin());
-        void handle.outcome.finally(() => process.stdin.destroy()).catch(() => undefined);
+        void handle.outcome
+          .finally(() => {
+            process.off("SIGINT", stop);
+            process.stdin.destroy();
+          })
+          .catch(() => undefined);
       },
     },
   );
@@ -78,9 +86,10 @@ export function summaryLine(result: SessionExecuteResult): string {
   return `${parts.join(" · ")}${headline}`;
 }
 
-/** The program's own code; 128 + signal when it was killed; 124 on a timeout, as timeout(1) does. */
+/** The program's own code; 128 + signal when it was killed; 124 on a timeout (as timeout(1)); 130 on Ctrl-C. */
 export function exitCodeOf(result: SessionExecuteResult): number {
   if (result.status === "TimeLimitExceeded") return 124;
+  if (result.status === "Cancelled") return 130;
   if (result.exitCode !== null) return result.exitCode;
   const stage = result.stages?.run ?? result.stages?.compile;
   if (stage?.signal) return 128 + (constants.signals[stage.signal as NodeJS.Signals] ?? 9);

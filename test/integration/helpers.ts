@@ -19,7 +19,7 @@ export function useHost(settings: Parameters<typeof startHost>[0]["settings"] = 
   });
   afterAll(async () => {
     await host?.shutdown();
-    expect(await containersOwnedByThisProcess()).toEqual([]);
+    expect(await containersOwnedBy()).toEqual([]);
   });
   return () => {
     if (!host) throw new Error("the host has not started");
@@ -36,9 +36,9 @@ export function execute(session: Session, command: Record<string, unknown>) {
   return executeCommand(session, Command.parse(command));
 }
 
-/** Containers made by hosts running inside this test process. */
-export async function containersOwnedByThisProcess() {
-  const owner = `${Labels.owner}=${ownerLabel()}`;
+/** Containers made by the host running in process `pid` (this one, by default), by name. */
+export async function containersOwnedBy(pid = process.pid) {
+  const owner = `${Labels.owner}=${ownerLabel(pid)}`;
   return (await docker.listContainers({ all: true, filters: { label: [owner] } })).map((info) => info.Names[0]);
 }
 

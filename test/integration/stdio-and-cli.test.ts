@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
 import { afterAll, describe, expect, it } from "vitest";
 import { SessionClose, SessionCreate, SessionExecute, SessionList } from "../../host/protocol/methods";
-import { containersOf } from "./helpers";
+import { containersOf, containersOwnedBy } from "./helpers";
 import { finished, spawnHost } from "./processes";
 
 describe("codebeaker --stdio: JSON-RPC with vscode-jsonrpc framing", () => {
@@ -80,6 +80,18 @@ describe("codebeaker run FILE", () => {
     const hungry = await run([file("hungry.py", 'x = b"x" * (300 * 1024 * 1024)\n'), "--memory", "64m"]);
     expect(hungry.stderr).toMatch(/── MemoryLimitExceeded/);
     expect(hungry.stderr).toMatch(/ran out of its 64 MB/);
+  });
+
+  it("stops the program on Ctrl-C, still prints the summary, exits 130 and leaves no container", async () => {
+    const child = spawnHost(["run", file("forever.py", "import time\nprint('started', flush=True)\ntime.sleep(600)\n")]);
+    const result = finished(child);
+    await new Promise<void>((resolve) => child.stdout!.on("data", (chunk) => String(chunk).includes("started") && resolve()));
+    child.kill("SIGINT");
+    const { code, stderr } = await result;
+    expect(stderr).toMatch(/── Cancelled/);
+    expect(stderr).toMatch(/Cancelled: the program was stopped on request/);
+    expect(code).toBe(130);
+    expect(await containersOwnedBy(child.pid!)).toEqual([]);
   });
 
   it("takes --lang for a file whose extension says nothing, and explains when it cannot tell", async () => {
