@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
 import { afterAll, describe, expect, it } from "vitest";
 import { SessionClose, SessionCreate, SessionExecute, SessionList } from "../../host/protocol/methods";
-import { containersOf, containersOwnedBy } from "./helpers";
+import { containersOf, containersOwnedBy, eventually } from "./helpers";
 import { finished, spawnHost } from "./processes";
 
 describe("codebeaker --stdio: JSON-RPC with vscode-jsonrpc framing", () => {
@@ -92,6 +92,16 @@ describe("codebeaker run FILE", () => {
     expect(stderr).toMatch(/Cancelled: the program was stopped on request/);
     expect(code).toBe(130);
     expect(await containersOwnedBy(child.pid!)).toEqual([]);
+  });
+
+  it("leaves no container even when the host is killed outright mid-run", async () => {
+    const child = spawnHost(["run", file("forever2.py", "import time\nprint('started', flush=True)\ntime.sleep(600)\n")]);
+    const exited = finished(child);
+    await new Promise<void>((resolve) => child.stdout!.on("data", (chunk) => String(chunk).includes("started") && resolve()));
+    expect(await containersOwnedBy(child.pid!)).toHaveLength(1);
+    child.kill("SIGKILL"); // no cleanup code runs: the runner sees its stdin close, ends, and AutoRemove follows
+    await exited;
+    await eventually(async () => (await containersOwnedBy(child.pid!)).length === 0, "the orphaned sandbox removed itself");
   });
 
   it("takes --lang for a file whose extension says nothing, and explains when it cannot tell", async () => {
