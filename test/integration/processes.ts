@@ -46,3 +46,19 @@ export function finished(child: ChildProcess): Promise<{ code: number | null; st
   child.stderr?.on("data", (chunk) => (stderr += chunk));
   return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
 }
+
+/** Resolves when the process has printed `text` on stdout; fails, with what it said on stderr, if it ends first. */
+export function waitForOutput(child: ChildProcess, text: string): Promise<void> {
+  let stdout = "";
+  let stderr = "";
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on("data", (chunk) => {
+      stdout += chunk;
+      if (stdout.includes(text)) resolve();
+    });
+    child.once("exit", (code, signal) =>
+      reject(new Error(`the process ended (${signal ?? code}) before printing ${JSON.stringify(text)}: ${stderr}`)),
+    );
+  });
+}

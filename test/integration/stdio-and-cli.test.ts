@@ -1,18 +1,24 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
-import { afterAll, describe, expect, it } from "vitest";
+import type { ChildProcess } from "node:child_process";
+import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SessionClose, SessionCreate, SessionExecute, SessionList } from "../../host/protocol/methods";
 import { containersOf, containersOwnedBy, eventually } from "./helpers";
-import { finished, spawnHost } from "./processes";
+import { finished, spawnHost, waitForOutput } from "./processes";
 
 describe("codebeaker --stdio: JSON-RPC with vscode-jsonrpc framing", () => {
-  const child = spawnHost(["--stdio"]);
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  connection.listen();
-  const exited = finished(child);
+  let child: ChildProcess;
+  let connection: MessageConnection;
+  let exited: ReturnType<typeof finished>;
 
+  beforeAll(() => {
+    child = spawnHost(["--stdio"]);
+    connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    connection.listen();
+    exited = finished(child);
+  });
   afterAll(async () => {
     connection.end();
     child.stdin!.end();
@@ -85,7 +91,7 @@ describe("codebeaker run FILE", () => {
   it("stops the program on Ctrl-C, still prints the summary, exits 130 and leaves no container", async () => {
     const child = spawnHost(["run", file("forever.py", "import time\nprint('started', flush=True)\ntime.sleep(600)\n")]);
     const result = finished(child);
-    await new Promise<void>((resolve) => child.stdout!.on("data", (chunk) => String(chunk).includes("started") && resolve()));
+    await waitForOutput(child, "started");
     child.kill("SIGINT");
     const { code, stderr } = await result;
     expect(stderr).toMatch(/── Cancelled/);
@@ -97,7 +103,7 @@ describe("codebeaker run FILE", () => {
   it("leaves no container even when the host is killed outright mid-run", async () => {
     const child = spawnHost(["run", file("forever2.py", "import time\nprint('started', flush=True)\ntime.sleep(600)\n")]);
     const exited = finished(child);
-    await new Promise<void>((resolve) => child.stdout!.on("data", (chunk) => String(chunk).includes("started") && resolve()));
+    await waitForOutput(child, "started");
     expect(await containersOwnedBy(child.pid!)).toHaveLength(1);
     child.kill("SIGKILL"); // no cleanup code runs: the runner sees its stdin close, ends, and AutoRemove follows
     await exited;
