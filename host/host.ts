@@ -1,15 +1,16 @@
 import Docker from "dockerode";
 import { DockerBackend } from "./isolation/docker/docker-backend";
+import { Isolations } from "./isolation/isolations";
 import type { Logger } from "./log";
 import { Dispatcher } from "./rpc/dispatcher";
 import { registerSessionMethods } from "./rpc/handlers";
 import { RuntimeRegistry } from "./runtimes/registry";
 import { DEFAULT_SETTINGS, HostSettings, SessionManager } from "./sessions/manager";
 
-/** The host's parts, wired: runtimes, the isolation backend, sessions and the JSON-RPC methods over them. */
+/** The host's parts, wired: runtimes, the isolation backends, sessions and the JSON-RPC methods over them. */
 export interface Host {
   readonly registry: RuntimeRegistry;
-  readonly backend: DockerBackend;
+  readonly isolations: Isolations;
   readonly sessions: SessionManager;
   readonly dispatcher: Dispatcher;
   /** Ends every session and removes its sandbox. */
@@ -25,30 +26,28 @@ export interface HostOptions {
 export async function startHost(options: HostOptions): Promise<Host> {
   const { log } = options;
   const registry = RuntimeRegistry.builtIn();
-  const backend = new DockerBackend(options.docker ?? new Docker(), log);
-  const sessions = new SessionManager(backend, registry, { ...DEFAULT_SETTINGS, ...options.settings }, log);
+  const docker = options.docker ?? new Docker();
+  const isolations = new Isolations(docker, log);
+  const sessions = new SessionManager(isolations, registry, { ...DEFAULT_SETTINGS, ...options.settings }, log);
   const dispatcher = registerSessionMethods(new Dispatcher(log), sessions);
 
-  const engine = await DockerBackend.probe(backend.docker);
-  if (engine.ok) {
-    log.info(`Docker engine ${engine.version}`);
-    await backend.removeLeftovers().catch((error) => log.warn(`could not look for leftover sandboxes: ${error}`));
-  } else {
-    log.warn(`no Docker engine answers (${engine.reason}); sessions cannot start until one does`);
-  }
+  const engine = await DockerBackend.probe(docker);
+  if (engine.ok) log.info(`Docker engine ${engine.version}`);
+  else log.warn(`${engine.reason}; docker and gvisor sessions cannot start until one does`);
+  await isolations.removeLeftovers();
   sessions.startExpiry();
 
   let stopping: Promise<void> | undefined;
   return {
     registry,
-    backend,
+    isolations,
     sessions,
     dispatcher,
     shutdown: () =>
       (stopping ??= (async () => {
         sessions.stopExpiry();
         await sessions.closeAll("the host shut down");
-        await backend.dispose();
+        await isolations.dispose();
       })()),
   };
 }

@@ -16,9 +16,9 @@ export const Limits = z.strictObject({
   pids: z.number().int().min(16).max(32_768),
   /** Bytes kept per output stream; a run that writes more is stopped (OutputLimitExceeded). */
   outputBytes: z.number().int().min(1024).max(64 << 20),
-  /** Size of the sandbox's writable /tmp. */
+  /** Size of the sandbox's writable /tmp (in memory: it counts against memoryMb). */
   tmpMb: z.number().int().min(1).max(65_536),
-  /** Size of the sandbox's writable /workspace. */
+  /** Size of the sandbox's writable /workspace (in memory too). */
   workspaceMb: z.number().int().min(1).max(65_536),
 });
 export type Limits = z.infer<typeof Limits>;
@@ -34,8 +34,8 @@ export const DEFAULT_LIMITS: Limits = {
   cpuShares: 1024,
   pids: 256,
   outputBytes: 1 << 20,
-  tmpMb: 256,
-  workspaceMb: 256,
+  tmpMb: 128,
+  workspaceMb: 128,
 };
 
 /** Where limits come from, most specific first. */
@@ -45,18 +45,22 @@ export interface LimitSources {
   runtime?: LimitOverrides;
 }
 
-/** The one place limits are resolved, in one order: request → user setting → runtime override → default. */
+/**
+ * The one place limits are resolved, in one order: request → user setting → runtime override → default.
+ * /tmp and /workspace live in memory, so unless a layer sets them, each gets a quarter of the memory limit:
+ * filling both can never leave a sandbox without memory to start a program.
+ */
 export function resolveLimits(sources: LimitSources): Limits {
   const layers = [sources.request, sources.user, sources.runtime];
+  const pick = <K extends keyof Limits>(key: K): Limits[K] | undefined =>
+    layers.map((layer) => layer?.[key]).find((value) => value !== undefined) as Limits[K] | undefined;
   const resolved = { ...DEFAULT_LIMITS };
   for (const key of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
-    for (const layer of layers) {
-      const value = layer?.[key];
-      if (value !== undefined) {
-        resolved[key] = value;
-        break;
-      }
-    }
+    const value = pick(key);
+    if (value !== undefined) resolved[key] = value;
   }
+  const share = Math.max(16, Math.floor(resolved.memoryMb / 4));
+  resolved.tmpMb = pick("tmpMb") ?? share;
+  resolved.workspaceMb = pick("workspaceMb") ?? share;
   return Limits.parse(resolved);
 }

@@ -3,6 +3,7 @@ import { runFile } from "./cli/run";
 import { parseMegabytes, parsePort, parseSeconds, UsageError } from "./cli/options";
 import { Host, startHost } from "./host";
 import { stderrLogger } from "./log";
+import { Isolation } from "./protocol/session";
 import { serveStdio } from "./rpc/stdio";
 import { serveWebSocket } from "./rpc/websocket";
 
@@ -11,14 +12,17 @@ const VERSION = "0.1.0";
 const USAGE = `CodeBeaker ${VERSION}: run code in a sandbox.
 
 Usage:
-  codebeaker run FILE [--lang LANG] [--timeout SECONDS] [--memory MB] [--network]
+  codebeaker run FILE [--lang LANG] [--timeout SECONDS] [--memory MB] [--network] [--isolation KIND]
       Run one file in a fresh sandbox; its output streams, stdin is forwarded, a summary line ends it.
-  codebeaker serve [--host HOST] [--port PORT] [--token TOKEN] [--allow-origin ORIGIN]...
+  codebeaker serve [--host HOST] [--port PORT] [--token TOKEN] [--allow-origin ORIGIN]... [--isolation KIND]
       JSON-RPC over WebSocket at ws://HOST:PORT/ws/jsonrpc (default localhost:5000), GET /health.
   codebeaker serve --stdio     (or: codebeaker --stdio)
       JSON-RPC over stdin/stdout with Content-Length framing (vscode-jsonrpc).
   codebeaker images [LANG...]
       Build the runtime images now (all of them without LANG), instead of on first use.
+
+KIND is docker, gvisor (Docker with runsc), process (bubblewrap) or auto (the default: docker when an engine
+answers, process otherwise).
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -54,10 +58,12 @@ async function run(args: string[]): Promise<number> {
       timeout: { type: "string" },
       memory: { type: "string" },
       network: { type: "boolean", default: false },
+      isolation: { type: "string", default: "auto" },
     },
   });
   if (positionals.length !== 1) throw new UsageError("run takes one FILE");
-  return withHost({ quiet: true }, (host) =>
+  const isolation = parseIsolation(values.isolation);
+  return withHost({ quiet: true, isolation }, (host) =>
     runFile(host, {
       file: positionals[0]!,
       language: values.lang,
@@ -77,12 +83,13 @@ async function serve(args: string[]): Promise<number> {
       port: { type: "string", default: "5000" },
       token: { type: "string", default: process.env.CODEBEAKER_TOKEN },
       "allow-origin": { type: "string", multiple: true, default: [] },
+      isolation: { type: "string", default: "auto" },
       // vscode-languageclient adds this to the server's command line.
       clientProcessId: { type: "string" },
     },
   });
   const log = stderrLogger();
-  const host = await startHost({ log });
+  const host = await startHost({ log, settings: { isolation: parseIsolation(values.isolation) } });
   const stop = async (code: number) => {
     await host.shutdown();
     process.exit(code);
@@ -113,7 +120,7 @@ async function buildImages(languages: string[]): Promise<number> {
     for (const [index, runtime] of runtimes.entries()) {
       if (!runtime) throw new UsageError(`unknown language "${languages[index]}"`);
       const started = Date.now();
-      const image = await host.backend.images.runtimeImage(runtime, (progress) => {
+      const image = await host.isolations.docker.images.runtimeImage(runtime, (progress) => {
         if (progress.phase !== "step") process.stderr.write(`codebeaker: ${progress.message}\n`);
       });
       process.stdout.write(`${runtime.manifest.language}\t${image}\t${((Date.now() - started) / 1000).toFixed(1)} s\n`);
@@ -122,8 +129,18 @@ async function buildImages(languages: string[]): Promise<number> {
   });
 }
 
-async function withHost(options: { quiet: boolean }, work: (host: Host) => Promise<number>): Promise<number> {
-  const host = await startHost({ log: stderrLogger(options.quiet ? "warn" : "info") });
+function parseIsolation(value: string): Isolation {
+  const parsed = Isolation.safeParse(value);
+  if (!parsed.success) throw new UsageError(`--isolation takes ${Isolation.options.join(", ")} (got "${value}")`);
+  return parsed.data;
+}
+
+async function withHost(
+  options: { quiet: boolean; isolation?: Isolation },
+  work: (host: Host) => Promise<number>,
+): Promise<number> {
+  const log = stderrLogger(options.quiet ? "warn" : "info");
+  const host = await startHost({ log, settings: options.isolation ? { isolation: options.isolation } : {} });
   try {
     return await work(host);
   } finally {

@@ -2,8 +2,19 @@ import type { FileErrorCode } from "../protocol/results";
 import type { Limits } from "../limits";
 import type { Runtime } from "../runtimes/manifest";
 
-/** The isolation kinds of the seed (`000_…`): Docker, gVisor, process. */
+/** The isolation kinds of the seed (`000_…`): Docker, gVisor, process. There is no unsandboxed kind. */
 export type IsolationKind = "docker" | "gvisor" | "process";
+
+/** A backend that cannot serve here, with what is missing and what to do. */
+export class IsolationUnavailableError extends Error {
+  constructor(
+    readonly kind: IsolationKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = "IsolationUnavailableError";
+  }
+}
 
 /** What a session asks of its sandbox. */
 export interface SandboxSpec {
@@ -27,6 +38,8 @@ export interface ImageProgress {
  */
 export interface IsolationBackend {
   readonly kind: IsolationKind;
+  /** Whether this backend can start sandboxes here; the reason when it cannot. */
+  available(): Promise<{ ok: true } | { ok: false; reason: string }>;
   /** Starts a sandbox whose runner has said hello; images are built first when needed. */
   createSandbox(spec: SandboxSpec, onProgress?: (progress: ImageProgress) => void): Promise<Sandbox>;
   /** Removes sandboxes a previous host left behind. Returns how many. */
@@ -100,8 +113,14 @@ export interface Sandbox {
   list(path: string): Promise<DirectoryEntryInfo[]>;
   /** Ends every process and removes the sandbox. Safe to call twice. */
   close(): Promise<void>;
-  /** Settles when the sandbox ends, whether closed or lost. */
-  readonly ended: Promise<void>;
+  /** Settles when the sandbox ends, whether closed or lost, saying why. */
+  readonly ended: Promise<SandboxEnd>;
+}
+
+/** Why a sandbox ended: closed by the host, killed for using too much memory (gVisor), or it stopped by itself. */
+export interface SandboxEnd {
+  cause: "closed" | "out-of-memory" | "stopped";
+  detail: string;
 }
 
 /** A file command the sandbox refused or could not do. */

@@ -4,6 +4,22 @@ import { CommandStatus, FileErrorCode, Metrics, Stages } from "./results";
 
 const Minutes = z.number().positive().max(7 * 24 * 60);
 
+/** How a session is isolated: Docker (runc), Docker with gVisor, or bubblewrap; `auto` picks docker when an engine answers. */
+export const Isolation = z.enum(["docker", "gvisor", "process", "auto"]);
+export type Isolation = z.infer<typeof Isolation>;
+
+/** A permission of Deno: all (true), none (false), or only these paths, hosts or variable names. */
+const Permission = z.union([z.boolean(), z.array(z.string().min(1).refine((s) => !s.includes(","), "must not contain a comma"))]);
+
+/** The guide's Deno permissions, mapped to Deno's --allow-* flags. Nothing is allowed unless listed. */
+export const Permissions = z.strictObject({
+  allowRead: Permission.optional(),
+  allowWrite: Permission.optional(),
+  allowNet: Permission.optional(),
+  allowEnv: Permission.optional(),
+});
+export type Permissions = z.infer<typeof Permissions>;
+
 /** `session.create` — the guide's SessionConfig, then optional limits beside it. */
 export const SessionCreateParams = z.strictObject({
   /** A language id (python, javascript, …) or one of its aliases (py, js, …). */
@@ -21,6 +37,9 @@ export const SessionCreateParams = z.strictObject({
   timeoutMs: z.number().int().min(1).max(3_600_000).optional(),
   compileTimeoutMs: z.number().int().min(1).max(3_600_000).optional(),
   outputLimitBytes: z.number().int().min(1024).max(64 << 20).optional(),
+  isolation: Isolation.optional(),
+  /** The guide's Deno permissions (deno sessions only). */
+  permissions: Permissions.optional(),
 });
 export type SessionCreateParams = z.input<typeof SessionCreateParams>;
 
@@ -39,6 +58,7 @@ export const SessionConfig = z.object({
   timeoutMs: z.number(),
   compileTimeoutMs: z.number(),
   outputLimitBytes: z.number(),
+  permissions: Permissions.nullable(),
 });
 export type SessionConfig = z.infer<typeof SessionConfig>;
 

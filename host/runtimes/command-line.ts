@@ -1,5 +1,7 @@
 import { posix } from "node:path";
+import type { Permissions } from "../protocol/session";
 import { WORKSPACE_ROOT } from "../protocol/workspace-path";
+import type { RuntimeManifest } from "./manifest";
 
 /** Where compile stages put their output: inside the sandbox's /tmp, out of the user's workspace. */
 export const BUILD_DIR = "/tmp/codebeaker/build";
@@ -24,14 +26,32 @@ export function placeholders(source: SourceFile): Record<string, string> {
   };
 }
 
-/** Fills `{file}`, `{dir}`, `{name}`, `{stem}` and `{build}` into each argument; an unknown one is an error. */
-export function expandCommand(command: readonly string[], source: SourceFile): string[] {
+/**
+ * Fills `{file}`, `{dir}`, `{name}`, `{stem}` and `{build}` into each argument; an argument that is exactly
+ * `{permissions}` becomes the granted permission flags (zero or more arguments). An unknown one is an error.
+ */
+export function expandCommand(command: readonly string[], source: SourceFile, permissionFlags: string[] = []): string[] {
   const values = placeholders(source);
-  return command.map((argument) =>
-    argument.replace(/\{(\w+)\}/g, (whole, key: string) => {
-      const value = values[key];
-      if (value === undefined) throw new Error(`unknown placeholder ${whole} in command ${JSON.stringify(command)}`);
-      return value;
-    }),
+  return command.flatMap((argument) =>
+    argument === "{permissions}"
+      ? permissionFlags
+      : [
+          argument.replace(/\{(\w+)\}/g, (whole, key: string) => {
+            const value = values[key];
+            if (value === undefined) throw new Error(`unknown placeholder ${whole} in command ${JSON.stringify(command)}`);
+            return value;
+          }),
+        ],
   );
+}
+
+/** Deno-style flags for the permissions a session grants: `--allow-read`, `--allow-net=a.com,b.com`, … */
+export function permissionFlags(flags: RuntimeManifest["permissions"], granted: Permissions | null): string[] {
+  if (!flags || !granted) return [];
+  return (Object.keys(flags) as (keyof Permissions)[]).flatMap((name) => {
+    const value = granted[name];
+    if (value === undefined || value === false) return [];
+    if (value === true) return [flags[name]];
+    return value.length ? [`${flags[name]}=${value.join(",")}`] : [];
+  });
 }

@@ -39,6 +39,18 @@ export const RuntimeManifest = z.strictObject({
   compile: CommandLine.optional(),
   run: CommandLine,
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
+  /**
+   * For a runtime with its own permission switches (Deno): the flag of each permission a session may grant.
+   * `{permissions}` in a command line becomes the flags granted.
+   */
+  permissions: z
+    .strictObject({
+      allowRead: z.string().startsWith("--"),
+      allowWrite: z.string().startsWith("--"),
+      allowNet: z.string().startsWith("--"),
+      allowEnv: z.string().startsWith("--"),
+    })
+    .optional(),
   /** Which error parser reads this runtime's diagnostics. */
   errorParser: z.string().min(1),
   limits: LimitOverrides.default({}),

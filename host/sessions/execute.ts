@@ -37,13 +37,17 @@ export function executeCommand(session: Session, command: Command, options: RunO
   });
 }
 
-/** The sandbox went away under the command: closed, expired, or its container died. */
-function sessionEnded(session: Session, error: SandboxLostError, startedAt: number): SessionExecuteResult {
-  const reason = session.closedReason ?? error.message;
-  return {
-    ...fileCommandResult(null, startedAt),
-    success: false,
-    error: `InternalError: the session ended while the command ran: ${reason}`,
-    status: "InternalError",
-  };
+/** The sandbox went away under the command: closed, expired, out of memory (gVisor), or its container died. */
+async function sessionEnded(session: Session, error: SandboxLostError, startedAt: number): Promise<SessionExecuteResult> {
+  const end = await Promise.race([session.sandbox.ended, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 5000))]);
+  const failed = { ...fileCommandResult(null, startedAt), success: false };
+  if (end?.cause === "out-of-memory") {
+    return {
+      ...failed,
+      status: "MemoryLimitExceeded",
+      error: `MemoryLimitExceeded: the program ran out of its ${session.limits.memoryMb} MB of memory, which stopped the whole sandbox; the session has ended`,
+    };
+  }
+  const reason = session.closedReason ?? end?.detail ?? error.message;
+  return { ...failed, status: "InternalError", error: `InternalError: the session ended while the command ran: ${reason}` };
 }

@@ -4,7 +4,7 @@ import type { ImageProgress, IsolationBackend } from "../isolation/backend";
 import { LimitOverrides, resolveLimits } from "../limits";
 import type { Logger } from "../log";
 import { invalidParams, RpcError, ErrorCodes } from "../protocol/errors";
-import type { SessionConfig, SessionCreateParams, SessionListResult } from "../protocol/session";
+import type { Isolation, SessionConfig, SessionCreateParams, SessionListResult } from "../protocol/session";
 import type { RuntimeRegistry } from "../runtimes/registry";
 import { Session } from "./session";
 
@@ -12,10 +12,16 @@ import { Session } from "./session";
 export interface HostSettings {
   limits: LimitOverrides;
   networkEnabled: boolean;
+  isolation: Isolation;
   maxSessions: number;
 }
 
-export const DEFAULT_SETTINGS: HostSettings = { limits: {}, networkEnabled: false, maxSessions: 32 };
+export const DEFAULT_SETTINGS: HostSettings = { limits: {}, networkEnabled: false, isolation: "auto", maxSessions: 32 };
+
+/** Picks the backend a session runs in (see Isolations). */
+export interface BackendChooser {
+  choose(requested: Isolation): Promise<IsolationBackend>;
+}
 
 const REMEMBERED_ENDINGS = 256;
 
@@ -28,7 +34,7 @@ export class SessionManager {
   private reaper: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly backend: IsolationBackend,
+    private readonly isolations: BackendChooser,
     private readonly registry: RuntimeRegistry,
     private readonly settings: HostSettings,
     private readonly log: Logger,
@@ -42,6 +48,11 @@ export class SessionManager {
     if (!runtime) {
       throw invalidParams(
         `language: unknown language "${params.language}" (known: ${this.registry.languages().join(", ")})`,
+      );
+    }
+    if (params.permissions && !runtime.manifest.permissions) {
+      throw invalidParams(
+        `permissions: only runtimes with permission switches take them (deno); a ${runtime.manifest.language} session is confined by its sandbox alone`,
       );
     }
     if (this.sessions.size + this.pending >= this.settings.maxSessions) {
@@ -76,18 +87,20 @@ export class SessionManager {
       timeoutMs: limits.timeoutMs,
       compileTimeoutMs: limits.compileTimeoutMs,
       outputLimitBytes: limits.outputBytes,
+      permissions: params.permissions ?? null,
     };
     const id = randomBytes(6).toString("hex");
     this.pending++;
     try {
-      const sandbox = await this.backend.createSandbox(
+      const backend = await this.isolations.choose(params.isolation ?? this.settings.isolation);
+      const sandbox = await backend.createSandbox(
         { sessionId: id, runtime, limits, networkEnabled, customImage: params.dockerImage },
         onProgress,
       );
-      const session = new Session(id, runtime, config, limits, sandbox, this.backend.kind);
+      const session = new Session(id, runtime, config, limits, sandbox, backend.kind);
       this.sessions.set(id, session);
-      void sandbox.ended.then(() => this.forget(session, "its sandbox stopped unexpectedly"));
-      this.log.info(`session ${id} (${runtime.manifest.language}) started in ${sandbox.id.slice(0, 12)}`);
+      void sandbox.ended.then((end) => this.forget(session, end.detail));
+      this.log.info(`session ${id} (${runtime.manifest.language}, ${backend.kind}) started in ${sandbox.id.slice(0, 12)}`);
       return session;
     } finally {
       this.pending--;

@@ -26,7 +26,8 @@ export function signalName(signal: number | null): string | null {
 
 /** The status of a stage, from the most specific cause to the least. */
 export function classify(outcome: RunOutcome, kind: StageKind): RunStatus {
-  if (outcome.timedOut) return "TimeLimitExceeded";
+  // SIGXCPU: the CPU-time limit, a second past the wall-clock one, ended it first.
+  if (outcome.timedOut || outcome.signal === constants.signals.SIGXCPU) return "TimeLimitExceeded";
   if (outcome.outputExceeded) return "OutputLimitExceeded";
   if (outcome.killed) return "Cancelled";
   if (outcome.oomKilled) return "MemoryLimitExceeded";

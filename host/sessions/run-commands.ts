@@ -5,7 +5,7 @@ import type { ExecuteShellResult } from "../protocol/command-results";
 import type { Stages, StageResult } from "../protocol/results";
 import type { SessionExecuteResult } from "../protocol/session";
 import { WORKSPACE_ROOT } from "../protocol/workspace-path";
-import { BUILD_DIR, expandCommand } from "../runtimes/command-line";
+import { BUILD_DIR, expandCommand, permissionFlags } from "../runtimes/command-line";
 import type { RuntimeManifest } from "../runtimes/manifest";
 import { describeFailure, metricsOf, StageContext, StageKind, toStage } from "./outcome";
 import type { Session } from "./session";
@@ -71,8 +71,9 @@ export async function executeCode(
       return envelope(null, compile, { compile: compile.stage }, startedAt);
     }
   }
+  const granted = permissionFlags(manifest.permissions, session.config.permissions);
   const run = await runStage(session, "run", {
-    argv: expandCommand(manifest.run, source),
+    argv: expandCommand(manifest.run, source, granted),
     cwd: posix.dirname(source.path),
     timeoutMs: command.timeoutMs ?? session.limits.timeoutMs,
     stdin: command.stdin,

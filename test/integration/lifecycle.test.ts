@@ -94,11 +94,24 @@ describe("session lifecycle", () => {
 });
 
 describe("without an engine", () => {
-  it("says which engine does not answer and what to do", async () => {
-    const host = await startHost({ log: silentLogger, docker: new Docker({ socketPath: "/nonexistent/docker.sock" }) });
+  const noEngine = () => new Docker({ socketPath: "/nonexistent/docker.sock" });
+
+  it("falls back to process isolation (bubblewrap) under auto, and says so", async () => {
+    const host = await startHost({ log: silentLogger, docker: noEngine() });
     try {
-      await expect(createSession(host, { language: "python" })).rejects.toThrow(
-        "no Docker engine answers at unix:///nonexistent/docker.sock (ENOENT): start Docker",
+      const session = await createSession(host, { language: "python" });
+      expect(session.createResult()).toMatchObject({ isolation: "process", containerId: expect.stringMatching(/^bwrap-\d+$/) });
+      expect((await execute(session, { type: "execute_code", code: "print('no docker needed')" })).result).toBe("no docker needed");
+    } finally {
+      await host.shutdown();
+    }
+  });
+
+  it("says which engine does not answer and what to do when docker is asked for", async () => {
+    const host = await startHost({ log: silentLogger, docker: noEngine() });
+    try {
+      await expect(createSession(host, { language: "python", isolation: "docker" })).rejects.toThrow(
+        "docker isolation is not available: no Docker engine answers at unix:///nonexistent/docker.sock (ENOENT): start Docker",
       );
     } finally {
       await host.shutdown();

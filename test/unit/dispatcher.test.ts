@@ -27,6 +27,7 @@ const createResult: SessionCreateResult = {
     timeoutMs: 10_000,
     compileTimeoutMs: 60_000,
     outputLimitBytes: 1 << 20,
+    permissions: null,
   },
   isolation: "docker",
   image: "codebeaker/python:x",

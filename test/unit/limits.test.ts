@@ -9,6 +9,13 @@ describe("resolveLimits", () => {
     expect(DEFAULT_LIMITS.memoryMb).not.toBe(1);
   });
 
+  it("sizes /tmp and /workspace at a quarter of the memory unless a layer sets them", () => {
+    expect(resolveLimits({ request: { memoryMb: 128 } })).toMatchObject({ tmpMb: 32, workspaceMb: 32 });
+    expect(resolveLimits({ request: { memoryMb: 2048 } })).toMatchObject({ tmpMb: 512, workspaceMb: 512 });
+    expect(resolveLimits({ request: { memoryMb: 32 } })).toMatchObject({ tmpMb: 16, workspaceMb: 16 });
+    expect(resolveLimits({ request: { memoryMb: 128 }, user: { tmpMb: 100 } })).toMatchObject({ tmpMb: 100, workspaceMb: 32 });
+  });
+
   it("takes a runtime override over the default", () => {
     expect(resolveLimits({ runtime: { compileTimeoutMs: 90_000 } }).compileTimeoutMs).toBe(90_000);
   });
@@ -27,7 +34,7 @@ describe("resolveLimits", () => {
       user: { timeoutMs: 2000, memoryMb: 1024 },
       runtime: { timeoutMs: 3000, memoryMb: 2048, pids: 64 },
     });
-    expect(limits).toEqual({ ...DEFAULT_LIMITS, timeoutMs: 1000, memoryMb: 1024, pids: 64 });
+    expect(limits).toEqual({ ...DEFAULT_LIMITS, timeoutMs: 1000, memoryMb: 1024, pids: 64, tmpMb: 256, workspaceMb: 256 });
   });
 
   it("skips a layer whose value is undefined", () => {

@@ -1,37 +1,70 @@
 import Docker from "dockerode";
-import { PassThrough, type Duplex } from "node:stream";
+import { PassThrough, type Duplex, type Readable } from "node:stream";
 import type { Logger } from "../../log";
-import type { ImageProgress, IsolationBackend, Sandbox, SandboxSpec } from "../backend";
-import { SandboxLostError } from "../backend";
+import type { ImageProgress, IsolationBackend, Sandbox, SandboxEnd, SandboxSpec } from "../backend";
+import { IsolationUnavailableError, SandboxLostError } from "../backend";
 import { RunnerClient } from "../runner-client";
 import { containerOptions, Labels } from "./container-spec";
 import { ImageBuilder } from "./images";
 import { ownerIsGone, ownerLabel } from "./owner";
 
 const HELLO_TIMEOUT_MS = 30_000;
+const PROBE_TIMEOUT_MS = 5_000;
 
-/** Sessions in Docker containers (runc). One container per session; dockerode lives only here. */
+export interface DockerBackendOptions {
+  /** `gvisor` runs containers with the engine's gVisor runtime (runsc) instead of runc. */
+  kind: "docker" | "gvisor";
+}
+
+/**
+ * Sessions in Docker containers: one container per session, with runc or with gVisor (runsc).
+ * dockerode lives only here.
+ */
 export class DockerBackend implements IsolationBackend {
-  readonly kind = "docker" as const;
+  readonly kind: "docker" | "gvisor";
   readonly images: ImageBuilder;
   private readonly owner = ownerLabel();
   private readonly live = new Set<DockerSandbox>();
+  /** Containers the engine reported out of memory: an OOM under gVisor ends the whole sandbox. */
+  private readonly outOfMemory = new Set<string>();
+  private events: Promise<Readable | undefined> | undefined;
 
   constructor(
     readonly docker: Docker,
     private readonly log: Logger,
+    options: DockerBackendOptions = { kind: "docker" },
   ) {
+    this.kind = options.kind;
     this.images = new ImageBuilder(docker);
   }
 
   /** Whether an engine answers, with the reason when it does not. */
   static async probe(docker: Docker): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const version = await docker.version();
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS / 1000} s`)), PROBE_TIMEOUT_MS);
+      });
+      const version = await Promise.race([docker.version(), timeout]);
       return { ok: true, version: version.Version };
     } catch (error) {
-      return { ok: false, reason: (error as Error).message };
+      return { ok: false, reason: explainUnreachableEngine(error, docker).message };
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  async available(): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const engine = await DockerBackend.probe(this.docker);
+    if (!engine.ok || this.kind === "docker") return engine;
+    if (await this.gvisorRuntime()) return { ok: true };
+    return {
+      ok: false,
+      reason:
+        "gVisor is not installed in this Docker engine: install runsc (apt-get install runsc) and register it in " +
+        '/etc/docker/daemon.json as {"runtimes":{"runsc":{"path":"/usr/bin/runsc","runtimeArgs":["--network=none"]}}}, ' +
+        "then reload dockerd (npm run setup does all of this)",
+    };
   }
 
   async createSandbox(spec: SandboxSpec, onProgress?: (progress: ImageProgress) => void): Promise<Sandbox> {
@@ -43,10 +76,19 @@ export class DockerBackend implements IsolationBackend {
   }
 
   private async startSandbox(spec: SandboxSpec, onProgress?: (progress: ImageProgress) => void): Promise<Sandbox> {
+    const ociRuntime = this.kind === "gvisor" ? await this.gvisorRuntime() : undefined;
+    if (this.kind === "gvisor" && !ociRuntime) throw new IsolationUnavailableError("gvisor", "gVisor (runsc) is not registered with this engine");
+    if (ociRuntime && spec.networkEnabled && (await this.gvisorWithoutNetwork(ociRuntime))) {
+      throw new IsolationUnavailableError(
+        "gvisor",
+        "networkEnabled is not available with gvisor isolation here: the engine runs runsc with --network=none",
+      );
+    }
     const image = spec.customImage
       ? await this.images.customImage(spec.customImage, onProgress)
       : await this.images.runtimeImage(spec.runtime, onProgress);
-    const container = await this.docker.createContainer(containerOptions(spec, image, this.owner));
+    this.watchOutOfMemory();
+    const container = await this.docker.createContainer(containerOptions(spec, image, this.owner, { gvisor: ociRuntime }));
     try {
       // Attach before start, so the runner's hello is not missed.
       const stream = (await container.attach({
@@ -65,7 +107,14 @@ export class DockerBackend implements IsolationBackend {
       const client = new RunnerClient(stream, fromRunner, spec.sessionId);
       await container.start();
       await withTimeout(client.ready(), HELLO_TIMEOUT_MS, `the runner in ${image} did not start`);
-      const sandbox = new DockerSandbox(container, image, client, stream, () => this.live.delete(sandbox));
+      const sandbox: DockerSandbox = new DockerSandbox(container, image, client, stream, {
+        wasOutOfMemory: () => this.outOfMemory.has(container.id),
+        onEnded: () => {
+          this.live.delete(sandbox);
+          this.outOfMemory.delete(container.id);
+          if (this.live.size === 0) this.stopWatching();
+        },
+      });
       this.live.add(sandbox);
       return sandbox;
     } catch (error) {
@@ -84,24 +133,67 @@ export class DockerBackend implements IsolationBackend {
 
   async dispose(): Promise<void> {
     await Promise.all([...this.live].map((sandbox) => sandbox.close()));
+    this.stopWatching();
+  }
+
+  /** The name under which the engine knows gVisor's runtime, if it does. */
+  private async gvisorRuntime(): Promise<string | undefined> {
+    const info = await this.docker.info();
+    const runtimes = (info.Runtimes ?? {}) as Record<string, { path?: string }>;
+    return Object.keys(runtimes).find((name) => name === "runsc" || runtimes[name]?.path?.endsWith("runsc"));
+  }
+
+  private async gvisorWithoutNetwork(runtime: string): Promise<boolean> {
+    const info = await this.docker.info();
+    const args = ((info.Runtimes ?? {}) as Record<string, { runtimeArgs?: string[] }>)[runtime]?.runtimeArgs ?? [];
+    return args.includes("--network=none");
+  }
+
+  /** Follows the engine's `oom` events for this host's containers while it has any. */
+  private watchOutOfMemory(): void {
+    const filters = { event: ["oom"], label: [`${Labels.owner}=${this.owner}`] };
+    this.events ??= this.docker.getEvents({ filters }).then(
+      (stream) => {
+        let pending = "";
+        stream.on("data", (chunk: Buffer) => {
+          pending += chunk.toString();
+          const lines = pending.split("\n");
+          pending = lines.pop() ?? "";
+          for (const line of lines.filter(Boolean)) this.outOfMemory.add(JSON.parse(line).id as string);
+        });
+        stream.on("error", () => undefined);
+        return stream as Readable;
+      },
+      (error: Error) => {
+        this.log.warn(`cannot follow the engine's events: ${error.message}`);
+        return undefined;
+      },
+    );
+  }
+
+  private stopWatching(): void {
+    void this.events?.then((stream) => stream?.destroy());
+    this.events = undefined;
   }
 }
 
 class DockerSandbox implements Sandbox {
-  readonly ended: Promise<void>;
+  readonly ended: Promise<SandboxEnd>;
   private closing: Promise<void> | undefined;
+  private closedByHost = false;
 
   constructor(
     private readonly container: Docker.Container,
     readonly image: string,
     private readonly client: RunnerClient,
     private readonly stream: Duplex,
-    private readonly onClosed: () => void,
+    private readonly hooks: { wasOutOfMemory(): boolean; onEnded(): void },
   ) {
-    this.ended = new Promise((resolve) => {
+    const streamEnded = new Promise<void>((resolve) => {
       stream.once("close", resolve);
       stream.once("end", resolve);
     });
+    this.ended = streamEnded.then(() => this.endCause());
     // A container that died by itself (killed, out of memory) is removed like a closed one.
     void this.ended.then(() => this.close());
   }
@@ -120,26 +212,27 @@ class DockerSandbox implements Sandbox {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.closedByHost = true;
       this.client.fail(new SandboxLostError("the session was closed"));
       await removeQuietly(this.container);
       this.stream.destroy();
-      this.onClosed();
+      this.hooks.onEnded();
     })();
     return this.closing;
   }
-}
 
-/** A connection error to the engine, said as what it means and what to do. Other errors pass unchanged. */
-function explainUnreachableEngine(error: unknown, docker: Docker): unknown {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (!code || !["ENOENT", "ECONNREFUSED", "EACCES", "ETIMEDOUT", "EHOSTUNREACH"].includes(code)) return error;
-  const modem = docker.modem as { socketPath?: string; host?: string; port?: number };
-  const where = modem.socketPath ? `unix://${modem.socketPath}` : `tcp://${modem.host}:${modem.port}`;
-  const hint =
-    code === "EACCES"
-      ? "this user may not use it (add it to the docker group, or run as root)"
-      : "start Docker (npm run setup does it on Debian), or point DOCKER_HOST at a running engine";
-  return new Error(`no Docker engine answers at ${where} (${code}): ${hint}`, { cause: error });
+  /** Why the container's stream ended: the engine knows whether it was killed for memory. */
+  private async endCause(): Promise<SandboxEnd> {
+    if (this.closedByHost) return { cause: "closed", detail: "the sandbox was closed" };
+    const state = await this.container.inspect().then(
+      (info) => info.State,
+      () => undefined, // already removed (AutoRemove): the events say the rest
+    );
+    if (state?.OOMKilled || this.hooks.wasOutOfMemory()) {
+      return { cause: "out-of-memory", detail: "the sandbox ran out of memory and was stopped" };
+    }
+    return { cause: "stopped", detail: "its sandbox stopped unexpectedly" };
+  }
 }
 
 /** Removes a container; one already gone (or being removed by AutoRemove) is fine. */
@@ -150,6 +243,21 @@ async function removeQuietly(container: Docker.Container): Promise<void> {
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== 404 && status !== 409) throw error;
   }
+}
+
+/** A connection error to the engine, said as what it means and what to do. Other errors pass unchanged. */
+function explainUnreachableEngine(error: unknown, docker: Docker): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (!code || !["ENOENT", "ECONNREFUSED", "EACCES", "ETIMEDOUT", "EHOSTUNREACH"].includes(code)) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+  const modem = docker.modem as { socketPath?: string; host?: string; port?: number };
+  const where = modem.socketPath ? `unix://${modem.socketPath}` : `tcp://${modem.host}:${modem.port}`;
+  const hint =
+    code === "EACCES"
+      ? "this user may not use it (add it to the docker group, or run as root)"
+      : "start Docker (npm run setup does it on Debian), or point DOCKER_HOST at a running engine";
+  return new Error(`no Docker engine answers at ${where} (${code}): ${hint}`, { cause: error });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

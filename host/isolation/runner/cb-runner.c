@@ -10,6 +10,10 @@
  *   runner -> host  'o' / 'e' the program's stdout / stderr, 'd' data of read and list
  *                   'r' the result: NUL-terminated "key=value" fields; it ends every request
  *
+ * Options: --root DIR (the workspace, /workspace), --oom-file FILE (the memory cgroup's OOM counter, when not at
+ * the usual place), and limits every program gets when no cgroup limits it: --rlimit-data BYTES,
+ * --rlimit-nproc N, --rlimit-fsize BYTES.
+ *
  * Being PID 1 is what makes the limits hold: kill(-1, SIGKILL) reaches every process of the run
  * (double forks and setsid included) but never the runner, orphans are reparented to the runner so their
  * CPU time is counted, and a program cannot kill the runner because PID 1 ignores unhandled signals.
@@ -166,8 +170,30 @@ char **field_list(const struct request *rq, const char *key) {
 
 /* ---------- main loop ---------- */
 
+struct options options = {NULL, 0, 0, 0};
+
+static long long option_number(const char *name, const char *value) {
+  char *end;
+  long long number = strtoll(value, &end, 10);
+  if (*value == 0 || *end != 0 || number < 0) {
+    fprintf(stderr, "cb-runner: %s takes a number, not %s\n", name, value);
+    exit(64);
+  }
+  return number;
+}
+
 int main(int argc, char **argv) {
-  if (argc >= 3 && strcmp(argv[1], "--root") == 0) workspace_root = argv[2];
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!strcmp(argv[i], "--root")) workspace_root = argv[i + 1];
+    else if (!strcmp(argv[i], "--oom-file")) options.oom_file = argv[i + 1];
+    else if (!strcmp(argv[i], "--rlimit-data")) options.rlimit_data = option_number(argv[i], argv[i + 1]);
+    else if (!strcmp(argv[i], "--rlimit-nproc")) options.rlimit_nproc = option_number(argv[i], argv[i + 1]);
+    else if (!strcmp(argv[i], "--rlimit-fsize")) options.rlimit_fsize = option_number(argv[i], argv[i + 1]);
+    else {
+      fprintf(stderr, "cb-runner: unknown option %s\n", argv[i]);
+      exit(64);
+    }
+  }
   signal(SIGPIPE, SIG_IGN);
   sigset_t chld;
   sigemptyset(&chld);

@@ -26,6 +26,13 @@
 #define CHUNK 65536
 
 extern const char *workspace_root;
+
+/* Set from the command line; 0 or NULL: not set. */
+struct options {
+  const char *oom_file;
+  long long rlimit_data, rlimit_nproc, rlimit_fsize;
+};
+extern struct options options;
 extern int sigchld_fd;
 
 /* frames (cb-runner.c) */

@@ -11,8 +11,8 @@ static long long now_us(void) {
 
 /* The memory cgroup's count of OOM kills: v1 memory.oom_control, v2 memory.events. -1 when unknown. */
 static long long oom_kills(void) {
-  static const char *files[] = {"/sys/fs/cgroup/memory/memory.oom_control", "/sys/fs/cgroup/memory.events"};
-  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+  const char *files[] = {options.oom_file, "/sys/fs/cgroup/memory/memory.oom_control", "/sys/fs/cgroup/memory.events"};
+  for (size_t i = options.oom_file ? 0 : 1; i < sizeof files / sizeof *files; i++) {
     FILE *f = fopen(files[i], "r");
     if (!f) continue;
     char key[64];
@@ -75,8 +75,14 @@ static int make_dirs(const char *path) {
   }
 }
 
-static void exec_child(char **argv, char **envp, char **dirs, const char *cwd, int in_fd, int out_fd, int err_fd,
-                       int report_fd) {
+static void set_limit(int resource, long long value) {
+  if (value <= 0) return;
+  struct rlimit limit = {(rlim_t)value, (rlim_t)value};
+  setrlimit(resource, &limit);
+}
+
+static void exec_child(char **argv, char **envp, char **dirs, const char *cwd, long long timeout_ms, int in_fd, int out_fd,
+                       int err_fd, int report_fd) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -91,6 +97,13 @@ static void exec_child(char **argv, char **envp, char **dirs, const char *cwd, i
   if (adj >= 0) { write_all(adj, "1000", 4); close(adj); }
   struct rlimit no_core = {0, 0};
   setrlimit(RLIMIT_CORE, &no_core);
+  /* CPU time can never pass the wall-clock limit by much: a second of slack, then SIGXCPU, then SIGKILL. */
+  rlim_t cpu_seconds = (rlim_t)(timeout_ms / 1000 + 2);
+  struct rlimit cpu = {cpu_seconds, cpu_seconds + 1};
+  setrlimit(RLIMIT_CPU, &cpu);
+  set_limit(RLIMIT_DATA, options.rlimit_data);
+  set_limit(RLIMIT_NPROC, options.rlimit_nproc);
+  set_limit(RLIMIT_FSIZE, options.rlimit_fsize);
   /* What failed is reported as {step, errno}: 1 mkdir, 2 environment, 3 working directory, 4 exec. */
   int report[2] = {0, 0};
   for (char **d = dirs; *d && !report[1]; d++) report[0] = 1, report[1] = make_dirs(*d);
@@ -135,7 +148,7 @@ void op_run(const struct request *rq) {
   long long started = now_us(), ended = 0;
   pid_t pid = fork();
   if (pid < 0) die("fork");
-  if (pid == 0) exec_child(argv, envp, dirs, cwd ? cwd : workspace_root, in_p[0], out_p[1], err_p[1], report_p[1]);
+  if (pid == 0) exec_child(argv, envp, dirs, cwd ? cwd : workspace_root, timeout_ms, in_p[0], out_p[1], err_p[1], report_p[1]);
   run_group = pid;
   close(in_p[0]); close(out_p[1]); close(err_p[1]); close(report_p[1]);
   set_nonblock(in_p[1]); set_nonblock(out_p[0]); set_nonblock(err_p[0]);
