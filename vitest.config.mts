@@ -20,6 +20,16 @@ export default defineConfig({
           globalSetup: ["test/integration/global-setup.ts"],
         },
       },
+      {
+        test: {
+          name: "security",
+          include: ["test/security/**/*.test.ts"],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 900_000,
+          globalSetup: ["test/integration/global-setup.ts"],
+        },
+      },
     ],
   },
 });

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Makes a Docker engine answer and gives it the base image the runtime Dockerfiles start FROM.
-# Idempotent: every step is skipped when its result is already there. Needs root only for what it installs.
+# Makes CodeBeaker's isolation available on this machine: a Docker engine with the base image the runtime
+# Dockerfiles start FROM, gVisor (runsc) registered with it, and bubblewrap for process isolation.
+# Idempotent: every step is skipped when its result is already there. Installing needs root; without root,
+# what is missing is said, and sessions use what there is (bubblewrap when no engine answers).
 set -euo pipefail
 
 log() { printf '[setup-engine] %s\n' "$*" >&2; }
-have() { command -v "$1" >/dev/null 2>&1; }
+is_root() { [ "$(id -u)" -eq 0 ]; }
 
 apt_install() {
   local missing=()
   for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
   [ ${#missing[@]} -eq 0 ] && return 0
-  [ "$(id -u)" -eq 0 ] || { log "missing packages ${missing[*]} and not root: install them first"; exit 1; }
+  is_root || { log "missing packages ${missing[*]}, and not root to install them"; return 1; }
   log "installing ${missing[*]}"
   if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq; APT_UPDATED=1; fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
@@ -18,18 +20,47 @@ apt_install() {
 
 engine_answers() { docker info >/dev/null 2>&1; }
 
+# Registers gVisor's runsc with dockerd, keeping whatever else daemon.json says. Network off inside runsc
+# (without --network=none, runsc refuses to start in the root network namespace), and Docker's seccomp profile
+# applied inside the sandbox too (--oci-seccomp), as runc applies it. Prints "changed" when it wrote something.
+register_runsc() {
+  is_root || return 0
+  apt_install runsc || return 0
+  mkdir -p /etc/docker
+  node - /etc/docker/daemon.json <<'NODE'
+const fs = require("fs");
+const file = process.argv[2];
+const before = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+const config = JSON.parse(before || "{}");
+config.runtimes = { ...config.runtimes, runsc: { path: "/usr/bin/runsc", runtimeArgs: ["--network=none", "--oci-seccomp"] } };
+const after = JSON.stringify(config, null, 2) + "\n";
+if (after !== before) { fs.writeFileSync(file, after); console.log("changed"); }
+NODE
+}
+
+runsc_registered() { docker info --format '{{json .Runtimes}}' 2>/dev/null | grep -q '"runsc"'; }
+
 start_engine() {
   engine_answers && return 0
-  if [ -n "${DOCKER_HOST:-}" ]; then log "DOCKER_HOST=$DOCKER_HOST does not answer"; exit 1; fi
-  apt_install docker.io
+  if [ -n "${DOCKER_HOST:-}" ]; then log "DOCKER_HOST=$DOCKER_HOST does not answer"; return 1; fi
+  apt_install docker.io || return 1
   log "starting dockerd"
-  mkdir -p /var/log
   nohup dockerd >/var/log/codebeaker-dockerd.log 2>&1 &
   for _ in $(seq 1 120); do
     engine_answers && { log "engine up"; return 0; }
     sleep 0.5
   done
-  log "dockerd did not answer within 60 s; its log:"; tail -n 40 /var/log/codebeaker-dockerd.log >&2; exit 1
+  log "dockerd did not answer within 60 s; its log:"; tail -n 20 /var/log/codebeaker-dockerd.log >&2
+  return 1
+}
+
+# dockerd reads daemon.json's runtimes again on SIGHUP.
+reload_engine() {
+  [ "$1" != changed ] && runsc_registered && return 0
+  is_root && pgrep -x dockerd >/dev/null || { log "runsc is not registered with this engine: gvisor isolation is unavailable"; return 0; }
+  kill -HUP "$(pgrep -x dockerd)"
+  for _ in $(seq 1 40); do runsc_registered && { log "gVisor (runsc) registered"; return 0; }; sleep 0.25; done
+  log "dockerd did not pick up runsc from /etc/docker/daemon.json"
 }
 
 # The mirror apt already uses on this machine, so debootstrap reaches the same place apt does.
@@ -74,5 +105,12 @@ SOURCES
   log "imported $image"
 }
 
-start_engine
-ensure_base_image
+# Process isolation: bubblewrap, and a C compiler with static libc to build its runner once.
+apt_install bubblewrap gcc libc6-dev || log "process isolation needs bubblewrap, gcc and libc6-dev"
+runsc_config=$(register_runsc)
+if start_engine; then
+  reload_engine "$runsc_config"
+  ensure_base_image
+else
+  log "no Docker engine: sessions will use process isolation (bubblewrap)"
+fi

@@ -103,7 +103,7 @@ async function runStage(session: Session, kind: StageKind, request: StageRequest
     options.observer,
   );
   if (interactive) options.onProgramStarted?.(handle);
-  const outcome = await handle.outcome;
+  const outcome = await withWatchdog(session, handle.outcome, request.timeoutMs);
   const context: StageContext = {
     timeoutMs: request.timeoutMs,
     memoryMb: limits.memoryMb,
@@ -112,6 +112,29 @@ async function runStage(session: Session, kind: StageKind, request: StageRequest
     cwd: request.cwd,
   };
   return { stage: toStage(outcome, kind, context), outcome, context };
+}
+
+/** How long past a run's time limit the runner may take to report before the host gives up on the sandbox. */
+export const RUNNER_GRACE_MS = 10_000;
+
+/**
+ * The runner enforces the time limit; this is the host's guard in case the runner itself stops answering.
+ * Then the sandbox cannot be trusted any more: it is closed, and the session ends with the reason.
+ */
+async function withWatchdog(session: Session, outcome: Promise<RunOutcome>, timeoutMs: number): Promise<RunOutcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const watchdog = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      session.closedReason ??= `its runner did not report within ${RUNNER_GRACE_MS / 1000} s after the time limit, so the sandbox was closed`;
+      void session.sandbox.close();
+      outcome.catch(reject); // the close ends the outcome with SandboxLostError
+    }, timeoutMs + RUNNER_GRACE_MS);
+  });
+  try {
+    return await Promise.race([outcome, watchdog]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function envelope(result: unknown, last: StageRun, stages: Stages, startedAt: number): SessionExecuteResult {

@@ -57,12 +57,18 @@ export class DockerBackend implements IsolationBackend {
   async available(): Promise<{ ok: true } | { ok: false; reason: string }> {
     const engine = await DockerBackend.probe(this.docker);
     if (!engine.ok || this.kind === "docker") return engine;
-    if (await this.gvisorRuntime()) return { ok: true };
+    const runtime = await this.gvisorRuntime();
+    if (runtime) {
+      if (!(await this.runtimeArgs(runtime)).includes("--oci-seccomp")) {
+        this.log.warn(`runsc runs without --oci-seccomp: Docker's seccomp profile is not applied inside gVisor sandboxes`);
+      }
+      return { ok: true };
+    }
     return {
       ok: false,
       reason:
         "gVisor is not installed in this Docker engine: install runsc (apt-get install runsc) and register it in " +
-        '/etc/docker/daemon.json as {"runtimes":{"runsc":{"path":"/usr/bin/runsc","runtimeArgs":["--network=none"]}}}, ' +
+        '/etc/docker/daemon.json as {"runtimes":{"runsc":{"path":"/usr/bin/runsc","runtimeArgs":["--network=none","--oci-seccomp"]}}}, ' +
         "then reload dockerd (npm run setup does all of this)",
     };
   }
@@ -144,9 +150,12 @@ export class DockerBackend implements IsolationBackend {
   }
 
   private async gvisorWithoutNetwork(runtime: string): Promise<boolean> {
+    return (await this.runtimeArgs(runtime)).includes("--network=none");
+  }
+
+  private async runtimeArgs(runtime: string): Promise<string[]> {
     const info = await this.docker.info();
-    const args = ((info.Runtimes ?? {}) as Record<string, { runtimeArgs?: string[] }>)[runtime]?.runtimeArgs ?? [];
-    return args.includes("--network=none");
+    return ((info.Runtimes ?? {}) as Record<string, { runtimeArgs?: string[] }>)[runtime]?.runtimeArgs ?? [];
   }
 
   /** Follows the engine's `oom` events for this host's containers while it has any. */

@@ -45,6 +45,8 @@ export function bwrapArgs(plan: BwrapPlan): string[] {
   args.push("--size", String(plan.limits.workspaceMb * MiB), "--perms", "0755", "--tmpfs", WORKSPACE_ROOT);
   args.push("--ro-bind", plan.runner, SANDBOX_RUNNER);
   if (plan.oomFile) args.push("--ro-bind", plan.oomFile, SANDBOX_OOM_FILE);
+  // bwrap builds the sandbox's root on a tmpfs of its own; once everything is mounted, it becomes read-only.
+  args.push("--remount-ro", "/");
   args.push("--chdir", WORKSPACE_ROOT, "--clearenv");
   for (const [key, value] of Object.entries(plan.env)) args.push("--setenv", key, value);
   args.push("--", SANDBOX_RUNNER, "--root", WORKSPACE_ROOT);

@@ -194,7 +194,12 @@ int main(int argc, char **argv) {
       exit(64);
     }
   }
-  signal(SIGPIPE, SIG_IGN);
+  /* Not dumpable: the program runs as the same user, and must not ptrace the runner or read its memory.
+   * (A program's own exec makes it dumpable again.) */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* PID 1 of a namespace only gets the signals it handles, but gVisor does not keep that rule: ignore them all.
+   * (SIGKILL and SIGSTOP cannot be; there the host's watchdog ends a sandbox whose runner stops answering.) */
+  for (int sig = 1; sig < NSIG; sig++) if (sig != SIGCHLD && sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_IGN);
   sigset_t chld;
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);

@@ -86,8 +86,7 @@ static void exec_child(char **argv, char **envp, char **dirs, const char *cwd, l
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
-  signal(SIGPIPE, SIG_DFL);
-  signal(SIGTERM, SIG_DFL);
+  for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL); /* ignored signals would survive exec */
   setsid();
   dup2(in_fd, 0);
   dup2(out_fd, 1);
