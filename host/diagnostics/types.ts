@@ -1,29 +1,6 @@
-/** A location in the user's code that a compiler or a program reported, with what it said there. */
-export interface Diagnostic {
-  /** Relative to /workspace, with forward slashes: `main.py`, `pkg/util.go`. */
-  path: string;
-  /** 1-based. */
-  line: number;
-  /** 1-based; 1 when the tool gives no column. */
-  column: number;
-  endLine?: number;
-  /** 1-based and exclusive, when the tool marks a range (`^^^`, `~~~`). */
-  endColumn?: number;
-  severity: "error" | "warning" | "info";
-  /** The tool's message, on one line where possible. */
-  message: string;
-  /** The error's type: an exception class, a compiler code (TS2322, CS0029, E0308), `panic`, `compile`. */
-  code: string;
-  /** The other stack frames inside /workspace, outermost (caller) first; [] when none. */
-  related: RelatedLocation[];
-}
+import type { Diagnostic } from "../protocol/diagnostics";
 
-export interface RelatedLocation {
-  path: string;
-  line: number;
-  column: number;
-  message: string;
-}
+export type { Diagnostic, RelatedLocation } from "../protocol/diagnostics";
 
 /** What one stage of a run wrote. */
 export interface ToolOutput {

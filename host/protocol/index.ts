@@ -1,4 +1,5 @@
 export * from "./commands";
+export * from "./diagnostics";
 export * from "./command-results";
 export * from "./errors";
 export * from "./languages";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Command } from "./commands";
+import { Diagnostic } from "./diagnostics";
 import { CommandStatus, FileErrorCode, Metrics, Stages } from "./results";
 
 const Minutes = z.number().positive().max(7 * 24 * 60);
@@ -96,6 +97,10 @@ export const SessionExecuteResult = z.object({
   stderr: z.string(),
   metrics: Metrics.nullable(),
   stages: Stages.nullable(),
+  /** Where the compiler or the program reported errors (and compile warnings), in the user's files. */
+  diagnostics: z.array(Diagnostic),
+  /** The classified error type (the seed's error_type): the first error diagnostic's code, or null. */
+  errorType: z.string().nullable(),
 });
 export type SessionExecuteResult = z.infer<typeof SessionExecuteResult>;
 

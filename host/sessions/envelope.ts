@@ -16,6 +16,8 @@ export function fileCommandResult(result: unknown, startedAt: number): SessionEx
     stderr: "",
     metrics: null,
     stages: null,
+    diagnostics: [],
+    errorType: null,
   };
 }
 

@@ -2,6 +2,8 @@ import { posix } from "node:path";
 import type { RunHandle, RunObserver, RunOutcome, RunRequest } from "../isolation/backend";
 import type { CommandOf } from "../protocol/commands";
 import type { ExecuteShellResult } from "../protocol/command-results";
+import { parseDiagnostics, SourceFiles } from "../diagnostics";
+import type { Diagnostic } from "../protocol/diagnostics";
 import type { Stages, StageResult } from "../protocol/results";
 import type { SessionExecuteResult } from "../protocol/session";
 import { WORKSPACE_ROOT } from "../protocol/workspace-path";
@@ -21,6 +23,7 @@ export interface RunOptions {
 }
 
 interface StageRun {
+  kind: StageKind;
   stage: StageResult;
   outcome: RunOutcome;
   context: StageContext;
@@ -45,7 +48,7 @@ export async function executeShell(
     stderr: run.stage.stderr,
     durationMs: Math.round(run.stage.wallMs),
   };
-  return envelope(result, run, { run: run.stage }, startedAt);
+  return envelope(result, [run], startedAt, diagnose(session, [run], {}));
 }
 
 export async function executeCode(
@@ -57,6 +60,7 @@ export async function executeCode(
   const { manifest } = session.runtime;
   const source = { path: posix.join(WORKSPACE_ROOT, command.fileName ?? entryFileName(manifest, command.code)) };
   await session.sandbox.writeFile(source.path, Buffer.from(command.code, "utf8"), "create");
+  const sources = { [posix.relative(WORKSPACE_ROOT, source.path)]: command.code };
 
   let compile: StageRun | undefined;
   if (manifest.compile) {
@@ -68,7 +72,7 @@ export async function executeCode(
       stdin: "",
     }, { observer: options.observer });
     if (compile.stage.status !== "Success") {
-      return envelope(null, compile, { compile: compile.stage }, startedAt);
+      return envelope(null, [compile], startedAt, diagnose(session, [compile], sources));
     }
   }
   const granted = permissionFlags(manifest.permissions, session.config.permissions);
@@ -80,7 +84,8 @@ export async function executeCode(
   }, options);
   // The guide's execute_code answers with the program's output, as it would read on a terminal.
   const output = run.stage.stdout.replace(/\r?\n$/, "");
-  return envelope(output, run, { ...(compile ? { compile: compile.stage } : {}), run: run.stage }, startedAt);
+  const stages = compile ? [compile, run] : [run];
+  return envelope(output, stages, startedAt, diagnose(session, stages, sources));
 }
 
 /** The file execute_code writes: named from the code where the language needs it (Java's public class). */
@@ -111,7 +116,21 @@ async function runStage(session: Session, kind: StageKind, request: StageRequest
     program: request.argv[0] ?? "",
     cwd: request.cwd,
   };
-  return { stage: toStage(outcome, kind, context), outcome, context };
+  return { kind, stage: toStage(outcome, kind, context), outcome, context };
+}
+
+/**
+ * What the runtime's error parser finds in the stages: the errors of the stage that failed, and the warnings of
+ * a compile that succeeded. `sources` (the code of execute_code) lets parsers place columns exactly.
+ */
+function diagnose(session: Session, stages: StageRun[], sources: SourceFiles): Diagnostic[] {
+  const parser = session.runtime.manifest.errorParser;
+  return stages.flatMap(({ kind, stage }) => {
+    const failed = stage.status !== "Success";
+    if (!failed && kind === "run") return [];
+    const found = parseDiagnostics(parser, { stage: kind, stdout: stage.stdout, stderr: stage.stderr }, sources);
+    return failed ? found : found.filter((diagnostic) => diagnostic.severity !== "error");
+  });
 }
 
 /** How long past a run's time limit the runner may take to report before the host gives up on the sandbox. */
@@ -137,14 +156,16 @@ async function withWatchdog(session: Session, outcome: Promise<RunOutcome>, time
   }
 }
 
-function envelope(result: unknown, last: StageRun, stages: Stages, startedAt: number): SessionExecuteResult {
+/** The answer of a command that ran programs: the last stage speaks for the command, every stage is reported. */
+function envelope(result: unknown, runs: StageRun[], startedAt: number, diagnostics: Diagnostic[]): SessionExecuteResult {
+  const last = runs[runs.length - 1]!;
   const { stage } = last;
   const success = stage.status === "Success";
-  const kind: StageKind = stages.run ? "run" : "compile";
+  const stages: Stages = Object.fromEntries(runs.map((run) => [run.kind, run.stage]));
   return {
     success,
     result,
-    error: success ? null : describeFailure(stage, last.outcome, kind, last.context),
+    error: success ? null : describeFailure(stage, last.outcome, last.kind, last.context),
     durationMs: Date.now() - startedAt,
     status: stage.status,
     errorCode: null,
@@ -153,5 +174,7 @@ function envelope(result: unknown, last: StageRun, stages: Stages, startedAt: nu
     stderr: stage.stderr,
     metrics: metricsOf(stage),
     stages,
+    diagnostics,
+    errorType: diagnostics.find((diagnostic) => diagnostic.severity === "error")?.code ?? null,
   };
 }

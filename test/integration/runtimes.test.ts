@@ -5,16 +5,59 @@ import { RuntimeRegistry } from "../../host/runtimes/registry";
 import type { Session } from "../../host/sessions/session";
 import { containersOf, createSession, execute, useHost } from "./helpers";
 
-/** One program per language that fails in the way that language most often does, and what it must say. */
-const failures: Record<string, { code: string; status: string; says: RegExp }> = {
-  python: { code: "x = 1\ny = 0\nprint(x / y)\n", status: "RuntimeError", says: /ZeroDivisionError/ },
-  javascript: { code: "const a = 1;\nnull.boom();\n", status: "RuntimeError", says: /TypeError/ },
-  typescript: { code: 'const n: number = "text";\nconsole.log(n);\n', status: "CompilationError", says: /TS2322/ },
-  csharp: { code: "class P { static void Main() { int x = \"s\"; } }\n", status: "CompilationError", says: /CS0029/ },
-  go: { code: "package main\n\nfunc main() {\n\tundefinedCall()\n}\n", status: "CompilationError", says: /undefined: undefinedCall/ },
-  java: { code: "public class Main { public static void main(String[] a) { int x = \"s\"; } }\n", status: "CompilationError", says: /incompatible types/ },
-  rust: { code: "fn main() {\n    let x: i32 = \"s\";\n}\n", status: "CompilationError", says: /E0308/ },
-  deno: { code: "throw new RangeError('out of range');\n", status: "RuntimeError", says: /RangeError: out of range/ },
+/**
+ * One program per language that fails in the way that language most often does: what it must say, and where
+ * the diagnostics must place it (file under /workspace, line, error code).
+ */
+const failures: Record<string, { code: string; status: string; says: RegExp; at: { path: string; line: number; code: string } }> = {
+  python: {
+    code: "x = 1\ny = 0\nprint(x / y)\n",
+    status: "RuntimeError",
+    says: /ZeroDivisionError/,
+    at: { path: "main.py", line: 3, code: "ZeroDivisionError" },
+  },
+  javascript: {
+    code: "const a = 1;\nnull.boom();\n",
+    status: "RuntimeError",
+    says: /TypeError/,
+    at: { path: "main.js", line: 2, code: "TypeError" },
+  },
+  typescript: {
+    code: 'const n: number = "text";\nconsole.log(n);\n',
+    status: "CompilationError",
+    says: /TS2322/,
+    at: { path: "main.ts", line: 1, code: "TS2322" },
+  },
+  csharp: {
+    code: 'class P {\n  static void Main() {\n    int x = "s";\n  }\n}\n',
+    status: "CompilationError",
+    says: /CS0029/,
+    at: { path: "Program.cs", line: 3, code: "CS0029" },
+  },
+  go: {
+    code: "package main\n\nfunc main() {\n\tundefinedCall()\n}\n",
+    status: "CompilationError",
+    says: /undefined: undefinedCall/,
+    at: { path: "main.go", line: 4, code: "compile" },
+  },
+  java: {
+    code: 'public class Main {\n  public static void main(String[] a) {\n    int x = "s";\n  }\n}\n',
+    status: "CompilationError",
+    says: /incompatible types/,
+    at: { path: "Main.java", line: 3, code: "javac" },
+  },
+  rust: {
+    code: 'fn main() {\n    let x: i32 = "s";\n}\n',
+    status: "CompilationError",
+    says: /E0308/,
+    at: { path: "main.rs", line: 2, code: "E0308" },
+  },
+  deno: {
+    code: "const limit = 3;\nthrow new RangeError('out of range');\n",
+    status: "RuntimeError",
+    says: /RangeError: out of range/,
+    at: { path: "main.ts", line: 2, code: "RangeError" },
+  },
 };
 
 const registry = RuntimeRegistry.builtIn();
@@ -32,6 +75,7 @@ describe.each(registry.all().map((runtime) => [runtime.manifest.language, runtim
   });
 
   it("runs its test program, which prints OK", async () => {
+    // (and a clean run reports no diagnostics)
     const code = readFileSync(join(runtime.directory, runtime.manifest.testProgram), "utf8");
     const answer = await execute(session, { type: "execute_code", code });
     expect(answer.error).toBeNull();
@@ -41,6 +85,8 @@ describe.each(registry.all().map((runtime) => [runtime.manifest.language, runtim
     expect(answer.metrics!.wallMs).toBeGreaterThan(0);
     expect(answer.metrics!.cpuMs).toBeGreaterThan(0);
     expect(answer.metrics!.peakMemoryBytes).toBeGreaterThan(100 * 1024);
+    expect(answer.diagnostics).toEqual([]);
+    expect(answer.errorType).toBeNull();
   });
 
   it("reports its typical error, classified", async () => {
@@ -50,6 +96,8 @@ describe.each(registry.all().map((runtime) => [runtime.manifest.language, runtim
     expect(answer.status).toBe(failure.status);
     expect(answer.error).toMatch(failure.says);
     expect(answer.exitCode).not.toBe(0);
+    expect(answer.diagnostics[0]).toMatchObject({ ...failure.at, severity: "error" });
+    expect(answer.errorType).toBe(failure.at.code);
     if (failure.status === "CompilationError") {
       expect(answer.stages?.compile?.status).toBe("CompilationError");
       expect(answer.stages?.run).toBeUndefined();

@@ -45,6 +45,8 @@ const executeResult: SessionExecuteResult = {
   stderr: "",
   metrics: null,
   stages: null,
+  diagnostics: [],
+  errorType: null,
 };
 
 /** A dispatcher with the four methods on stubs that record the params they were given. */
