@@ -10,7 +10,7 @@ import { DEFAULT_SETTINGS, HostSettings, SessionManager } from "./sessions/manag
 /** The host's parts, wired: runtimes, the isolation backends, sessions and the JSON-RPC methods over them. */
 export interface Host {
   readonly registry: RuntimeRegistry;
-  readonly isolations: Isolations;
+  readonly isolations: Isolations<DockerBackend>;
   readonly sessions: SessionManager;
   readonly dispatcher: Dispatcher;
   /** Ends every session and removes its sandbox. */
@@ -27,7 +27,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const { log } = options;
   const registry = RuntimeRegistry.builtIn();
   const docker = options.docker ?? new Docker();
-  const isolations = new Isolations(docker, log);
+  const isolations = Isolations.forEngine(docker, log);
   const sessions = new SessionManager(isolations, registry, { ...DEFAULT_SETTINGS, ...options.settings }, log);
   const dispatcher = registerSessionMethods(new Dispatcher(log), sessions);
 

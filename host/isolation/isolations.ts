@@ -1,4 +1,4 @@
-import type Docker from "dockerode";
+import type DockerEngine from "dockerode";
 import type { Logger } from "../log";
 import type { Isolation } from "../protocol/session";
 import { IsolationBackend, IsolationKind, IsolationUnavailableError } from "./backend";
@@ -9,33 +9,41 @@ import { ProcessBackend } from "./process/process-backend";
  * The isolation backends of this host, and the choice among them: a session asks for docker, gvisor or process,
  * or for auto: docker when an engine answers, process otherwise. There is no unsandboxed choice.
  */
-export class Isolations {
-  readonly docker: DockerBackend;
-  readonly gvisor: DockerBackend;
-  readonly process: ProcessBackend;
-
+export class Isolations<Docker extends IsolationBackend = IsolationBackend> {
   constructor(
-    engine: Docker,
+    readonly backends: { docker: Docker; gvisor: IsolationBackend; process: IsolationBackend },
     private readonly log: Logger,
-  ) {
-    this.docker = new DockerBackend(engine, log, { kind: "docker" });
-    this.gvisor = new DockerBackend(engine, log, { kind: "gvisor" });
-    this.process = new ProcessBackend(log);
+  ) {}
+
+  /** The real backends: Docker (runc and gVisor) on this engine, and bubblewrap. */
+  static forEngine(engine: DockerEngine, log: Logger): Isolations<DockerBackend> {
+    return new Isolations(
+      {
+        docker: new DockerBackend(engine, log, { kind: "docker" }),
+        gvisor: new DockerBackend(engine, log, { kind: "gvisor" }),
+        process: new ProcessBackend(log),
+      },
+      log,
+    );
+  }
+
+  get docker(): Docker {
+    return this.backends.docker;
   }
 
   all(): IsolationBackend[] {
-    return [this.docker, this.gvisor, this.process];
+    return [this.backends.docker, this.backends.gvisor, this.backends.process];
   }
 
   /** The backend for a request, checked to be usable here; otherwise an error that says what is missing. */
   async choose(requested: Isolation): Promise<IsolationBackend> {
     if (requested === "auto") {
-      const docker = await this.docker.available();
-      if (docker.ok) return this.docker;
-      const process = await this.process.available();
+      const docker = await this.backends.docker.available();
+      if (docker.ok) return this.backends.docker;
+      const process = await this.backends.process.available();
       if (process.ok) {
         this.log.warn(`${docker.reason}; using process isolation (bubblewrap) instead`);
-        return this.process;
+        return this.backends.process;
       }
       throw new IsolationUnavailableError(
         "docker",
@@ -49,12 +57,12 @@ export class Isolations {
   }
 
   byKind(kind: IsolationKind): IsolationBackend {
-    return kind === "docker" ? this.docker : kind === "gvisor" ? this.gvisor : this.process;
+    return this.backends[kind];
   }
 
   async removeLeftovers(): Promise<void> {
     // gVisor's containers are the Docker backend's too (same labels): one sweep covers both.
-    for (const backend of [this.docker, this.process]) {
+    for (const backend of [this.backends.docker, this.backends.process]) {
       await backend.removeLeftovers().catch((error) => this.log.warn(`could not look for ${backend.kind} leftovers: ${error}`));
     }
   }

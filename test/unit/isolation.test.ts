@@ -1,0 +1,168 @@
+import { describe, expect, it } from "vitest";
+import { containerOptions, gvisorHostPidsLimit } from "../../host/isolation/docker/container-spec";
+import { bwrapArgs, BwrapPlan, SANDBOX_OOM_FILE, SANDBOX_RUNNER } from "../../host/isolation/process/bwrap-args";
+import type { IsolationBackend } from "../../host/isolation/backend";
+import { Isolations } from "../../host/isolation/isolations";
+import { resolveLimits } from "../../host/limits";
+import { expandCommand, permissionFlags } from "../../host/runtimes/command-line";
+import { RuntimeRegistry } from "../../host/runtimes/registry";
+
+const registry = RuntimeRegistry.builtIn();
+const python = registry.find("python")!;
+const deno = registry.find("deno")!;
+
+function plan(overrides: Partial<BwrapPlan> = {}): BwrapPlan {
+  return {
+    runner: "/var/cache/codebeaker/runner/abc/cb-runner",
+    limits: resolveLimits({ request: { memoryMb: 256 } }),
+    networkEnabled: false,
+    env: { PATH: "/usr/bin", HOME: "/tmp" },
+    etc: ["/etc/alternatives", "/etc/ld.so.cache"],
+    systemDirs: [
+      { name: "bin", kind: "link" },
+      { name: "lib", kind: "directory" },
+    ],
+    ...overrides,
+  };
+}
+
+/** The value after a flag, for flags that take one. */
+const after = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+const pairs = (args: string[], flag: string) => args.flatMap((arg, i) => (arg === flag ? [[args[i + 1], args[i + 2]]] : []));
+
+describe("bubblewrap command line", () => {
+  it("makes every namespace new, network included, with no way to nest user namespaces or gain capabilities", () => {
+    const args = bwrapArgs(plan());
+    expect(args).toEqual(expect.arrayContaining(["--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent"]));
+    expect(args).toEqual(expect.arrayContaining(["--new-session", "--as-pid-1"]));
+    expect(after(args, "--cap-drop")).toBe("ALL");
+    expect(args).not.toContain("--share-net");
+    expect(bwrapArgs(plan({ networkEnabled: true }))).toContain("--share-net");
+  });
+
+  it("shows this machine's /usr and the chosen /etc entries read-only, and nothing else of it", () => {
+    const args = bwrapArgs(plan());
+    const readOnly = pairs(args, "--ro-bind");
+    expect(readOnly).toEqual(
+      expect.arrayContaining([
+        ["/usr", "/usr"],
+        ["/lib", "/lib"],
+        ["/etc/alternatives", "/etc/alternatives"],
+        [plan().runner, SANDBOX_RUNNER],
+      ]),
+    );
+    expect(pairs(args, "--bind")).toEqual([]); // nothing of this machine is writable
+    expect(pairs(args, "--symlink")).toEqual([["usr/bin", "/bin"]]);
+    expect(args.slice(args.indexOf("--remount-ro"), args.indexOf("--remount-ro") + 2)).toEqual(["--remount-ro", "/"]);
+    expect(args.indexOf("--remount-ro")).toBeGreaterThan(args.lastIndexOf("--tmpfs"));
+  });
+
+  it("gives /tmp and /workspace private tmpfs of the limits' sizes", () => {
+    const args = bwrapArgs(plan());
+    const sized = args.flatMap((arg, i) => (arg === "--tmpfs" ? [[args[i + 1], args[i - 3]]] : []));
+    expect(sized).toEqual([
+      ["/tmp", String(64 * 1024 * 1024)],
+      ["/workspace", String(64 * 1024 * 1024)],
+    ]);
+  });
+
+  it("starts cb-runner as the command, with the cgroup's OOM counter when there is one, rlimits when not", () => {
+    const withCgroup = bwrapArgs(plan({ oomFile: "/sys/fs/cgroup/memory/codebeaker/s/memory.oom_control" }));
+    const command = withCgroup.slice(withCgroup.indexOf("--") + 1);
+    expect(command).toEqual([SANDBOX_RUNNER, "--root", "/workspace", "--oom-file", SANDBOX_OOM_FILE]);
+    const withoutCgroup = bwrapArgs(plan({ rlimits: { dataBytes: 1000, processes: 70 } }));
+    expect(withoutCgroup.slice(withoutCgroup.indexOf("--") + 1)).toEqual([
+      SANDBOX_RUNNER,
+      "--root",
+      "/workspace",
+      "--rlimit-data",
+      "1000",
+      "--rlimit-nproc",
+      "70",
+    ]);
+  });
+
+  it("clears the environment and sets only what the plan gives", () => {
+    const args = bwrapArgs(plan());
+    expect(args).toContain("--clearenv");
+    expect(pairs(args, "--setenv")).toEqual([
+      ["PATH", "/usr/bin"],
+      ["HOME", "/tmp"],
+    ]);
+  });
+});
+
+describe("gVisor containers", () => {
+  const spec = { sessionId: "s1", runtime: python, limits: resolveLimits({ request: { pids: 64 } }), networkEnabled: false };
+
+  it("run with the engine's gVisor runtime, holding processes by RLIMIT_NPROC inside", () => {
+    const options = containerOptions(spec, "image", "owner", { gvisor: "runsc" });
+    expect(options.HostConfig?.Runtime).toBe("runsc");
+    expect(options.Cmd).toEqual(["--root", "/workspace", "--rlimit-nproc", "64"]);
+    expect(options.HostConfig?.PidsLimit).toBe(gvisorHostPidsLimit(64));
+    expect(gvisorHostPidsLimit(64)).toBeGreaterThanOrEqual(2048); // measured: 896 was not enough for a fork bomb
+  });
+
+  it("and runc containers keep the plain pids limit and no Runtime", () => {
+    const options = containerOptions(spec, "image", "owner");
+    expect(options.HostConfig?.Runtime).toBeUndefined();
+    expect(options.HostConfig?.PidsLimit).toBe(64);
+    expect(options.Cmd).toEqual(["--root", "/workspace"]);
+  });
+});
+
+describe("Deno permissions", () => {
+  it("map to Deno's flags: all, a list, or nothing", () => {
+    const flags = deno.manifest.permissions;
+    expect(permissionFlags(flags, null)).toEqual([]);
+    expect(permissionFlags(flags, { allowRead: ["/workspace"], allowWrite: true, allowNet: false })).toEqual([
+      "--allow-read=/workspace",
+      "--allow-write",
+    ]);
+    expect(permissionFlags(flags, { allowNet: ["a.com", "b.com:443"], allowEnv: [] })).toEqual(["--allow-net=a.com,b.com:443"]);
+    expect(permissionFlags(python.manifest.permissions, { allowNet: true })).toEqual([]);
+  });
+
+  it("take the place of {permissions} in the run command, before the file", () => {
+    const source = { path: "/workspace/main.ts" };
+    expect(expandCommand(deno.manifest.run, source, ["--allow-read=/workspace", "--allow-env"])).toEqual([
+      "deno",
+      "run",
+      "--no-prompt",
+      "--allow-read=/workspace",
+      "--allow-env",
+      "/workspace/main.ts",
+    ]);
+    expect(expandCommand(deno.manifest.run, source)).toEqual(["deno", "run", "--no-prompt", "/workspace/main.ts"]);
+  });
+});
+
+describe("choosing the isolation", () => {
+  const backend = (kind: "docker" | "gvisor" | "process", ok: boolean): IsolationBackend => ({
+    kind,
+    available: async () => (ok ? { ok: true } : { ok: false, reason: `${kind} is missing` }),
+    createSandbox: async () => {
+      throw new Error("not in unit tests");
+    },
+    removeLeftovers: async () => 0,
+    dispose: async () => undefined,
+  });
+
+  const silent = { debug() {}, info() {}, warn() {}, error() {} };
+  const chooser = async (docker: boolean, process: boolean) =>
+    new Isolations({ docker: backend("docker", docker), gvisor: backend("gvisor", false), process: backend("process", process) }, silent);
+
+  it("auto picks docker when an engine answers, else process, else says why neither", async () => {
+    expect((await (await chooser(true, true)).choose("auto")).kind).toBe("docker");
+    expect((await (await chooser(false, true)).choose("auto")).kind).toBe("process");
+    await expect((await chooser(false, false)).choose("auto")).rejects.toThrow(
+      "no isolation is available: docker is missing; and process isolation cannot be used either: process is missing",
+    );
+  });
+
+  it("an explicit choice is that backend or a clear refusal, never another one", async () => {
+    expect((await (await chooser(false, true)).choose("process")).kind).toBe("process");
+    await expect((await chooser(true, true)).choose("gvisor")).rejects.toThrow("gvisor isolation is not available: gvisor is missing");
+    await expect((await chooser(false, true)).choose("docker")).rejects.toThrow("docker isolation is not available: docker is missing");
+  });
+});
