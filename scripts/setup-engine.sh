@@ -106,7 +106,8 @@ SOURCES
 }
 
 # Process isolation: bubblewrap, and a C compiler with static libc to build its runner once.
-apt_install bubblewrap gcc libc6-dev || log "process isolation needs bubblewrap, gcc and libc6-dev"
+# (and python3 in /usr, which the escape suite runs there).
+apt_install bubblewrap gcc libc6-dev python3 || log "process isolation needs bubblewrap, gcc and libc6-dev"
 runsc_config=$(register_runsc)
 if start_engine; then
   reload_engine "$runsc_config"
