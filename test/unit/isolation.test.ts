@@ -1,4 +1,6 @@
+import type Docker from "dockerode";
 import { describe, expect, it } from "vitest";
+import { DockerBackend } from "../../host/isolation/docker/docker-backend";
 import { containerOptions, gvisorHostPidsLimit } from "../../host/isolation/docker/container-spec";
 import { bwrapArgs, BwrapPlan, SANDBOX_OOM_FILE, SANDBOX_RUNNER } from "../../host/isolation/process/bwrap-args";
 import type { IsolationBackend } from "../../host/isolation/backend";
@@ -66,15 +68,17 @@ describe("bubblewrap command line", () => {
     ]);
   });
 
-  it("starts cb-runner as the command, with the cgroup's OOM counter when there is one, rlimits when not", () => {
+  it("starts cb-runner with a file-size limit, the cgroup's OOM counter when there is one, rlimits when not", () => {
     const withCgroup = bwrapArgs(plan({ oomFile: "/sys/fs/cgroup/memory/codebeaker/s/memory.oom_control" }));
     const command = withCgroup.slice(withCgroup.indexOf("--") + 1);
-    expect(command).toEqual([SANDBOX_RUNNER, "--root", "/workspace", "--oom-file", SANDBOX_OOM_FILE]);
+    const fileLimit = ["--rlimit-fsize", String(64 * 1024 * 1024)];
+    expect(command).toEqual([SANDBOX_RUNNER, "--root", "/workspace", ...fileLimit, "--oom-file", SANDBOX_OOM_FILE]);
     const withoutCgroup = bwrapArgs(plan({ rlimits: { dataBytes: 1000, processes: 70 } }));
     expect(withoutCgroup.slice(withoutCgroup.indexOf("--") + 1)).toEqual([
       SANDBOX_RUNNER,
       "--root",
       "/workspace",
+      ...fileLimit,
       "--rlimit-data",
       "1000",
       "--rlimit-nproc",
@@ -108,6 +112,24 @@ describe("gVisor containers", () => {
     expect(options.HostConfig?.Runtime).toBeUndefined();
     expect(options.HostConfig?.PidsLimit).toBe(64);
     expect(options.Cmd).toEqual(["--root", "/workspace"]);
+  });
+});
+
+describe("gVisor's availability", () => {
+  const engine = (runtimes: Record<string, object>) =>
+    ({ version: async () => ({ Version: "20.10" }), info: async () => ({ Runtimes: runtimes }) }) as unknown as Docker;
+  const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+  it("comes from the engine's runtimes, under any name whose path is runsc", async () => {
+    expect(await new DockerBackend(engine({ runc: {}, runsc: {} }), silent, { kind: "gvisor" }).available()).toEqual({ ok: true });
+    const renamed = engine({ runc: {}, gvisor: { path: "/opt/bin/runsc" } });
+    expect(await new DockerBackend(renamed, silent, { kind: "gvisor" }).available()).toEqual({ ok: true });
+  });
+
+  it("says how to install it when the engine has no such runtime", async () => {
+    const missing = await new DockerBackend(engine({ runc: {} }), silent, { kind: "gvisor" }).available();
+    expect(missing).toMatchObject({ ok: false, reason: expect.stringMatching(/^gVisor is not installed in this Docker engine: install runsc/) });
+    expect(await new DockerBackend(engine({ runc: {} }), silent, { kind: "docker" }).available()).toEqual({ ok: true, version: "20.10" });
   });
 });
 
