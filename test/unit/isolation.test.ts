@@ -71,7 +71,7 @@ describe("bubblewrap command line", () => {
   it("starts cb-runner with a file-size limit, the cgroup's OOM counter when there is one, rlimits when not", () => {
     const withCgroup = bwrapArgs(plan({ oomFile: "/sys/fs/cgroup/memory/codebeaker/s/memory.oom_control" }));
     const command = withCgroup.slice(withCgroup.indexOf("--") + 1);
-    const fileLimit = ["--rlimit-fsize", String(64 * 1024 * 1024)];
+    const fileLimit = ["--rlimit-fsize", String(65 * 1024 * 1024)];
     expect(command).toEqual([SANDBOX_RUNNER, "--root", "/workspace", ...fileLimit, "--oom-file", SANDBOX_OOM_FILE]);
     const withoutCgroup = bwrapArgs(plan({ rlimits: { dataBytes: 1000, processes: 70 } }));
     expect(withoutCgroup.slice(withoutCgroup.indexOf("--") + 1)).toEqual([

@@ -49,8 +49,9 @@ export function bwrapArgs(plan: BwrapPlan): string[] {
   args.push("--remount-ro", "/");
   args.push("--chdir", WORKSPACE_ROOT, "--clearenv");
   for (const [key, value] of Object.entries(plan.env)) args.push("--setenv", key, value);
-  // No single file may outgrow the larger of /workspace and /tmp (SIGXFSZ past it).
-  const fileBytes = Math.max(plan.limits.workspaceMb, plan.limits.tmpMb) * MiB;
+  // No single file may outgrow the larger of /workspace and /tmp (SIGXFSZ past it); a mebibyte of room, so that
+  // filling either ends with the clearer "No space left on device" first.
+  const fileBytes = (Math.max(plan.limits.workspaceMb, plan.limits.tmpMb) + 1) * MiB;
   args.push("--", SANDBOX_RUNNER, "--root", WORKSPACE_ROOT, "--rlimit-fsize", String(fileBytes));
   if (plan.oomFile) args.push("--oom-file", SANDBOX_OOM_FILE);
   if (plan.rlimits) {
