@@ -3,11 +3,11 @@ import { runFile } from "./cli/run";
 import { parseMegabytes, parsePort, parseSeconds, UsageError } from "./cli/options";
 import { Host, startHost } from "./host";
 import { stderrLogger } from "./log";
+import { VERSION } from "./version";
 import { Isolation } from "./protocol/session";
 import { serveStdio } from "./rpc/stdio";
 import { serveWebSocket } from "./rpc/websocket";
 
-const VERSION = "0.1.0";
 
 const USAGE = `CodeBeaker ${VERSION}: run code in a sandbox.
 
@@ -99,7 +99,7 @@ async function serve(args: string[]): Promise<number> {
   process.once("SIGTERM", () => void stop(0));
 
   if (values.stdio) {
-    const connection = serveStdio(host.dispatcher, process.stdin, process.stdout);
+    const connection = serveStdio(host.dispatcher, log, process.stdin, process.stdout);
     connection.onClose(() => void stop(0));
     return new Promise<number>(() => undefined); // runs until the client goes away
   }

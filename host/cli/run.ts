@@ -53,7 +53,9 @@ export async function runFile(host: Host, options: RunFileOptions): Promise<numb
         onStdout: (chunk) => process.stdout.write(chunk),
         onStderr: (chunk) => process.stderr.write(chunk),
       },
-      onProgramStarted: (handle) => {
+      interactive: true,
+      onStage: (kind, handle) => {
+        if (kind !== "run") return;
         // Ctrl-C stops the program, not this process: the summary still says how the run ended.
         const stop = () => handle.kill();
         process.once("SIGINT", stop);

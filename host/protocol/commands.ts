@@ -65,6 +65,14 @@ export const ExecuteCodeCommand = z.strictObject({
     .optional(),
 });
 
+/** Beside the guide's eight: compiles (where the language needs it) and runs a file already in /workspace. */
+export const RunFileCommand = z.strictObject({
+  type: z.literal("run_file"),
+  path: WorkspacePath,
+  stdin: z.string().optional(),
+  timeoutMs: TimeoutMs.optional(),
+});
+
 export const CreateDirectoryCommand = z.strictObject({
   type: z.literal("create_directory"),
   path: WorkspacePath,
@@ -95,6 +103,7 @@ export const COMMAND_TYPES = [
   "copy_file",
   "delete_file",
   "list_directory",
+  "run_file",
 ] as const;
 
 export const Command = z.discriminatedUnion(
@@ -108,6 +117,7 @@ export const Command = z.discriminatedUnion(
     CopyFileCommand,
     DeleteFileCommand,
     ListDirectoryCommand,
+    RunFileCommand,
   ],
   { error: `type must be one of ${COMMAND_TYPES.join(", ")}` },
 );

@@ -2,6 +2,8 @@ import { NotificationType, RequestType } from "vscode-jsonrpc";
 import { z } from "zod";
 import {
   SessionCloseParams,
+  WorkspaceSyncParams,
+  WorkspaceSyncResult,
   SessionCloseResult,
   SessionCreateParams,
   SessionCreateResult,
@@ -32,6 +34,40 @@ export const SessionList = request("session.list", SessionListParams, SessionLis
 /** Client → host. Ends a session and removes its sandbox. */
 export const SessionClose = request("session.close", SessionCloseParams, SessionCloseResult);
 
+/** Client → host. Writes and deletes files in a session's /workspace in one request: an editor's mirror. */
+export const WorkspaceSync = request("workspace.sync", WorkspaceSyncParams, WorkspaceSyncResult);
+
+export const RunStopParams = z.strictObject({ runId: z.string().min(1) });
+export const RunStopResult = z.object({ runId: z.string(), stopped: z.boolean() });
+/** Client → host. Stops the run of session.execute that carried this runId (its compile or its program). */
+export const RunStop = request("run.stop", RunStopParams, RunStopResult);
+
+/** A notification of the protocol: its method name, the schema of its params, and a typed NotificationType. */
+export interface NotificationDefinition<P extends z.ZodType> {
+  method: string;
+  params: P;
+  type: NotificationType<z.input<P>>;
+}
+
+function notification<P extends z.ZodType>(method: string, params: P): NotificationDefinition<P> {
+  return { method, params, type: new NotificationType<z.input<P>>(method) };
+}
+
+export const RunInputParams = z
+  .strictObject({ runId: z.string().min(1), text: z.string().optional(), eof: z.boolean().optional() })
+  .refine((input) => input.text !== undefined || input.eof === true, "needs text, or eof: true");
+/** Client → host. Text for the stdin of an interactive run; `eof: true` closes it. */
+export const RunInput = notification("run.input", RunInputParams);
+
+export const RunOutputParams = z.object({ runId: z.string(), stream: z.enum(["stdout", "stderr"]), text: z.string() });
+export type RunOutputParams = z.infer<typeof RunOutputParams>;
+/** Host → client. What a followed run wrote, as it writes it (the compiler's output included). */
+export const RunOutput = notification("run.output", RunOutputParams);
+
+export const RunStageParams = z.object({ runId: z.string(), stage: z.enum(["compile", "run"]) });
+/** Host → client. A followed run's compile or program started. */
+export const RunStage = notification("run.stage", RunStageParams);
+
 export const ImageProgressParams = z.object({
   image: z.string(),
   language: z.string().nullable(),
@@ -41,7 +77,4 @@ export const ImageProgressParams = z.object({
 export type ImageProgressParams = z.infer<typeof ImageProgressParams>;
 
 /** Host → client. A runtime image is being built (first use of a language, or its recipe changed). */
-export const ImageProgress = {
-  method: "image.progress",
-  type: new NotificationType<ImageProgressParams>("image.progress"),
-} as const;
+export const ImageProgress = notification("image.progress", ImageProgressParams);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Command } from "./commands";
+import { Command, WorkspacePath } from "./commands";
 import { Diagnostic } from "./diagnostics";
 import { CommandStatus, FileErrorCode, Metrics, Stages } from "./results";
 
@@ -11,6 +11,15 @@ export type Isolation = z.infer<typeof Isolation>;
 
 /** A permission of Deno: all (true), none (false), or only these paths, hosts or variable names. */
 const Permission = z.union([z.boolean(), z.array(z.string().min(1).refine((s) => !s.includes(","), "must not contain a comma"))]);
+
+const CommandLine = z.array(z.string().min(1)).min(1, "needs at least the program to run");
+
+/** A compile step (or null for none) and a run step that replace the runtime's, with the same placeholders. */
+export const CommandOverrides = z.strictObject({
+  compile: CommandLine.nullable().optional(),
+  run: CommandLine.optional(),
+});
+export type CommandOverrides = z.infer<typeof CommandOverrides>;
 
 /** The guide's Deno permissions, mapped to Deno's --allow-* flags. Nothing is allowed unless listed. */
 export const Permissions = z.strictObject({
@@ -41,6 +50,8 @@ export const SessionCreateParams = z.strictObject({
   isolation: Isolation.optional(),
   /** The guide's Deno permissions (deno sessions only). */
   permissions: Permissions.optional(),
+  /** The runtime's command lines replaced for this session (the user's own compile or run command). */
+  commands: CommandOverrides.optional(),
 });
 export type SessionCreateParams = z.input<typeof SessionCreateParams>;
 
@@ -60,6 +71,7 @@ export const SessionConfig = z.object({
   compileTimeoutMs: z.number(),
   outputLimitBytes: z.number(),
   permissions: Permissions.nullable(),
+  commands: CommandOverrides.nullable(),
 });
 export type SessionConfig = z.infer<typeof SessionConfig>;
 
@@ -80,6 +92,13 @@ export type SessionCreateResult = z.infer<typeof SessionCreateResult>;
 export const SessionExecuteParams = z.strictObject({
   sessionId: z.string().min(1, "must be the sessionId that session.create returned"),
   command: Command,
+  /**
+   * Beside the guide: a name the client gives this run. The program's output then streams as `run.output`
+   * notifications, and `run.stop` (and `run.input`, when interactive) reach it by this name.
+   */
+  runId: z.string().min(1).max(128).optional(),
+  /** With runId: stdin stays open for `run.input` instead of being closed after the command's `stdin`. */
+  interactive: z.boolean().optional(),
 });
 export type SessionExecuteParams = z.input<typeof SessionExecuteParams>;
 
@@ -133,3 +152,22 @@ export type SessionCloseParams = z.input<typeof SessionCloseParams>;
 
 export const SessionCloseResult = z.object({ sessionId: z.string(), closed: z.boolean() });
 export type SessionCloseResult = z.infer<typeof SessionCloseResult>;
+
+/** `workspace.sync`: files written and deleted in one request, in order: how an editor mirrors its folder. */
+export const WorkspaceSyncParams = z.strictObject({
+  sessionId: z.string().min(1, "must be the sessionId that session.create returned"),
+  write: z
+    .array(z.strictObject({ path: WorkspacePath, content: z.string(), encoding: z.enum(["utf8", "base64"]).default("utf8") }))
+    .default([]),
+  delete: z.array(WorkspacePath).default([]),
+});
+export type WorkspaceSyncParams = z.input<typeof WorkspaceSyncParams>;
+
+export const WorkspaceSyncResult = z.object({
+  written: z.number(),
+  deleted: z.number(),
+  bytes: z.number(),
+  /** Files that could not be written or deleted, with why (a link in the way, no space, …). */
+  failed: z.array(z.object({ path: z.string(), error: z.string() })),
+});
+export type WorkspaceSyncResult = z.infer<typeof WorkspaceSyncResult>;

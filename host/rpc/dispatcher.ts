@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Logger } from "../log";
 import { ErrorCodes, invalidParams, RpcError } from "../protocol/errors";
-import type { RequestDefinition } from "../protocol/methods";
+import type { NotificationDefinition, RequestDefinition } from "../protocol/methods";
 import { describeIssues } from "./params-errors";
 
 /** What a handler can do besides answering: notify the client that called it. */
@@ -25,6 +25,15 @@ export class Dispatcher {
     handler: (params: z.output<P>, context: CallContext) => Promise<z.infer<R>>,
   ): this {
     this.routes.set(definition.method, { params: definition.params, handler: handler as Handler });
+    return this;
+  }
+
+  /** A notification from the client: validated like a request; nothing is answered. */
+  onNotification<P extends z.ZodType>(
+    definition: NotificationDefinition<P>,
+    handler: (params: z.output<P>, context: CallContext) => void,
+  ): this {
+    this.routes.set(definition.method, { params: definition.params, handler: async (params, context) => handler(params, context) });
     return this;
   }
 

@@ -26,15 +26,21 @@ export function placeholders(source: SourceFile): Record<string, string> {
   };
 }
 
+/** Placeholders that stand for several arguments: the granted permission flags, the directory's source files. */
+export interface ArgumentLists {
+  permissions?: string[];
+  sources?: string[];
+}
+
 /**
  * Fills `{file}`, `{dir}`, `{name}`, `{stem}` and `{build}` into each argument; an argument that is exactly
- * `{permissions}` becomes the granted permission flags (zero or more arguments). An unknown one is an error.
+ * `{permissions}` or `{sources}` becomes that list (zero or more arguments). An unknown one is an error.
  */
-export function expandCommand(command: readonly string[], source: SourceFile, permissionFlags: string[] = []): string[] {
+export function expandCommand(command: readonly string[], source: SourceFile, lists: ArgumentLists = {}): string[] {
   const values = placeholders(source);
   return command.flatMap((argument) =>
-    argument === "{permissions}"
-      ? permissionFlags
+    argument === "{permissions}" || argument === "{sources}"
+      ? (lists[argument === "{permissions}" ? "permissions" : "sources"] ?? [])
       : [
           argument.replace(/\{(\w+)\}/g, (whole, key: string) => {
             const value = values[key];

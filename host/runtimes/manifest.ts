@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { LimitOverrides } from "../limits";
 
-/** A command line; `{file}`, `{dir}`, `{name}`, `{stem}` and `{build}` are filled in per run (see expandCommand). */
+/**
+ * A command line; `{file}`, `{dir}`, `{name}`, `{stem}` and `{build}` are filled in per run, and `{sources}`
+ * (the runtime's files in the source's directory) and `{permissions}` become lists (see expandCommand).
+ */
 const CommandLine = z.array(z.string().min(1)).min(1, "needs at least the program to run");
 
 /** A file the host downloads into the image's build context, checked against its integrity hash. */
@@ -36,6 +39,8 @@ export const RuntimeManifest = z.strictObject({
       fetch: z.array(FetchedFile).default([]),
     })
     .default({ dockerfile: "Dockerfile", fetch: [] }),
+  /** Source files of the directory that `{sources}` leaves out (a regular expression on the file name). */
+  sourceExclude: z.string().optional(),
   compile: CommandLine.optional(),
   run: CommandLine,
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),

@@ -22,11 +22,15 @@ export function loadRuntime(directory: string): Runtime {
   for (const needed of [manifest.image.dockerfile, manifest.testProgram]) {
     if (!existsSync(join(directory, needed))) throw new RuntimeManifestError(`${file}: ${needed} is missing from ${directory}`);
   }
-  for (const pattern of manifest.entryNameFromCode) {
+  const patterns = [
+    ...manifest.entryNameFromCode.map((pattern) => ["entryNameFromCode", pattern]),
+    ...(manifest.sourceExclude ? [["sourceExclude", manifest.sourceExclude]] : []),
+  ];
+  for (const [field, pattern] of patterns) {
     try {
-      new RegExp(pattern);
+      new RegExp(pattern!);
     } catch (cause) {
-      throw new RuntimeManifestError(`${file}: entryNameFromCode ${pattern} is not a regular expression`, { cause });
+      throw new RuntimeManifestError(`${file}: ${field} ${pattern} is not a regular expression`, { cause });
     }
   }
   return { manifest, directory };

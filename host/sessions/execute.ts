@@ -3,7 +3,7 @@ import type { Command } from "../protocol/commands";
 import type { SessionExecuteResult } from "../protocol/session";
 import { fileCommandFailure, fileCommandResult } from "./envelope";
 import * as files from "./file-commands";
-import { executeCode, executeShell, RunOptions } from "./run-commands";
+import { executeCode, executeShell, runFile, RunOptions } from "./run-commands";
 import type { Session } from "./session";
 
 /** Runs one command of the guide in a session, after the commands before it. */
@@ -16,6 +16,8 @@ export function executeCommand(session: Session, command: Command, options: RunO
           return await executeShell(session, command, options, startedAt);
         case "execute_code":
           return await executeCode(session, command, options, startedAt);
+        case "run_file":
+          return await runFile(session, command, options, startedAt);
         case "write_file":
           return fileCommandResult(await files.writeFile(session, command), startedAt);
         case "read_file":

@@ -88,6 +88,7 @@ export class SessionManager {
       compileTimeoutMs: limits.compileTimeoutMs,
       outputLimitBytes: limits.outputBytes,
       permissions: params.permissions ?? null,
+      commands: params.commands ?? null,
     };
     const id = randomBytes(6).toString("hex");
     this.pending++;

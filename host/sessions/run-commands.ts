@@ -1,33 +1,16 @@
 import { posix } from "node:path";
-import type { RunHandle, RunObserver, RunOutcome, RunRequest } from "../isolation/backend";
+import type { SourceFiles } from "../diagnostics";
+import { SandboxFileError } from "../isolation/backend";
 import type { CommandOf } from "../protocol/commands";
 import type { ExecuteShellResult } from "../protocol/command-results";
-import { parseDiagnostics, SourceFiles } from "../diagnostics";
-import type { Diagnostic } from "../protocol/diagnostics";
-import type { Stages, StageResult } from "../protocol/results";
 import type { SessionExecuteResult } from "../protocol/session";
 import { WORKSPACE_ROOT } from "../protocol/workspace-path";
-import { BUILD_DIR, expandCommand, permissionFlags } from "../runtimes/command-line";
+import { BUILD_DIR, expandCommand, permissionFlags, SourceFile } from "../runtimes/command-line";
 import type { RuntimeManifest } from "../runtimes/manifest";
-import { describeFailure, metricsOf, StageContext, StageKind, toStage } from "./outcome";
 import type { Session } from "./session";
+import { diagnose, envelope, RunOptions, runStage, StageRun } from "./stages";
 
-/** How a client follows a run as it happens: output as it comes, and the program's stdin. */
-export interface RunOptions {
-  observer?: RunObserver;
-  /**
-   * Called when the program (not its compiler) starts. A client that passes this feeds stdin itself through
-   * the handle; otherwise the command's `stdin` (or nothing) is sent and stdin is closed.
-   */
-  onProgramStarted?(handle: RunHandle): void;
-}
-
-interface StageRun {
-  kind: StageKind;
-  stage: StageResult;
-  outcome: RunOutcome;
-  context: StageContext;
-}
+export type { RunOptions } from "./stages";
 
 export async function executeShell(
   session: Session,
@@ -51,41 +34,38 @@ export async function executeShell(
   return envelope(result, [run], startedAt, diagnose(session, [run], {}));
 }
 
+/** The guide's execute_code: the code is written to the runtime's entry file, then compiled and run. */
 export async function executeCode(
   session: Session,
   command: CommandOf<"execute_code">,
   options: RunOptions,
   startedAt: number,
 ): Promise<SessionExecuteResult> {
-  const { manifest } = session.runtime;
-  const source = { path: posix.join(WORKSPACE_ROOT, command.fileName ?? entryFileName(manifest, command.code)) };
-  await session.sandbox.writeFile(source.path, Buffer.from(command.code, "utf8"), "create");
-  const sources = { [posix.relative(WORKSPACE_ROOT, source.path)]: command.code };
-
-  let compile: StageRun | undefined;
-  if (manifest.compile) {
-    compile = await runStage(session, "compile", {
-      argv: expandCommand(manifest.compile, source),
-      cwd: posix.dirname(source.path),
-      timeoutMs: session.limits.compileTimeoutMs,
-      makeDirectories: [BUILD_DIR],
-      stdin: "",
-    }, { observer: options.observer });
-    if (compile.stage.status !== "Success") {
-      return envelope(null, [compile], startedAt, diagnose(session, [compile], sources));
-    }
-  }
-  const granted = permissionFlags(manifest.permissions, session.config.permissions);
-  const run = await runStage(session, "run", {
-    argv: expandCommand(manifest.run, source, granted),
-    cwd: posix.dirname(source.path),
-    timeoutMs: command.timeoutMs ?? session.limits.timeoutMs,
-    stdin: command.stdin,
-  }, options);
+  const path = posix.join(WORKSPACE_ROOT, command.fileName ?? entryFileName(session.runtime.manifest, command.code));
+  await session.sandbox.writeFile(path, Buffer.from(command.code, "utf8"), "create");
+  const sources = { [posix.relative(WORKSPACE_ROOT, path)]: command.code };
+  const answer = await runSource(session, { path }, command, options, startedAt, async () => sources);
   // The guide's execute_code answers with the program's output, as it would read on a terminal.
-  const output = run.stage.stdout.replace(/\r?\n$/, "");
-  const stages = compile ? [compile, run] : [run];
-  return envelope(output, stages, startedAt, diagnose(session, stages, sources));
+  return { ...answer, result: answer.stages?.run ? answer.stdout.replace(/\r?\n$/, "") : null };
+}
+
+/** A file already in /workspace (mirrored from an editor), compiled and run where it is. */
+export async function runFile(
+  session: Session,
+  command: CommandOf<"run_file">,
+  options: RunOptions,
+  startedAt: number,
+): Promise<SessionExecuteResult> {
+  const entries = await session.sandbox.list(posix.dirname(command.path));
+  const entry = entries.find((candidate) => candidate.name === posix.basename(command.path));
+  if (!entry) throw new SandboxFileError("NotFound", command.path);
+  if (entry.type !== "file") throw new SandboxFileError(entry.type === "symlink" ? "Symlink" : "IsADirectory", command.path);
+  // The file's text sharpens the diagnostics' columns; it is read only when something failed.
+  const readSources = async (): Promise<SourceFiles> => ({
+    [posix.relative(WORKSPACE_ROOT, command.path)]: (await session.sandbox.readFile(command.path, 1 << 20)).toString("utf8"),
+  });
+  const answer = await runSource(session, { path: command.path }, command, options, startedAt, readSources);
+  return { ...answer, result: answer.stages?.run ? answer.stdout.replace(/\r?\n$/, "") : null };
 }
 
 /** The file execute_code writes: named from the code where the language needs it (Java's public class). */
@@ -98,83 +78,54 @@ export function entryFileName(manifest: RuntimeManifest, code: string): string {
   return manifest.entryFile;
 }
 
-type StageRequest = Omit<RunRequest, "outputLimitBytes" | "stdin"> & { stdin?: string };
-
-async function runStage(session: Session, kind: StageKind, request: StageRequest, options: RunOptions): Promise<StageRun> {
-  const { limits } = session;
-  const interactive = kind === "run" && options.onProgramStarted !== undefined && request.stdin === undefined;
-  const handle = session.sandbox.run(
-    { ...request, outputLimitBytes: limits.outputBytes, stdin: interactive ? undefined : (request.stdin ?? "") },
-    options.observer,
-  );
-  if (interactive) options.onProgramStarted?.(handle);
-  const outcome = await withWatchdog(session, handle.outcome, request.timeoutMs);
-  const context: StageContext = {
-    timeoutMs: request.timeoutMs,
-    memoryMb: limits.memoryMb,
-    outputBytes: limits.outputBytes,
-    program: request.argv[0] ?? "",
-    cwd: request.cwd,
+/** Compile (when the runtime has a compile step) and run one source file; its directory is the working one. */
+async function runSource(
+  session: Session,
+  source: SourceFile,
+  command: { stdin?: string; timeoutMs?: number },
+  options: RunOptions,
+  startedAt: number,
+  sources: () => Promise<SourceFiles>,
+): Promise<SessionExecuteResult> {
+  const { manifest } = session.runtime;
+  const commands = { compile: manifest.compile, run: manifest.run, ...session.config.commands };
+  const cwd = posix.dirname(source.path);
+  const siblings = await sourcesBeside(session, source, [commands.compile ?? [], commands.run]);
+  const done = async (stages: StageRun[]) => {
+    const failed = stages.some((stage) => stage.stage.status !== "Success");
+    const compiled = stages.some((stage) => stage.kind === "compile");
+    return envelope(null, stages, startedAt, diagnose(session, stages, failed || compiled ? await sources() : {}));
   };
-  return { kind, stage: toStage(outcome, kind, context), outcome, context };
-}
 
-/**
- * What the runtime's error parser finds in the stages: the errors of the stage that failed, and the warnings of
- * a compile that succeeded. `sources` (the code of execute_code) lets parsers place columns exactly.
- */
-function diagnose(session: Session, stages: StageRun[], sources: SourceFiles): Diagnostic[] {
-  const parser = session.runtime.manifest.errorParser;
-  return stages.flatMap(({ kind, stage }) => {
-    const failed = stage.status !== "Success";
-    if (!failed && kind === "run") return [];
-    const found = parseDiagnostics(parser, { stage: kind, stdout: stage.stdout, stderr: stage.stderr }, sources);
-    return failed ? found : found.filter((diagnostic) => diagnostic.severity !== "error");
-  });
-}
-
-/** How long past a run's time limit the runner may take to report before the host gives up on the sandbox. */
-export const RUNNER_GRACE_MS = 10_000;
-
-/**
- * The runner enforces the time limit; this is the host's guard in case the runner itself stops answering.
- * Then the sandbox cannot be trusted any more: it is closed, and the session ends with the reason.
- */
-async function withWatchdog(session: Session, outcome: Promise<RunOutcome>, timeoutMs: number): Promise<RunOutcome> {
-  let timer: NodeJS.Timeout | undefined;
-  const watchdog = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      session.closedReason ??= `its runner did not report within ${RUNNER_GRACE_MS / 1000} s after the time limit, so the sandbox was closed`;
-      void session.sandbox.close();
-      outcome.catch(reject); // the close ends the outcome with SandboxLostError
-    }, timeoutMs + RUNNER_GRACE_MS);
-  });
-  try {
-    return await Promise.race([outcome, watchdog]);
-  } finally {
-    clearTimeout(timer);
+  let compile: StageRun | undefined;
+  if (commands.compile) {
+    compile = await runStage(session, "compile", {
+      argv: expandCommand(commands.compile, source, { sources: siblings }),
+      cwd,
+      timeoutMs: session.limits.compileTimeoutMs,
+      makeDirectories: [BUILD_DIR],
+      stdin: "",
+    }, { observer: options.observer, onStage: options.onStage });
+    if (compile.stage.status !== "Success") return done([compile]);
   }
+  const granted = permissionFlags(manifest.permissions, session.config.permissions);
+  const run = await runStage(session, "run", {
+    argv: expandCommand(commands.run, source, { permissions: granted, sources: siblings }),
+    cwd,
+    timeoutMs: command.timeoutMs ?? session.limits.timeoutMs,
+    stdin: command.stdin,
+  }, options);
+  return done(compile ? [compile, run] : [run]);
 }
 
-/** The answer of a command that ran programs: the last stage speaks for the command, every stage is reported. */
-function envelope(result: unknown, runs: StageRun[], startedAt: number, diagnostics: Diagnostic[]): SessionExecuteResult {
-  const last = runs[runs.length - 1]!;
-  const { stage } = last;
-  const success = stage.status === "Success";
-  const stages: Stages = Object.fromEntries(runs.map((run) => [run.kind, run.stage]));
-  return {
-    success,
-    result,
-    error: success ? null : describeFailure(stage, last.outcome, last.kind, last.context),
-    durationMs: Date.now() - startedAt,
-    status: stage.status,
-    errorCode: null,
-    exitCode: stage.exitCode,
-    stdout: stage.stdout,
-    stderr: stage.stderr,
-    metrics: metricsOf(stage),
-    stages,
-    diagnostics,
-    errorType: diagnostics.find((diagnostic) => diagnostic.severity === "error")?.code ?? null,
-  };
+/** The runtime's source files in the file's directory, for `{sources}`: only looked up when a command uses it. */
+async function sourcesBeside(session: Session, source: SourceFile, commands: string[][]): Promise<string[]> {
+  if (!commands.some((command) => command.includes("{sources}"))) return [];
+  const { extensions, sourceExclude } = session.runtime.manifest;
+  const exclude = sourceExclude ? new RegExp(sourceExclude) : undefined;
+  const dir = posix.dirname(source.path);
+  return (await session.sandbox.list(dir))
+    .filter((entry) => entry.type === "file" && extensions.includes(posix.extname(entry.name)) && !exclude?.test(entry.name))
+    .map((entry) => posix.join(dir, entry.name))
+    .sort();
 }

@@ -25,6 +25,14 @@ describe("codebeaker --stdio: JSON-RPC with vscode-jsonrpc framing", () => {
     expect((await exited).code).toBe(0); // the host ends when its client goes away
   });
 
+  it("answers the language client's handshake: no language features, only CodeBeaker's methods", async () => {
+    expect(await connection.sendRequest("initialize", { processId: process.pid, rootUri: null, capabilities: {} })).toEqual({
+      capabilities: {},
+      serverInfo: { name: "codebeaker", version: expect.stringMatching(/^\d+\.\d+\.\d+/) },
+    });
+    await connection.sendNotification("initialized", {});
+  });
+
   it("serves the same typed methods the extension will call", async () => {
     const created = await connection.sendRequest(SessionCreate.type, { language: "javascript" });
     expect(created).toMatchObject({ language: "javascript", state: "Active" });

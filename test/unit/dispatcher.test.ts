@@ -28,6 +28,7 @@ const createResult: SessionCreateResult = {
     compileTimeoutMs: 60_000,
     outputLimitBytes: 1 << 20,
     permissions: null,
+    commands: null,
   },
   isolation: "docker",
   image: "codebeaker/python:x",
@@ -188,7 +189,7 @@ describe("Dispatcher invalid params (-32602)", () => {
     [
       "session.execute",
       { sessionId: "s", command: { type: "bogus" } },
-      "Invalid params: command.type: must be one of write_file, read_file, execute_shell, execute_code, create_directory, copy_file, delete_file, list_directory",
+      "Invalid params: command.type: must be one of write_file, read_file, execute_shell, execute_code, create_directory, copy_file, delete_file, list_directory, run_file",
     ],
   ])("%s with %j fails with %j", async (method, params, message) => {
     expect(await invalidParamsMessage(method, params)).toBe(message);

@@ -147,7 +147,7 @@ describe("Deno permissions", () => {
 
   it("take the place of {permissions} in the run command, before the file", () => {
     const source = { path: "/workspace/main.ts" };
-    expect(expandCommand(deno.manifest.run, source, ["--allow-read=/workspace", "--allow-env"])).toEqual([
+    expect(expandCommand(deno.manifest.run, source, { permissions: ["--allow-read=/workspace", "--allow-env"] })).toEqual([
       "deno",
       "run",
       "--no-prompt",

@@ -23,11 +23,22 @@ const minimal: Record<string, Record<string, unknown>> = {
   copy_file: { type: "copy_file", sourcePath: "a", destinationPath: "b" },
   delete_file: { type: "delete_file", path: "a" },
   list_directory: { type: "list_directory" },
+  run_file: { type: "run_file", path: "main.py" },
 };
 
 describe("the Command union", () => {
-  it("has exactly the eight command types of the guide", () => {
+  it("has the guide's eight command types, and run_file beside them", () => {
     expect([...COMMAND_TYPES].sort()).toEqual(Object.keys(minimal).sort());
+    expect(COMMAND_TYPES.slice(0, 8)).toEqual([
+      "write_file",
+      "read_file",
+      "execute_shell",
+      "execute_code",
+      "create_directory",
+      "copy_file",
+      "delete_file",
+      "list_directory",
+    ]);
   });
 
   it.each(Object.keys(minimal))("accepts a minimal %s command", (type) => {
