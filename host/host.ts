@@ -29,7 +29,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const docker = options.docker ?? new Docker();
   const isolations = Isolations.forEngine(docker, log);
   const sessions = new SessionManager(isolations, registry, { ...DEFAULT_SETTINGS, ...options.settings }, log);
-  const dispatcher = registerSessionMethods(new Dispatcher(log), sessions);
+  const dispatcher = registerSessionMethods(new Dispatcher(log), sessions, isolations);
 
   const engine = await DockerBackend.probe(docker);
   if (engine.ok) log.info(`Docker engine ${engine.version}`);

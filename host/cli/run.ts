@@ -3,6 +3,7 @@ import { constants } from "node:os";
 import { basename } from "node:path";
 import type { Host } from "../host";
 import type { SessionExecuteResult } from "../protocol/session";
+import { summaryLine } from "../protocol/summary";
 import { executeCommand } from "../sessions/execute";
 
 export interface RunFileOptions {
@@ -72,20 +73,6 @@ export async function runFile(host: Host, options: RunFileOptions): Promise<numb
   );
   process.stderr.write(`${summaryLine(result)}\n`);
   return exitCodeOf(result);
-}
-
-export function summaryLine(result: SessionExecuteResult): string {
-  const parts = [`── ${result.status}`];
-  if (result.exitCode !== null) parts.push(`exit ${result.exitCode}`);
-  const signal = result.stages?.run?.signal ?? result.stages?.compile?.signal;
-  if (signal) parts.push(signal);
-  if (result.metrics) {
-    parts.push(`wall ${result.metrics.wallMs} ms`, `CPU ${result.metrics.cpuMs} ms`);
-    parts.push(`peak memory ${(result.metrics.peakMemoryBytes / (1024 * 1024)).toFixed(1)} MB`);
-  }
-  if (result.stages?.compile) parts.push(`compile ${result.stages.compile.wallMs} ms`);
-  const headline = result.success ? "" : `\n${result.error?.split("\n")[0] ?? ""}`;
-  return `${parts.join(" · ")}${headline}`;
 }
 
 /** The program's own code; 128 + signal when it was killed; 124 on a timeout (as timeout(1)); 130 on Ctrl-C. */

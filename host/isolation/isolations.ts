@@ -56,6 +56,17 @@ export class Isolations<Docker extends IsolationBackend = IsolationBackend> {
     return backend;
   }
 
+  /** Each backend's availability, with the reason where it is not: what an editor tells its user. */
+  async status(): Promise<Record<IsolationKind, { available: boolean; reason: string | null }>> {
+    const entries = await Promise.all(
+      (["docker", "gvisor", "process"] as const).map(async (kind) => {
+        const state = await this.backends[kind].available();
+        return [kind, { available: state.ok, reason: state.ok ? null : state.reason }] as const;
+      }),
+    );
+    return Object.fromEntries(entries) as Record<IsolationKind, { available: boolean; reason: string | null }>;
+  }
+
   byKind(kind: IsolationKind): IsolationBackend {
     return this.backends[kind];
   }

@@ -6,4 +6,5 @@ export * from "./languages";
 export * from "./methods";
 export * from "./results";
 export * from "./session";
+export * from "./summary";
 export * from "./workspace-path";

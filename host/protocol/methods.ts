@@ -34,6 +34,12 @@ export const SessionList = request("session.list", SessionListParams, SessionLis
 /** Client → host. Ends a session and removes its sandbox. */
 export const SessionClose = request("session.close", SessionCloseParams, SessionCloseResult);
 
+const Availability = z.object({ available: z.boolean(), reason: z.string().nullable() });
+export const IsolationStatusResult = z.object({ docker: Availability, gvisor: Availability, process: Availability });
+export type IsolationStatusResult = z.infer<typeof IsolationStatusResult>;
+/** Client → host. Which isolation backends can start sandboxes here, and why not where one cannot. */
+export const IsolationStatus = request("isolation.status", z.strictObject({}).default({}), IsolationStatusResult);
+
 /** Client → host. Writes and deletes files in a session's /workspace in one request: an editor's mirror. */
 export const WorkspaceSync = request("workspace.sync", WorkspaceSyncParams, WorkspaceSyncResult);
 

@@ -1,4 +1,15 @@
-import { ImageProgress, RunInput, RunStop, SessionClose, SessionCreate, SessionExecute, SessionList, WorkspaceSync } from "../protocol/methods";
+import type { Isolations } from "../isolation/isolations";
+import {
+  ImageProgress,
+  IsolationStatus,
+  RunInput,
+  RunStop,
+  SessionClose,
+  SessionCreate,
+  SessionExecute,
+  SessionList,
+  WorkspaceSync,
+} from "../protocol/methods";
 import { executeCommand } from "../sessions/execute";
 import { FollowedRuns } from "../sessions/followed-runs";
 import type { SessionManager } from "../sessions/manager";
@@ -6,7 +17,7 @@ import { syncWorkspace } from "../sessions/workspace-sync";
 import type { Dispatcher } from "./dispatcher";
 
 /** The guide's four methods on the session manager, and beside them the ones an editor needs. */
-export function registerSessionMethods(dispatcher: Dispatcher, sessions: SessionManager): Dispatcher {
+export function registerSessionMethods(dispatcher: Dispatcher, sessions: SessionManager, isolations: Isolations): Dispatcher {
   const runs = new FollowedRuns();
   return dispatcher
     .on(SessionCreate, async (params, context) => {
@@ -30,5 +41,6 @@ export function registerSessionMethods(dispatcher: Dispatcher, sessions: Session
     })
     .on(WorkspaceSync, async (params) => syncWorkspace(sessions.get(params.sessionId), params))
     .on(RunStop, async (params) => ({ runId: params.runId, stopped: runs.stop(params.runId) }))
-    .onNotification(RunInput, (params) => runs.input(params.runId, params.text, params.eof ?? false));
+    .onNotification(RunInput, (params) => runs.input(params.runId, params.text, params.eof ?? false))
+    .on(IsolationStatus, async () => isolations.status());
 }
