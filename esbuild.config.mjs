@@ -7,6 +7,14 @@ const watch = process.argv.includes("--watch");
 /** @type {esbuild.BuildOptions[]} */
 const entries = [
   {
+    // The VS Code extension: runs in VS Code's extension host, which provides `vscode`.
+    entryPoints: { extension: "extension/extension.ts" },
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    external: ["vscode"],
+  },
+  {
     // The sandbox host: JSON-RPC server (stdio, WebSocket) and the `codebeaker` CLI.
     entryPoints: { host: "host/main.ts" },
     platform: "node",

@@ -6,7 +6,7 @@ import type { ExecuteShellResult } from "../protocol/command-results";
 import type { SessionExecuteResult } from "../protocol/session";
 import { WORKSPACE_ROOT } from "../protocol/workspace-path";
 import { BUILD_DIR, expandCommand, permissionFlags, SourceFile } from "../runtimes/command-line";
-import type { RuntimeManifest } from "../runtimes/manifest";
+import { entryFileName } from "../runtimes/entry-file";
 import type { Session } from "./session";
 import { diagnose, envelope, RunOptions, runStage, StageRun } from "./stages";
 
@@ -66,16 +66,6 @@ export async function runFile(
   });
   const answer = await runSource(session, { path: command.path }, command, options, startedAt, readSources);
   return { ...answer, result: answer.stages?.run ? answer.stdout.replace(/\r?\n$/, "") : null };
-}
-
-/** The file execute_code writes: named from the code where the language needs it (Java's public class). */
-export function entryFileName(manifest: RuntimeManifest, code: string): string {
-  const extension = posix.extname(manifest.entryFile);
-  for (const pattern of manifest.entryNameFromCode) {
-    const name = new RegExp(pattern).exec(code)?.[1];
-    if (name) return `${name}${extension}`;
-  }
-  return manifest.entryFile;
 }
 
 /** Compile (when the runtime has a compile step) and run one source file; its directory is the working one. */

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { expandCommand, placeholders } from "../../host/runtimes/command-line";
 import { loadRuntime } from "../../host/runtimes/registry";
-import { entryFileName } from "../../host/sessions/run-commands";
+import { entryFileName } from "../../host/runtimes/entry-file";
 
 const RUNTIMES = join(__dirname, "..", "..", "runtimes");
 const BUILD = "/tmp/codebeaker/build";

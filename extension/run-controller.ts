@@ -1,0 +1,183 @@
+import { randomUUID } from "node:crypto";
+import * as vscode from "vscode";
+import { IsolationStatus, RunInput, RunOutput, RunStop, SessionExecute, WorkspaceSync } from "../host/protocol/methods";
+import type { SessionExecuteResult } from "../host/protocol/session";
+import { summaryLine } from "../host/protocol/summary";
+import type { RuntimeRegistry } from "../host/runtimes/registry";
+import { readSettings, RunSettings } from "./configuration";
+import { sessionParams } from "./session-params";
+import type { RunDiagnostics } from "./diagnostics";
+import type { HostConnection } from "./host-connection";
+import type { RunHistory } from "./history";
+import { hashOf, scanFolder } from "./mirror/workspace-files";
+import type { RunTerminals } from "./run-terminal";
+import { RunTarget, targetOf } from "./run-target";
+import type { PooledSession, SessionPool } from "./session-pool";
+import type { StatusBar } from "./status-bar";
+
+const MAX_MIRRORED_FILES = 20_000;
+
+interface ActiveRun {
+  runId: string;
+  target: string;
+}
+
+/** Run in Sandbox, from the editor to the terminal, the Problems panel, the status bar and the history. */
+export class RunController {
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly outputs = new Map<string, (stream: "stdout" | "stderr", text: string) => void>();
+  private warnedAboutIsolation = false;
+
+  constructor(
+    private readonly host: HostConnection,
+    private readonly registry: RuntimeRegistry,
+    private readonly sessions: SessionPool,
+    private readonly terminals: RunTerminals,
+    private readonly diagnostics: RunDiagnostics,
+    private readonly status: StatusBar,
+    private readonly history: RunHistory,
+  ) {
+    host.onNotification(RunOutput.type, ({ runId, stream, text }) => this.outputs.get(runId)?.(stream, text));
+  }
+
+  async run(options: { language?: string; selection?: boolean } = {}): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      void vscode.window.showWarningMessage("CodeBeaker: open the file to run first.");
+      return;
+    }
+    const target = targetOf(editor, this.registry, options);
+    if (typeof target === "string") {
+      void vscode.window.showWarningMessage(target);
+      return;
+    }
+    if (this.active.has(target.key)) {
+      void vscode.window.showInformationMessage(`${target.label} is already running (CodeBeaker: Stop ends it).`);
+      return;
+    }
+    const settings = readSettings(target.folder?.uri ?? editor.document.uri);
+    const terminal = this.terminals.for(target.key, target.label);
+    await terminal.show();
+    this.status.setActivity("preparing");
+    try {
+      await this.explainIsolation(settings);
+      const answer = await this.execute(target, settings, terminal);
+      if (!answer) return;
+      terminal.end(summaryLine(answer.result), answer.result.success);
+      this.diagnostics.publish(target.key, answer.result.diagnostics, target.locate);
+      this.status.setLast(answer.result);
+      this.history.add({
+        at: new Date(),
+        label: target.label,
+        language: target.runtime.manifest.language,
+        isolation: answer.isolation,
+        result: answer.result,
+        reveal: () => void terminal.show(),
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      terminal.end(`── could not run: ${message}`, false);
+      this.status.setActivity("idle");
+      this.host.log.error(`running ${target.label}: ${message}`);
+      void vscode.window.showErrorMessage(`CodeBeaker could not run ${target.label}: ${message}`, "Show Log").then((choice) => {
+        if (choice) this.host.log.show();
+      });
+    }
+  }
+
+  /** Stops the run of the active editor's file, or else the latest run. */
+  async stop(): Promise<void> {
+    const key = vscode.window.activeTextEditor?.document.uri.toString();
+    const run = (key && (this.active.get(key) ?? this.active.get(`${key}#selection`))) || [...this.active.values()].at(-1);
+    if (run) await this.host.request(RunStop.type, { runId: run.runId });
+  }
+
+  /** Mirrors what the target needs into its session and runs it, retrying once in a new session if it had ended. */
+  private async execute(target: RunTarget, settings: RunSettings, terminal: ReturnType<RunTerminals["for"]>) {
+    const params = sessionParams(target.runtime.manifest.language, settings, vscode.workspace.isTrusted);
+    for (let attempt = 0; ; attempt++) {
+      const session = await this.sessions.get(target.scope, params);
+      try {
+        await this.mirror(target, session, settings);
+        return { result: await this.follow(target, session, terminal), isolation: session.info.isolation };
+      } catch (error) {
+        const ended = /has ended|no session/.test((error as Error).message);
+        if (!ended || attempt > 0) throw error;
+        this.sessions.forget(session.info.sessionId); // expired or lost: start again in a new one
+      }
+    }
+  }
+
+  private async mirror(target: RunTarget, session: PooledSession, settings: RunSettings): Promise<void> {
+    let files;
+    if (target.folder) {
+      const openText = new Map(
+        vscode.workspace.textDocuments
+          .filter((document) => document.isDirty && document.uri.scheme === "file")
+          .map((document) => [document.uri.fsPath, document.getText()] as const),
+      );
+      const scan = await scanFolder(target.folder.uri.fsPath, {
+        exclude: settings.mirrorExclude,
+        maxFileBytes: settings.maxFileBytes,
+        maxFiles: MAX_MIRRORED_FILES,
+        openText,
+      });
+      for (const skipped of scan.skipped) this.host.log.debug(`not mirrored: ${skipped.path} (${skipped.reason})`);
+      files = scan.files;
+    } else if (target.loose) {
+      const content = Buffer.from(target.loose.text, "utf8");
+      files = [{ path: target.loose.path, content, hash: hashOf(content) }];
+    } else return;
+    const changes = session.mirror.changes(files);
+    if (!changes.write.length && !changes.delete.length) return;
+    const result = await this.host.request(WorkspaceSync.type, session.mirror.request(session.info.sessionId, changes));
+    session.mirror.confirm(changes, result);
+    for (const failure of result.failed) this.host.log.warn(`could not mirror ${failure.path}: ${failure.error}`);
+  }
+
+  /** Runs the target's command as a followed, interactive run: output to the terminal, keyboard to stdin. */
+  private async follow(target: RunTarget, session: PooledSession, terminal: ReturnType<RunTerminals["for"]>): Promise<SessionExecuteResult> {
+    const runId = randomUUID();
+    this.active.set(target.key, { runId, target: target.key });
+    void vscode.commands.executeCommand("setContext", "codebeaker.running", true);
+    this.outputs.set(runId, (stream, text) => terminal.write(text, stream));
+    terminal.begin(`${target.label} · ${target.runtime.manifest.language} · ${session.info.isolation}`, {
+      send: (text) => void this.host.notify(RunInput.type, { runId, text }),
+      end: () => void this.host.notify(RunInput.type, { runId, eof: true }),
+      interrupt: () => void this.host.request(RunStop.type, { runId }),
+    });
+    this.status.setActivity("running", session.info.isolation);
+    try {
+      return await this.host.request(SessionExecute.type, {
+        sessionId: session.info.sessionId,
+        command: target.command,
+        runId,
+        interactive: true,
+      });
+    } finally {
+      this.outputs.delete(runId);
+      this.active.delete(target.key);
+      void vscode.commands.executeCommand("setContext", "codebeaker.running", this.active.size > 0);
+    }
+  }
+
+  /**
+   * Says once what isolation will hold the code when it is not what the user might assume: a fallback to
+   * bubblewrap without Docker, or Restricted Mode allowing only a container.
+   */
+  private async explainIsolation(settings: RunSettings): Promise<void> {
+    if (this.warnedAboutIsolation || (settings.isolation !== "auto" && vscode.workspace.isTrusted)) return;
+    this.warnedAboutIsolation = true;
+    const status = await this.host.request(IsolationStatus.type, {});
+    if (!vscode.workspace.isTrusted) {
+      if (!status.docker.available) {
+        throw new Error(`Restricted Mode runs code only in a container, and ${status.docker.reason}`);
+      }
+      void vscode.window.showInformationMessage("Restricted Mode: CodeBeaker runs this workspace's code only in a container.");
+    } else if (!status.docker.available && status.process.available) {
+      void vscode.window.showWarningMessage(
+        `No Docker engine answers (${status.docker.reason}). CodeBeaker runs code with bubblewrap (process isolation) instead, using this machine's toolchains.`,
+      );
+    }
+  }
+}

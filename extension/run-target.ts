@@ -1,0 +1,98 @@
+import { posix } from "node:path";
+import * as vscode from "vscode";
+import type { Command } from "../host/protocol/commands";
+import type { Runtime } from "../host/runtimes/manifest";
+import type { RuntimeRegistry } from "../host/runtimes/registry";
+import { entryFileName } from "../host/runtimes/entry-file";
+import type { Locate } from "./diagnostics";
+
+/**
+ * What a run is of: a file of a workspace folder (the folder is mirrored, the file runs where it is), a file
+ * outside any folder (mirrored alone), an untitled editor, or a selection (its text runs beside the mirror).
+ */
+export interface RunTarget {
+  /** Identifies the target across runs: its terminal and its diagnostics. */
+  key: string;
+  label: string;
+  runtime: Runtime;
+  /** Sessions are shared by targets of one scope (a folder, a loose file's directory, the untitled editors). */
+  scope: string;
+  folder?: vscode.WorkspaceFolder;
+  /** A single file to mirror when there is no folder. */
+  loose?: { path: string; text: string };
+  command: Command;
+  locate: Locate;
+}
+
+/** The run target of an editor, in the language its file (or the user) says. */
+export function targetOf(
+  editor: vscode.TextEditor,
+  registry: RuntimeRegistry,
+  options: { language?: string; selection?: boolean },
+): RunTarget | string {
+  const document = editor.document;
+  const runtime = options.language
+    ? registry.find(options.language)
+    : (document.isUntitled ? undefined : registry.forFile(document.uri.path)) ?? registry.find(document.languageId);
+  if (!runtime) {
+    return `CodeBeaker has no runtime for ${document.languageId} files (it runs ${registry.languages().join(", ")}); try Run with Language…`;
+  }
+  const folder = document.isUntitled ? undefined : vscode.workspace.getWorkspaceFolder(document.uri);
+  const name = posix.basename(document.uri.path);
+  const inFolder = (path: string) => (folder ? vscode.Uri.joinPath(folder.uri, path) : undefined);
+
+  if (options.selection && !editor.selection.isEmpty) {
+    const code = document.getText(editor.selection);
+    const fileName = selectionFileName(runtime, code);
+    const lineOffset = editor.selection.start.line;
+    return {
+      key: `${document.uri.toString()}#selection`,
+      label: `${name} (selection)`,
+      runtime,
+      scope: folder?.uri.toString() ?? "untitled",
+      folder,
+      command: { type: "execute_code", code, fileName },
+      locate: (path) =>
+        path === fileName ? { uri: document.uri, lineOffset } : inFolder(path) && { uri: inFolder(path)!, lineOffset: 0 },
+    };
+  }
+  if (document.isUntitled) {
+    const fileName = entryFileName(runtime.manifest, document.getText());
+    return {
+      key: document.uri.toString(),
+      label: name,
+      runtime,
+      scope: "untitled",
+      command: { type: "execute_code", code: document.getText(), fileName },
+      locate: (path) => (path === fileName ? { uri: document.uri, lineOffset: 0 } : undefined),
+    };
+  }
+  if (!folder) {
+    const directory = posix.dirname(document.uri.path);
+    return {
+      key: document.uri.toString(),
+      label: name,
+      runtime,
+      scope: `loose:${directory}`,
+      loose: { path: name, text: document.getText() },
+      command: { type: "run_file", path: name },
+      locate: (path) => (path === name ? { uri: document.uri, lineOffset: 0 } : undefined),
+    };
+  }
+  const relative = posix.relative(folder.uri.path, document.uri.path);
+  return {
+    key: document.uri.toString(),
+    label: name,
+    runtime,
+    scope: folder.uri.toString(),
+    folder,
+    command: { type: "run_file", path: relative },
+    locate: (path) => ({ uri: vscode.Uri.joinPath(folder.uri, path), lineOffset: 0 }),
+  };
+}
+
+/** A selection runs as a file of its own beside the mirror, never over one of the user's files. */
+function selectionFileName(runtime: Runtime, code: string): string {
+  const fromCode = entryFileName(runtime.manifest, code);
+  return runtime.manifest.entryNameFromCode.length ? fromCode : `codebeaker_selection${runtime.manifest.extensions[0]}`;
+}
