@@ -30,6 +30,18 @@ export default defineConfig({
           globalSetup: ["test/integration/global-setup.ts"],
         },
       },
+      {
+        test: {
+          // A real VS Code (code-server) in Chromium: needs  bash scripts/e2e-setup.sh  once per machine.
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+          // After the other projects: it rebuilds dist/ (npm run package) that they run the host from.
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,52 @@
+import { basename } from "node:path";
+import type { Page } from "playwright-core";
+
+/** Opens a file of the workspace through Quick Open (Ctrl+P) and waits until its editor is the active one. */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  const name = basename(relativePath);
+  await page.keyboard.press("Control+P");
+  const input = quickInput(page);
+  await input.waitFor();
+  await input.fill(relativePath);
+  await page.locator(".quick-input-list .monaco-list-row.focused").filter({ hasText: name }).waitFor();
+  await page.keyboard.press("Enter");
+  await activeEditor(page, relativePath).waitFor();
+}
+
+/** The active editor's Monaco instance, when it shows the file at `relativePath`. */
+export function activeEditor(page: Page, relativePath: string, state: "" | ".focused" = "") {
+  return page.locator(`.editor-group-container.active .editor-instance .monaco-editor${state}[data-uri$="/${relativePath}"]`);
+}
+
+/**
+ * Runs a command by its title from the command palette (F1): waits for the entry with exactly that title and
+ * picks it. A command contributed by an extension appears once the extension is known, so the palette is
+ * reopened until the entry shows or the timeout passes.
+ */
+export async function runCommand(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.keyboard.press("F1");
+    const input = quickInput(page);
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    const entry = page.locator(
+      `.quick-input-list .monaco-list-row[aria-label=${JSON.stringify(title)}], .quick-input-list .monaco-list-row[aria-label^=${JSON.stringify(`${title}, `)}]`,
+    );
+    try {
+      await entry.first().waitFor({ timeout: Math.min(5_000, Math.max(deadline - Date.now(), 1)) });
+    } catch (error) {
+      await page.keyboard.press("Escape");
+      await quickInput(page).waitFor({ state: "hidden" });
+      if (Date.now() > deadline) throw new Error(`no command titled "${title}" in the palette`, { cause: error });
+      continue;
+    }
+    await entry.first().click();
+    await quickInput(page).waitFor({ state: "hidden" });
+    return;
+  }
+}
+
+function quickInput(page: Page) {
+  return page.locator(".quick-input-widget .quick-input-box input");
+}
