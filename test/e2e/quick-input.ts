@@ -47,6 +47,25 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
   }
 }
 
+/**
+ * Runs a command that asks for a choice (Change Language Mode, say) and picks `choice` from the list it shows.
+ * The palette's widget stays open between the two: the second list is told by its focused entry.
+ */
+export async function runCommandAndPick(page: Page, title: string, choice: string): Promise<void> {
+  await page.keyboard.press("F1");
+  const input = quickInput(page);
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator(`.quick-input-list .monaco-list-row.focused[aria-label^=${JSON.stringify(title)}]`).waitFor();
+  await page.keyboard.press("Enter");
+  // The second list replaces the first in the same widget: its focused entry is no longer the command.
+  await page.locator(`.quick-input-list .monaco-list-row.focused:not([aria-label^=${JSON.stringify(title)}])`).waitFor();
+  await input.fill(choice);
+  await page.locator(`.quick-input-list .monaco-list-row.focused[aria-label^=${JSON.stringify(choice)}]`).waitFor();
+  await page.keyboard.press("Enter");
+  await input.waitFor({ state: "hidden" });
+}
+
 function quickInput(page: Page) {
   return page.locator(".quick-input-widget .quick-input-box input");
 }

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
 import { removeLeftovers, sandboxContainerIds } from "./sandbox-leftovers";
+import { runCommandAndPick } from "./quick-input";
 import { findToolchain } from "./toolchain";
 import { VsCode } from "./vs-code";
 import { buildVsix } from "./vsix";
@@ -97,5 +98,34 @@ test("what the user types reaches the program's stdin", async () => {
   const output = await ide().terminal.waitFor("CodeBeaker: greet.py", summaryLine);
   await ide().screenshot("4-greet-terminal");
   expect(output).toContain("hello Ada");
+  expect(output).toMatch(/^── Success · exit 0/m);
+});
+
+test("a program of two files: the mirror brings the module it imports, and its error lands in that module", async () => {
+  await ide().openFile("app/main.py");
+  await ide().runCommand(runInSandbox);
+  const output = await ide().terminal.waitFor("CodeBeaker: main.py", summaryLine, firstRunMs);
+  await ide().screenshot("5-two-files-terminal");
+  expect(output).toContain("area: 12");
+  expect(output).toContain("ValueError: width must not be negative");
+
+  const inShapes = (found: { file: string }[]) => found.filter((problem) => problem.file.endsWith("/shapes.py"));
+  const problems = await ide().problems.waitFor("an error in shapes.py", (found) => inShapes(found).length > 0, { source });
+  await ide().screenshot("5-two-files-problems");
+  expect(inShapes(problems)).toEqual([expect.objectContaining({ severity: "error", line: 3 })]);
+});
+
+test("an untitled editor runs as it is, never saved", async () => {
+  const page = ide().page;
+  await ide().runCommand("File: New Untitled Text File");
+  const untitled = page.locator('.editor-group-container.active .editor-instance .monaco-editor[data-uri^="untitled:"]');
+  await untitled.waitFor();
+  await runCommandAndPick(page, "Change Language Mode", "Python");
+  await untitled.locator(".view-lines").click();
+  await page.keyboard.insertText("print(6 * 7)\n");
+  await ide().runCommand(runInSandbox);
+  const output = await ide().terminal.waitFor("CodeBeaker: Untitled-1", summaryLine, firstRunMs);
+  await ide().screenshot("6-untitled-terminal");
+  expect(output).toMatch(/^42$/m);
   expect(output).toMatch(/^── Success · exit 0/m);
 });
