@@ -1,4 +1,9 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
+
+/** Hosts started by tests keep their run history here, not in the home directory. */
+const testData = { XDG_DATA_HOME: join(tmpdir(), "codebeaker-test-data") };
 
 export default defineConfig({
   test: {
@@ -12,6 +17,7 @@ export default defineConfig({
       {
         test: {
           name: "integration",
+          env: testData,
           include: ["test/integration/**/*.test.ts"],
           // One engine, one machine: files run one after another; tests wait on containers, not on timers.
           fileParallelism: false,
@@ -23,6 +29,7 @@ export default defineConfig({
       {
         test: {
           name: "security",
+          env: testData,
           include: ["test/security/**/*.test.ts"],
           fileParallelism: false,
           testTimeout: 120_000,

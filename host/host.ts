@@ -1,9 +1,14 @@
 import Docker from "dockerode";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { HistoryRecorder } from "./history/recorder";
+import { HistoryStore } from "./history/store";
 import { DockerBackend } from "./isolation/docker/docker-backend";
 import { Isolations } from "./isolation/isolations";
 import type { Logger } from "./log";
 import { Dispatcher } from "./rpc/dispatcher";
 import { registerSessionMethods } from "./rpc/handlers";
+import { registerHistoryMethods } from "./rpc/history-handlers";
 import { RuntimeRegistry } from "./runtimes/registry";
 import { DEFAULT_SETTINGS, HostSettings, SessionManager } from "./sessions/manager";
 
@@ -21,6 +26,18 @@ export interface HostOptions {
   log: Logger;
   settings?: Partial<HostSettings>;
   docker?: Docker;
+  history?: HistoryOptions;
+}
+
+export interface HistoryOptions {
+  /** Where each workspace's run history is kept (default: $XDG_DATA_HOME/codebeaker/history). */
+  dir?: string;
+  /** Runs kept per workspace; older ones are dropped (default 500). */
+  maxRuns?: number;
+}
+
+function historyDirectory(options: HistoryOptions = {}): string {
+  return options.dir ?? join(process.env.XDG_DATA_HOME ?? join(homedir(), ".local", "share"), "codebeaker", "history");
 }
 
 export async function startHost(options: HostOptions): Promise<Host> {
@@ -29,7 +46,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const docker = options.docker ?? new Docker();
   const isolations = Isolations.forEngine(docker, log);
   const sessions = new SessionManager(isolations, registry, { ...DEFAULT_SETTINGS, ...options.settings }, log);
-  const dispatcher = registerSessionMethods(new Dispatcher(log), sessions, isolations);
+  const recorder = new HistoryRecorder(new HistoryStore(historyDirectory(options.history), options.history?.maxRuns ?? 500));
+  const dispatcher = registerHistoryMethods(registerSessionMethods(new Dispatcher(log), sessions, isolations, recorder), sessions, recorder);
 
   const engine = await DockerBackend.probe(docker);
   if (engine.ok) log.info(`Docker engine ${engine.version}`);

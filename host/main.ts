@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { runFile } from "./cli/run";
-import { parseMegabytes, parsePort, parseSeconds, UsageError } from "./cli/options";
+import { parseCount, parseMegabytes, parsePort, parseSeconds, UsageError } from "./cli/options";
 import { Host, startHost } from "./host";
 import { stderrLogger } from "./log";
 import { VERSION } from "./version";
@@ -15,6 +15,7 @@ Usage:
   codebeaker run FILE [--lang LANG] [--timeout SECONDS] [--memory MB] [--network] [--isolation KIND]
       Run one file in a fresh sandbox; its output streams, stdin is forwarded, a summary line ends it.
   codebeaker serve [--host HOST] [--port PORT] [--token TOKEN] [--allow-origin ORIGIN]... [--isolation KIND]
+                   [--history-dir DIR] [--history-max-runs N]
       JSON-RPC over WebSocket at ws://HOST:PORT/ws/jsonrpc (default localhost:5000), GET /health.
   codebeaker serve --stdio     (or: codebeaker --stdio)
       JSON-RPC over stdin/stdout with Content-Length framing (vscode-jsonrpc).
@@ -84,12 +85,18 @@ async function serve(args: string[]): Promise<number> {
       token: { type: "string", default: process.env.CODEBEAKER_TOKEN },
       "allow-origin": { type: "string", multiple: true, default: [] },
       isolation: { type: "string", default: "auto" },
+      "history-dir": { type: "string" },
+      "history-max-runs": { type: "string" },
       // vscode-languageclient adds this to the server's command line.
       clientProcessId: { type: "string" },
     },
   });
   const log = stderrLogger();
-  const host = await startHost({ log, settings: { isolation: parseIsolation(values.isolation) } });
+  const history = {
+    dir: values["history-dir"],
+    maxRuns: values["history-max-runs"] === undefined ? undefined : parseCount("--history-max-runs", values["history-max-runs"]),
+  };
+  const host = await startHost({ log, settings: { isolation: parseIsolation(values.isolation) }, history });
   const stop = async (code: number) => {
     await host.shutdown();
     process.exit(code);

@@ -25,3 +25,9 @@ export function parsePort(flag: string, value: string): number {
   if (!/^\d+$/.test(value.trim()) || port > 65535) throw new UsageError(`${flag} takes a port number (got "${value}")`);
   return port;
 }
+
+export function parseCount(flag: string, value: string): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value.trim()) || count < 1) throw new UsageError(`${flag} takes a whole number, at least 1 (got "${value}")`);
+  return count;
+}

@@ -1,6 +1,19 @@
 import { NotificationType, RequestType } from "vscode-jsonrpc";
 import { z } from "zod";
 import {
+  HistoryChangedParams,
+  HistoryCompareParams,
+  HistoryCompareResult,
+  HistoryGetParams,
+  HistoryGetResult,
+  HistoryListParams,
+  HistoryListResult,
+  HistoryRestoreLastSuccessParams,
+  HistoryRollbackParams,
+  HistoryRollbackResult,
+} from "./history";
+import { RepeatStats, SessionRepeatParams } from "./repeat";
+import {
   SessionCloseParams,
   WorkspaceSyncParams,
   WorkspaceSyncResult,
@@ -73,6 +86,22 @@ export const RunOutput = notification("run.output", RunOutputParams);
 export const RunStageParams = z.object({ runId: z.string(), stage: z.enum(["compile", "run"]) });
 /** Host → client. A followed run's compile or program started. */
 export const RunStage = notification("run.stage", RunStageParams);
+
+/** Client → host. Runs a command N times in a session: success rate and timing statistics (the seed's repeat). */
+export const SessionRepeat = request("session.repeat", SessionRepeatParams, RepeatStats);
+
+/** Client → host. A workspace's runs, newest first, by file and status. */
+export const HistoryList = request("history.list", HistoryListParams, HistoryListResult);
+/** Client → host. One run with the files it ran. */
+export const HistoryGet = request("history.get", HistoryGetParams, HistoryGetResult);
+/** Client → host. A file's text at a version (written into a session too, when one is named). */
+export const HistoryRollback = request("history.rollback", HistoryRollbackParams, HistoryRollbackResult);
+/** Client → host. A file's text at its latest successful run. */
+export const HistoryRestoreLastSuccess = request("history.restoreLastSuccess", HistoryRestoreLastSuccessParams, HistoryRollbackResult);
+/** Client → host. Two versions of a file and the diff between them. */
+export const HistoryCompare = request("history.compare", HistoryCompareParams, HistoryCompareResult);
+/** Host → client. A run was recorded. */
+export const HistoryChanged = notification("history.changed", HistoryChangedParams);
 
 export const ImageProgressParams = z.object({
   image: z.string(),

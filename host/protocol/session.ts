@@ -52,6 +52,8 @@ export const SessionCreateParams = z.strictObject({
   permissions: Permissions.optional(),
   /** The runtime's command lines replaced for this session (the user's own compile or run command). */
   commands: CommandOverrides.optional(),
+  /** Which workspace's history the session's runs go to ("default" when not said). */
+  workspace: z.string().min(1).max(4096).optional(),
 });
 export type SessionCreateParams = z.input<typeof SessionCreateParams>;
 

@@ -1,3 +1,4 @@
+import type { HistoryRecorder } from "../history/recorder";
 import type { Isolations } from "../isolation/isolations";
 import {
   ImageProgress,
@@ -15,31 +16,42 @@ import { FollowedRuns } from "../sessions/followed-runs";
 import type { SessionManager } from "../sessions/manager";
 import { syncWorkspace } from "../sessions/workspace-sync";
 import type { Dispatcher } from "./dispatcher";
+import { executeAndRecord } from "./history-handlers";
 
 /** The guide's four methods on the session manager, and beside them the ones an editor needs. */
-export function registerSessionMethods(dispatcher: Dispatcher, sessions: SessionManager, isolations: Isolations): Dispatcher {
+export function registerSessionMethods(
+  dispatcher: Dispatcher,
+  sessions: SessionManager,
+  isolations: Isolations,
+  recorder: HistoryRecorder,
+): Dispatcher {
   const runs = new FollowedRuns();
   return dispatcher
     .on(SessionCreate, async (params, context) => {
       const session = await sessions.create(params, (progress) => context.notify(ImageProgress.method, progress));
+      recorder.track(session.id, params.workspace);
       return session.createResult();
     })
     .on(SessionExecute, async (params, context) => {
       const session = sessions.get(params.sessionId);
-      if (!params.runId) return executeCommand(session, params.command);
-      const options = runs.follow(params.runId, context, params.interactive ?? false);
+      const options = params.runId ? runs.follow(params.runId, context, params.interactive ?? false) : {};
       try {
-        return await executeCommand(session, params.command, options);
+        return await executeAndRecord(session, params.command, () => executeCommand(session, params.command, options), recorder, context);
       } finally {
-        runs.forget(params.runId);
+        if (params.runId) runs.forget(params.runId);
       }
     })
     .on(SessionList, async () => sessions.list())
     .on(SessionClose, async (params) => {
       await sessions.close(params.sessionId, "it was closed by session.close");
+      recorder.forget(params.sessionId);
       return { sessionId: params.sessionId, closed: true };
     })
-    .on(WorkspaceSync, async (params) => syncWorkspace(sessions.get(params.sessionId), params))
+    .on(WorkspaceSync, async (params) => {
+      const result = await syncWorkspace(sessions.get(params.sessionId), params);
+      recorder.noteWrites(params.sessionId, params.write.map((file) => ({ path: file.path, content: Buffer.from(file.content, file.encoding) })));
+      return result;
+    })
     .on(RunStop, async (params) => ({ runId: params.runId, stopped: runs.stop(params.runId) }))
     .onNotification(RunInput, (params) => runs.input(params.runId, params.text, params.eof ?? false))
     .on(IsolationStatus, async () => isolations.status());

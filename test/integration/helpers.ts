@@ -1,4 +1,7 @@
 import Docker from "dockerode";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect } from "vitest";
 import { Host, startHost } from "../../host/host";
 import { Labels } from "../../host/isolation/docker/container-spec";
@@ -15,7 +18,7 @@ export const docker = new Docker();
 export function useHost(settings: Parameters<typeof startHost>[0]["settings"] = {}): () => Host {
   let host: Host | undefined;
   beforeAll(async () => {
-    host = await startHost({ log: silentLogger, settings });
+    host = await startHost({ log: silentLogger, settings, history: { dir: mkdtempSync(join(tmpdir(), "codebeaker-history-")) } });
   });
   afterAll(async () => {
     await host?.shutdown();

@@ -1,0 +1,70 @@
+import { posix } from "node:path";
+import type { HistoryRun } from "../protocol/history";
+import type { SessionExecuteResult } from "../protocol/session";
+import { WORKSPACE_ROOT } from "../protocol/workspace-path";
+import type { Session } from "../sessions/session";
+import type { HistoryStore, Snapshot } from "./store";
+
+const HEAD_BYTES = 4096;
+
+/**
+ * Turns runs into history: each run of execute_code or run_file becomes the next version of its file, with the
+ * file's text as it ran and the other files an editor changed (workspace.sync) since the session's last run.
+ */
+export class HistoryRecorder {
+  /** The workspace each session records into (session.create's `workspace`). */
+  private readonly workspaces = new Map<string, string>();
+  /** Files written by workspace.sync since a session's last recorded run. */
+  private readonly changed = new Map<string, Map<string, Buffer>>();
+
+  constructor(readonly store: HistoryStore) {}
+
+  track(sessionId: string, workspace: string | undefined): void {
+    this.workspaces.set(sessionId, workspace ?? "default");
+  }
+
+  forget(sessionId: string): void {
+    this.workspaces.delete(sessionId);
+    this.changed.delete(sessionId);
+  }
+
+  workspaceOf(sessionId: string): string {
+    return this.workspaces.get(sessionId) ?? "default";
+  }
+
+  noteWrites(sessionId: string, files: ReadonlyArray<{ path: string; content: Buffer }>): void {
+    const pending = this.changed.get(sessionId) ?? new Map<string, Buffer>();
+    for (const file of files) pending.set(relative(file.path), file.content);
+    this.changed.set(sessionId, pending);
+  }
+
+  async record(session: Session, source: Snapshot, answer: SessionExecuteResult): Promise<HistoryRun> {
+    const history = await this.store.workspace(this.workspaceOf(session.id));
+    const others = [...(this.changed.get(session.id) ?? new Map<string, Buffer>())]
+      .filter(([path]) => path !== source.path)
+      .map(([path, content]) => ({ path, content }));
+    this.changed.delete(session.id);
+    const firstError = answer.diagnostics.find((diagnostic) => diagnostic.severity === "error");
+    return history.record(
+      {
+        path: source.path,
+        at: new Date().toISOString(),
+        language: session.language,
+        sessionId: session.id,
+        status: answer.status,
+        exitCode: answer.exitCode,
+        metrics: answer.metrics,
+        error: answer.error?.split("\n")[0] ?? null,
+        location: firstError ? { path: firstError.path, line: firstError.line, column: firstError.column } : null,
+        errorType: answer.errorType,
+        stdoutHead: answer.stdout.slice(0, HEAD_BYTES),
+        stderrHead: answer.stderr.slice(0, HEAD_BYTES),
+      },
+      [source, ...others],
+    );
+  }
+}
+
+function relative(path: string): string {
+  return path.startsWith(`${WORKSPACE_ROOT}/`) ? posix.relative(WORKSPACE_ROOT, path) : path;
+}

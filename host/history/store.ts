@@ -1,0 +1,164 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, open, readFile, rename, stat, truncate } from "node:fs/promises";
+import { join } from "node:path";
+import { HistoryRun } from "../protocol/history";
+import { BlobStore } from "./blobs";
+
+/** A run to record, before it has its id, version and snapshots' hashes. */
+export type NewRun = Omit<HistoryRun, "id" | "version" | "files" | "workspace">;
+
+export interface Snapshot {
+  path: string;
+  content: Buffer;
+}
+
+export interface HistoryFilter {
+  path?: string;
+  status?: string;
+  limit: number;
+}
+
+/**
+ * One workspace's history on disk: `runs.jsonl`, one run per line, appended and flushed, and `blobs/`, the
+ * files' contents by hash (written before the line that refers to them). A crash while appending leaves at most
+ * a torn last line, which the next open cuts off: older runs are never touched. When the runs pass the
+ * retention limit, the log is rewritten with the newest ones to a new file that replaces it in one rename.
+ */
+export class WorkspaceHistory {
+  private runs: HistoryRun[] = [];
+  private readonly blobs: BlobStore;
+  private readonly log: string;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly workspace: string,
+    private readonly dir: string,
+    private readonly maxRuns: number,
+  ) {
+    this.blobs = new BlobStore(join(dir, "blobs"));
+    this.log = join(dir, "runs.jsonl");
+  }
+
+  static async open(root: string, workspace: string, maxRuns: number): Promise<WorkspaceHistory> {
+    const dir = join(root, createHash("sha256").update(workspace).digest("hex").slice(0, 16));
+    await mkdir(dir, { recursive: true });
+    const history = new WorkspaceHistory(workspace, dir, maxRuns);
+    await history.load();
+    return history;
+  }
+
+  /** Reads the log; a last line without its newline (a crash mid-append) is cut off, and so is any unreadable one. */
+  private async load(): Promise<void> {
+    const text = await readFile(this.log, "utf8").catch(() => "");
+    const complete = text.endsWith("\n") ? text : text.slice(0, text.lastIndexOf("\n") + 1);
+    if (complete.length !== text.length) await truncate(this.log, Buffer.byteLength(complete));
+    for (const line of complete.split("\n")) {
+      if (!line) continue;
+      try {
+        this.runs.push(HistoryRun.parse(JSON.parse(line)));
+      } catch {
+        // A line damaged some other way: it is skipped, the others still count.
+      }
+    }
+  }
+
+  /** Records a run: snapshots stored (once per content), then one line appended and flushed. */
+  record(run: NewRun, snapshots: readonly Snapshot[]): Promise<HistoryRun> {
+    const turn = this.tail.then(async () => {
+      const files = [];
+      for (const snapshot of snapshots) {
+        files.push({ path: snapshot.path, hash: await this.blobs.put(snapshot.content), size: snapshot.content.length });
+      }
+      const previous = this.runs.filter((known) => known.path === run.path).map((known) => known.version);
+      const recorded: HistoryRun = {
+        ...run,
+        id: `${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`,
+        workspace: this.workspace,
+        version: previous.length ? Math.max(...previous) + 1 : 1,
+        files,
+      };
+      await this.append(`${JSON.stringify(recorded)}\n`);
+      this.runs.push(recorded);
+      if (this.runs.length > this.maxRuns) await this.compact();
+      return recorded;
+    });
+    this.tail = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async append(line: string): Promise<void> {
+    const file = await open(this.log, "a");
+    try {
+      await file.appendFile(line);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+  }
+
+  /** Keeps the newest runs; versions keep their numbers. The new log replaces the old in one rename. */
+  private async compact(): Promise<void> {
+    this.runs = this.runs.slice(-this.maxRuns);
+    const next = `${this.log}.next`;
+    const file = await open(next, "w");
+    try {
+      await file.writeFile(this.runs.map((run) => `${JSON.stringify(run)}\n`).join(""));
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(next, this.log);
+    await this.blobs.keepOnly(new Set(this.runs.flatMap((run) => run.files.map((file) => file.hash))));
+  }
+
+  /** Newest first. */
+  list(filter: HistoryFilter): HistoryRun[] {
+    return this.runs
+      .filter((run) => (!filter.path || run.path === filter.path) && (!filter.status || run.status === filter.status))
+      .reverse()
+      .slice(0, filter.limit);
+  }
+
+  byId(id: string): HistoryRun | undefined {
+    return this.runs.find((run) => run.id === id);
+  }
+
+  version(path: string, version: number): HistoryRun | undefined {
+    return this.runs.find((run) => run.path === path && run.version === version);
+  }
+
+  latest(path: string, status?: string): HistoryRun | undefined {
+    return this.list({ path, status, limit: 1 })[0];
+  }
+
+  /** The content a run had for a file (its own file by default). */
+  async content(run: HistoryRun, path = run.path): Promise<Buffer | undefined> {
+    const file = run.files.find((candidate) => candidate.path === path);
+    return file ? this.blobs.get(file.hash) : undefined;
+  }
+
+  /** How much the log holds on disk (for tests and diagnostics). */
+  async logSize(): Promise<number> {
+    return (await stat(this.log).catch(() => ({ size: 0 }))).size;
+  }
+}
+
+/** The histories of every workspace the host has seen, under one directory. */
+export class HistoryStore {
+  private readonly open = new Map<string, Promise<WorkspaceHistory>>();
+
+  constructor(
+    readonly root: string,
+    private readonly maxRuns: number,
+  ) {}
+
+  workspace(name: string): Promise<WorkspaceHistory> {
+    let history = this.open.get(name);
+    if (!history) {
+      history = WorkspaceHistory.open(this.root, name, this.maxRuns);
+      this.open.set(name, history);
+      history.catch(() => this.open.delete(name));
+    }
+    return history;
+  }
+}

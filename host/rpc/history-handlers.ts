@@ -1,0 +1,116 @@
+import { posix } from "node:path";
+import { unifiedDiff } from "../history/diff";
+import { HistoryRecorder } from "../history/recorder";
+import { repeat } from "../history/repeat";
+import type { WorkspaceHistory } from "../history/store";
+import type { Command } from "../protocol/commands";
+import { invalidParams } from "../protocol/errors";
+import type { HistoryRollbackResult, HistoryRun } from "../protocol/history";
+import {
+  HistoryChanged,
+  HistoryCompare,
+  HistoryGet,
+  HistoryList,
+  HistoryRestoreLastSuccess,
+  HistoryRollback,
+  SessionRepeat,
+} from "../protocol/methods";
+import type { SessionExecuteResult } from "../protocol/session";
+import { WORKSPACE_ROOT } from "../protocol/workspace-path";
+import { entryFileName } from "../runtimes/entry-file";
+import { executeCommand } from "../sessions/execute";
+import type { SessionManager } from "../sessions/manager";
+import type { Session } from "../sessions/session";
+import type { CallContext, Dispatcher } from "./dispatcher";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** history.* and session.repeat, on the recorder's store. */
+export function registerHistoryMethods(dispatcher: Dispatcher, sessions: SessionManager, recorder: HistoryRecorder): Dispatcher {
+  const open = (workspace: string) => recorder.store.workspace(workspace);
+  return dispatcher
+    .on(HistoryList, async (params) => {
+      const runs = (await open(params.workspace)).list(params);
+      return { count: runs.length, runs };
+    })
+    .on(HistoryGet, async (params) => {
+      const history = await open(params.workspace);
+      const run = "id" in params ? history.byId(params.id) : history.version(params.path, params.version);
+      if (!run) throw invalidParams("id" in params ? `id: no run ${params.id}` : `version: ${params.path} has no version ${params.version}`);
+      const contents = await Promise.all(
+        run.files.map(async (file) => ({ path: file.path, ...asText((await history.content(run, file.path))!) })),
+      );
+      return { run, contents };
+    })
+    .on(HistoryRollback, async (params) => {
+      const history = await open(params.workspace);
+      const run = history.version(params.path, params.version);
+      if (!run) throw invalidParams(`version: ${params.path} has no version ${params.version} in workspace ${params.workspace}`);
+      return restore(history, run, params.sessionId ? sessions.get(params.sessionId) : undefined);
+    })
+    .on(HistoryRestoreLastSuccess, async (params) => {
+      const history = await open(params.workspace);
+      const run = history.latest(params.path, "Success");
+      if (!run) throw invalidParams(`path: ${params.path} has no successful run in workspace ${params.workspace}`);
+      return restore(history, run, params.sessionId ? sessions.get(params.sessionId) : undefined);
+    })
+    .on(HistoryCompare, async (params) => {
+      const history = await open(params.workspace);
+      const from = history.version(params.path, params.from);
+      const to = params.to === undefined ? history.latest(params.path) : history.version(params.path, params.to);
+      if (!from || !to) throw invalidParams(`${!from ? "from" : "to"}: ${params.path} has no such version`);
+      const [before, after] = [await history.content(from), await history.content(to)].map((content) => content!.toString("utf8"));
+      return { path: params.path, from: { version: from.version, content: before! }, to: { version: to.version, content: after! }, ...unifiedDiff(before!, after!, params.path) };
+    })
+    .on(SessionRepeat, async (params) => {
+      const session = sessions.get(params.sessionId);
+      return repeat(params.times, (command) => executeCommand(session, command), params.command);
+    });
+}
+
+/**
+ * Runs a command, recording it in the history when it is a run of a file (execute_code, run_file): the file's
+ * text is taken before it runs, and the client that ran it hears of the new version.
+ */
+export async function executeAndRecord(
+  session: Session,
+  command: Command,
+  run: () => Promise<SessionExecuteResult>,
+  recorder: HistoryRecorder,
+  context: CallContext,
+): Promise<SessionExecuteResult> {
+  const source = await sourceOf(session, command);
+  const answer = await run();
+  if (source && answer.status !== "FileError") {
+    const recorded = await recorder.record(session, source, answer);
+    context.notify(HistoryChanged.method, { workspace: recorded.workspace, run: recorded });
+  }
+  return answer;
+}
+
+async function sourceOf(session: Session, command: Command) {
+  if (command.type === "execute_code") {
+    return { path: command.fileName ?? entryFileName(session.runtime.manifest, command.code), content: Buffer.from(command.code) };
+  }
+  if (command.type !== "run_file") return undefined;
+  const content = await session
+    .exclusive(() => session.sandbox.readFile(command.path, 16 << 20))
+    .catch(() => undefined); // not there: the run says so, and there is nothing to record
+  return content && { path: posix.relative(WORKSPACE_ROOT, command.path), content };
+}
+
+async function restore(history: WorkspaceHistory, run: HistoryRun, session: Session | undefined): Promise<HistoryRollbackResult> {
+  const content = (await history.content(run))!;
+  if (session) {
+    await session.exclusive(() => session.sandbox.writeFile(posix.join(WORKSPACE_ROOT, run.path), content, "create"));
+  }
+  return { path: run.path, version: run.version, ...asText(content), written: session !== undefined };
+}
+
+function asText(content: Buffer): { content: string; encoding: "utf8" | "base64" } {
+  try {
+    return { content: utf8.decode(content), encoding: "utf8" };
+  } catch {
+    return { content: content.toString("base64"), encoding: "base64" };
+  }
+}
