@@ -63,8 +63,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     dispatcher,
     shutdown: () =>
       (stopping ??= (async () => {
-        sessions.stopExpiry();
-        await sessions.closeAll("the host shut down");
+        await sessions.dispose("the host shut down");
         await isolations.dispose();
       })()),
   };

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import type { ImageProgress, IsolationBackend } from "../isolation/backend";
 import { LimitOverrides, resolveLimits } from "../limits";
@@ -7,6 +6,8 @@ import { invalidParams, RpcError, ErrorCodes } from "../protocol/errors";
 import type { Isolation, SessionConfig, SessionCreateParams, SessionListResult } from "../protocol/session";
 import type { RuntimeRegistry } from "../runtimes/registry";
 import { Session } from "./session";
+import { spareKey } from "./spare-key";
+import { newSessionId, WarmPool } from "./warm-pool";
 
 /** What the person running the host chose (CLI flags, editor settings): below a request, above a runtime. */
 export interface HostSettings {
@@ -14,9 +15,23 @@ export interface HostSettings {
   networkEnabled: boolean;
   isolation: Isolation;
   maxSessions: number;
+  /** Ready sandboxes kept per configuration once it has been used (0: none, every session.create starts one). */
+  warmPoolSize: number;
+  /** Ready sandboxes of all configurations together. */
+  warmPoolMaxSpares: number;
+  /** A configuration's ready sandboxes are removed after it was not used for this long. */
+  warmPoolIdleMinutes: number;
 }
 
-export const DEFAULT_SETTINGS: HostSettings = { limits: {}, networkEnabled: false, isolation: "auto", maxSessions: 32 };
+export const DEFAULT_SETTINGS: HostSettings = {
+  limits: {},
+  networkEnabled: false,
+  isolation: "auto",
+  maxSessions: 32,
+  warmPoolSize: 1,
+  warmPoolMaxSpares: 8,
+  warmPoolIdleMinutes: 10,
+};
 
 /** Picks the backend a session runs in (see Isolations). */
 export interface BackendChooser {
@@ -32,13 +47,24 @@ export class SessionManager {
   private readonly endings = new Map<string, string>();
   private pending = 0;
   private reaper: NodeJS.Timeout | undefined;
+  /** Ready sandboxes: never sessions, never listed; a session.create that matches one skips starting a sandbox. */
+  readonly pool: WarmPool;
 
   constructor(
     private readonly isolations: BackendChooser,
     private readonly registry: RuntimeRegistry,
     private readonly settings: HostSettings,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.pool = new WarmPool(
+      {
+        size: settings.warmPoolSize ?? DEFAULT_SETTINGS.warmPoolSize,
+        maxSpares: settings.warmPoolMaxSpares ?? DEFAULT_SETTINGS.warmPoolMaxSpares,
+        idleMs: (settings.warmPoolIdleMinutes ?? DEFAULT_SETTINGS.warmPoolIdleMinutes) * 60_000,
+      },
+      log,
+    );
+  }
 
   async create(
     params: z.output<typeof SessionCreateParams>,
@@ -90,18 +116,24 @@ export class SessionManager {
       permissions: params.permissions ?? null,
       commands: params.commands ?? null,
     };
-    const id = randomBytes(6).toString("hex");
     this.pending++;
     try {
       const backend = await this.isolations.choose(params.isolation ?? this.settings.isolation);
-      const sandbox = await backend.createSandbox(
-        { sessionId: id, runtime, limits, networkEnabled, customImage: params.dockerImage },
-        onProgress,
-      );
+      const spec = { runtime, limits, networkEnabled, customImage: params.dockerImage };
+      const recipe = {
+        key: spareKey(backend.kind, config, spec),
+        create: (sessionId: string) => backend.createSandbox({ ...spec, sessionId }),
+      };
+      // A spare was made for a session id of its own (its container's name and label): the session takes it.
+      const spare = await this.pool.take(recipe.key);
+      const id = spare?.sessionId ?? newSessionId();
+      const sandbox = spare?.sandbox ?? (await backend.createSandbox({ ...spec, sessionId: id }, onProgress));
       const session = new Session(id, runtime, config, limits, sandbox, backend.kind);
       this.sessions.set(id, session);
       void sandbox.ended.then((end) => this.forget(session, end.detail));
-      this.log.info(`session ${id} (${runtime.manifest.language}, ${backend.kind}) started in ${sandbox.id.slice(0, 12)}`);
+      this.pool.keepWarm(recipe);
+      const how = spare ? "took a ready sandbox" : "started";
+      this.log.info(`session ${id} (${runtime.manifest.language}, ${backend.kind}) ${how} ${sandbox.id.slice(0, 12)}`);
       return session;
     } finally {
       this.pending--;
@@ -136,9 +168,16 @@ export class SessionManager {
     await Promise.all([...this.sessions.keys()].map((id) => this.close(id, reason).catch(() => undefined)));
   }
 
-  /** Ends sessions whose idle timeout or lifetime ran out, checking every `intervalMs`. */
+  /** Ends every session and removes every ready sandbox; no spare is made after this. */
+  async dispose(reason: string): Promise<void> {
+    this.stopExpiry();
+    await Promise.all([this.pool.close(), this.closeAll(reason)]);
+  }
+
+  /** Ends sessions whose idle timeout or lifetime ran out, and idle spares, checking every `intervalMs`. */
   startExpiry(intervalMs = 1000): void {
     this.reaper ??= setInterval(() => {
+      this.pool.sweep();
       const now = Date.now();
       for (const session of this.sessions.values()) {
         const reason = session.expiry(now);
