@@ -99,6 +99,18 @@ export interface DirectoryEntryInfo {
   modifiedMs: number;
 }
 
+/** What an unpacked archive did to one path (see Sandbox.unpack). */
+export type UnpackedEntry =
+  | { status: "written"; path: string; bytes: number; checksum: string }
+  | { status: "failed"; path: string; error: string; detail?: string }
+  | { status: "deleted"; path: string; type: "file" | "directory" | "missing" };
+
+/** A file's size and content checksum, as the runner computes them (FNV-1a, 64 bits, in hex). */
+export interface FileChecksum {
+  bytes: number;
+  checksum: string;
+}
+
 /** A live sandbox: one session's processes and files. Paths are absolute and under /workspace. */
 export interface Sandbox {
   /** The container id (or the process sandbox's id). */
@@ -111,6 +123,13 @@ export interface Sandbox {
   copyFile(source: string, destination: string): Promise<number>;
   remove(path: string): Promise<"file" | "directory">;
   list(path: string): Promise<DirectoryEntryInfo[]>;
+  /**
+   * Writes the files of a ustar archive (names relative to /workspace; see ustar.ts), then deletes `deletes`, in
+   * one request: what each did, in order. A path refused or not writable is reported, not thrown.
+   */
+  unpack(archive: Buffer, deletes: string[]): Promise<UnpackedEntry[]>;
+  /** Each path's size and checksum, or null where no regular file can be read there (gone, a link in the way). */
+  checksums(paths: string[]): Promise<Array<FileChecksum | null>>;
   /** Ends every process and removes the sandbox. Safe to call twice. */
   close(): Promise<void>;
   /** Settles when the sandbox ends, whether closed or lost, saying why. */

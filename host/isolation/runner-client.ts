@@ -2,16 +2,21 @@ import type { Readable, Writable } from "node:stream";
 import { FileErrorCode } from "../protocol/results";
 import {
   DirectoryEntryInfo,
+  FileChecksum,
   RunHandle,
   RunObserver,
   RunOutcome,
   RunRequest,
   SandboxFileError,
   SandboxLostError,
+  UnpackedEntry,
 } from "./backend";
 import { decodeFields, DecodedFrame, encodeFields, encodeFrame, Frame, FrameDecoder } from "./runner-protocol";
 
 type Fields = Array<readonly [string, string]>;
+
+/** An archive goes to the runner in frames of this size, so no frame nears the runner's limit (MAX_FRAME). */
+const ARCHIVE_FRAME_BYTES = 1 << 20;
 
 /** One request on the wire: the frames it sends and what it does with the frames that come back. */
 interface Exchange {
@@ -160,6 +165,32 @@ export class RunnerClient {
     return data.map((entry) => {
       const [name = "", type = "other", size = "0", modified = "0"] = entry.toString("utf8").split("\0");
       return { name, type: type as DirectoryEntryInfo["type"], size: Number(size), modifiedMs: Number(modified) };
+    });
+  }
+
+  async unpack(archive: Buffer, deletes: string[]): Promise<UnpackedEntry[]> {
+    const frames: Buffer[] = [];
+    for (let at = 0; at < archive.length; at += ARCHIVE_FRAME_BYTES) {
+      frames.push(encodeFrame(Frame.FileContent, archive.subarray(at, at + ARCHIVE_FRAME_BYTES)));
+    }
+    frames.push(encodeFrame(Frame.FileContent));
+    const fields: Fields = [["op", "untar"], ...deletes.map((path) => ["delete", path] as const)];
+    const { fields: result, data } = await this.request(fields, "/workspace", frames);
+    if (result.get("corrupt") === "1") throw new Error("the runner could not read the archive the host made");
+    return data.map((entry): UnpackedEntry => {
+      const [status = "", path = "", detail = "", more] = entry.toString("utf8").split("\0");
+      if (status === "written") return { status, path, bytes: Number(detail), checksum: more ?? "" };
+      if (status === "deleted") return { status, path, type: detail as "file" | "directory" | "missing" };
+      return { status: "failed", path, error: detail, ...(more ? { detail: more } : {}) };
+    });
+  }
+
+  async checksums(paths: string[]): Promise<Array<FileChecksum | null>> {
+    if (!paths.length) return [];
+    const { data } = await this.request([["op", "checksum"], ...paths.map((path) => ["path", path] as const)], "/workspace");
+    return data.map((entry) => {
+      const [status, , bytes = "0", checksum = ""] = entry.toString("utf8").split("\0");
+      return status === "file" ? { bytes: Number(bytes), checksum } : null;
     });
   }
 

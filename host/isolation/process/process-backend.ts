@@ -182,6 +182,8 @@ class ProcessSandbox implements Sandbox {
   copyFile: Sandbox["copyFile"] = (source, destination) => this.client.copyFile(source, destination);
   remove: Sandbox["remove"] = (path) => this.client.remove(path);
   list: Sandbox["list"] = (path) => this.client.list(path);
+  unpack: Sandbox["unpack"] = (archive, deletes) => this.client.unpack(archive, deletes);
+  checksums: Sandbox["checksums"] = (paths) => this.client.checksums(paths);
 
   close(): Promise<void> {
     this.closing ??= (async () => {

@@ -3,11 +3,14 @@
  *
  * The host talks to it over the sandbox's stdin/stdout with length-prefixed frames
  * (1 byte type, 4 bytes big-endian length, payload), one request at a time:
- *   host -> runner  'Q' request: NUL-terminated "key=value" fields (op=run|write|read|mkdir|copy|delete|list);
- *                   repeated keys (arg, env, mkdir) keep their order
- *                   'D' the file content that follows a write request
+ *   host -> runner  'Q' request: NUL-terminated "key=value" fields
+ *                   (op=run|write|read|mkdir|copy|delete|list|untar|checksum); repeated keys (arg, env, mkdir,
+ *                   delete, path) keep their order
+ *                   'D' the file content that follows a write request; for untar, the archive in any number of
+ *                   'D' frames, then an empty one
  *                   'I' stdin for the running program (an empty 'I' closes it), 'K' kill the running program
- *   runner -> host  'o' / 'e' the program's stdout / stderr, 'd' data of read and list
+ *   runner -> host  'o' / 'e' the program's stdout / stderr, 'd' data of read and list, and one per entry of
+ *                   untar and checksum
  *                   'r' the result: NUL-terminated "key=value" fields; it ends every request
  *
  * Options: --root DIR (the workspace, /workspace), --oom-file FILE (the memory cgroup's OOM counter, when not at
@@ -226,6 +229,8 @@ int main(int argc, char **argv) {
     else if (!strcmp(op, "copy")) op_copy(&rq);
     else if (!strcmp(op, "delete")) op_delete(&rq);
     else if (!strcmp(op, "list")) op_list(&rq);
+    else if (!strcmp(op, "untar")) op_untar(&rq);
+    else if (!strcmp(op, "checksum")) op_checksum(&rq);
     else send_error("BadRequest", 0);
     free(payload);
   }

@@ -40,7 +40,7 @@ extern int sigchld_fd;
 struct inbuf { unsigned char *data; size_t len, cap; int eof; };
 extern struct inbuf input;
 struct frame { char type; unsigned char *payload; uint32_t len; };
-void die(const char *what);
+void die(const char *what) __attribute__((noreturn));
 void write_all(int fd, const void *data, size_t len);
 void send_frame(char type, const void *data, size_t len);
 void result_field(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -56,6 +56,12 @@ const char *field(const struct request *rq, const char *key);
 long long field_num(const struct request *rq, const char *key, long long fallback);
 char **field_list(const struct request *rq, const char *key);
 
+/* files under the workspace root (files.c) */
+int open_parent(char *path, int make_parents, char **leaf, const char **error);
+int open_file(char *path, int flags, int make_parents, const char **error);
+int write_fully(int fd, const unsigned char *data, size_t len);
+const char *delete_path(char *path, int *was_directory);
+
 /* operations */
 void op_run(const struct request *rq);    /* run.c */
 void op_write(const struct request *rq);  /* files.c */
@@ -64,5 +70,7 @@ void op_mkdir(const struct request *rq);
 void op_copy(const struct request *rq);
 void op_delete(const struct request *rq);
 void op_list(const struct request *rq);
+void op_untar(const struct request *rq);    /* untar.c */
+void op_checksum(const struct request *rq);
 
 #endif

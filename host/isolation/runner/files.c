@@ -6,7 +6,7 @@
 /* Splits `path` (absolute, under the workspace root) and opens the directory that holds its last component,
  * refusing `..`, symbolic links and non-directories on the way. With `make_parents`, missing directories are
  * created. Returns the directory fd and points *leaf at the last component ("" for the root itself). */
-static int open_parent(char *path, int make_parents, char **leaf, const char **error) {
+int open_parent(char *path, int make_parents, char **leaf, const char **error) {
   size_t root_len = strlen(workspace_root);
   if (strncmp(path, workspace_root, root_len) != 0 || (path[root_len] != '/' && path[root_len] != 0)) {
     *error = "OutsideWorkspace";
@@ -41,7 +41,7 @@ static int open_parent(char *path, int make_parents, char **leaf, const char **e
 }
 
 /* Opens a regular file under the workspace; a symbolic link or a directory is refused. */
-static int open_file(char *path, int flags, int make_parents, const char **error) {
+int open_file(char *path, int flags, int make_parents, const char **error) {
   char *leaf;
   int dir = open_parent(path, make_parents, &leaf, error);
   if (dir < 0) return -1;
@@ -59,7 +59,7 @@ static int open_file(char *path, int flags, int make_parents, const char **error
   return fd;
 }
 
-static int write_fully(int fd, const unsigned char *data, size_t len) {
+int write_fully(int fd, const unsigned char *data, size_t len) {
   while (len > 0) {
     ssize_t n = write(fd, data, len);
     if (n < 0) { if (errno == EINTR) continue; return -1; }
@@ -178,21 +178,32 @@ static int remove_tree(int parent, const char *name) {
   return rc | unlinkat(parent, name, AT_REMOVEDIR);
 }
 
-void op_delete(const struct request *rq) {
+/* Removes a file, a link or a directory tree under the workspace; returns NULL or the error code. */
+const char *delete_path(char *path, int *was_directory) {
   const char *error = NULL;
-  char *leaf, *path = strdup(field(rq, "path") ? field(rq, "path") : "");
+  char *leaf;
   int dir = open_parent(path, 0, &leaf, &error);
-  if (dir < 0) { free(path); send_error(error, errno); return; }
-  if (!*leaf) { close(dir); free(path); send_error("WorkspaceRoot", 0); return; }
+  if (dir < 0) return error;
+  if (!*leaf) { close(dir); return "WorkspaceRoot"; }
   struct stat st;
   int rc;
   if (fstatat(dir, leaf, &st, AT_SYMLINK_NOFOLLOW) != 0) rc = -1;
   else rc = S_ISDIR(st.st_mode) ? remove_tree(dir, leaf) : unlinkat(dir, leaf, 0);
   int e = errno;
   close(dir);
+  if (rc != 0) { errno = e; return e == ENOENT ? "NotFound" : "IoError"; }
+  *was_directory = S_ISDIR(st.st_mode);
+  return NULL;
+}
+
+void op_delete(const struct request *rq) {
+  char *path = strdup(field(rq, "path") ? field(rq, "path") : "");
+  int was_directory = 0;
+  const char *error = delete_path(path, &was_directory);
+  int e = errno;
   free(path);
-  if (rc != 0) { send_error(e == ENOENT ? "NotFound" : "IoError", e); return; }
-  result_field("type", "%s", S_ISDIR(st.st_mode) ? "directory" : "file");
+  if (error) { send_error(error, e); return; }
+  result_field("type", "%s", was_directory ? "directory" : "file");
   send_result();
 }
 
