@@ -17,6 +17,7 @@ import { networkCases } from "./cases/network";
 import { pathCases } from "./cases/paths";
 import { privilegeCases } from "./cases/privileges";
 import { resourceCases } from "./cases/resources";
+import { syncCases } from "./cases/sync";
 
 /**
  * The escape suite: every case on every backend this machine has. A case asserts that the attempt is
@@ -24,7 +25,7 @@ import { resourceCases } from "./cases/resources";
  * the attempt is left running. CI sets CODEBEAKER_REQUIRE_ISOLATION=docker,gvisor,process so that a missing
  * backend fails the suite instead of skipping it.
  */
-const CASES: EscapeCase[] = [...networkCases, ...filesystemCases, ...privilegeCases, ...resourceCases, ...pathCases];
+const CASES: EscapeCase[] = [...networkCases, ...filesystemCases, ...privilegeCases, ...resourceCases, ...pathCases, ...syncCases];
 const KINDS: IsolationKind[] = ["docker", "gvisor", "process"];
 const required = (process.env.CODEBEAKER_REQUIRE_ISOLATION ?? "").split(",").filter(Boolean);
 
