@@ -15,6 +15,13 @@ const entries = [
     external: ["vscode"],
   },
   {
+    // The history panel: runs in a webview (a browser page); its stylesheet comes out beside it.
+    entryPoints: { webview: "webview/main.ts" },
+    platform: "browser",
+    target: "es2022",
+    format: "iife",
+  },
+  {
     // The sandbox host: JSON-RPC server (stdio, WebSocket) and the `codebeaker` CLI.
     entryPoints: { host: "host/main.ts" },
     platform: "node",

@@ -1,16 +1,17 @@
 import * as vscode from "vscode";
-import { ImageProgress } from "../host/protocol/methods";
+import { HistoryChanged, ImageProgress } from "../host/protocol/methods";
 import { RuntimeRegistry } from "../host/runtimes/registry";
 import { RunDiagnostics } from "./diagnostics";
+import { HISTORY_SCHEME, HistoryDocuments, historyActions } from "./history-actions";
+import { HISTORY_VIEW, HistoryPanel } from "./history-panel";
 import { HostConnection } from "./host-connection";
-import { RunHistory } from "./history";
 import { ImageProgressView } from "./image-progress";
 import { RunController } from "./run-controller";
 import { RunTerminals } from "./run-terminal";
 import { SessionPool } from "./session-pool";
 import { StatusBar } from "./status-bar";
 
-/** Wires the parts together; activation is narrow (on CodeBeaker's commands), and starts nothing until a run. */
+/** Wires the parts together; activation is narrow (CodeBeaker's commands and panel), and starts nothing until used. */
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel("CodeBeaker", { log: true });
   const host = new HostConnection(context, log);
@@ -19,12 +20,17 @@ export function activate(context: vscode.ExtensionContext): void {
   const terminals = new RunTerminals();
   const diagnostics = new RunDiagnostics();
   const status = new StatusBar();
-  const history = new RunHistory();
   const images = new ImageProgressView(log);
-  const runs = new RunController(host, registry, sessions, terminals, diagnostics, status, history);
+  const runs = new RunController(host, registry, sessions, terminals, diagnostics, status);
+  const rerun = async (uri: vscode.Uri) => {
+    await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.One });
+    await runs.run();
+  };
+  const panel = new HistoryPanel(context.extensionUri, host, historyActions(host, rerun), () => runs.workspaces());
 
   host.onDidChangeState((state) => status.setHost(state));
   host.onNotification(ImageProgress.type, (progress) => images.handle(progress));
+  host.onNotification(HistoryChanged.type, ({ run }) => panel.runRecorded(run));
 
   const command = (id: string, run: () => unknown) => vscode.commands.registerCommand(id, run);
   context.subscriptions.push(
@@ -34,6 +40,11 @@ export function activate(context: vscode.ExtensionContext): void {
     terminals,
     diagnostics,
     status,
+    panel,
+    vscode.workspace.registerTextDocumentContentProvider(HISTORY_SCHEME, new HistoryDocuments(host)),
+    vscode.window.registerWebviewPanelSerializer(HISTORY_VIEW, {
+      deserializeWebviewPanel: async (restored) => panel.restore(restored),
+    }),
     command("codebeaker.run", () => runs.run()),
     command("codebeaker.runSelection", () => runs.run({ selection: true })),
     command("codebeaker.runWithLanguage", async () => {
@@ -44,7 +55,16 @@ export function activate(context: vscode.ExtensionContext): void {
       if (language) await runs.run({ language: language.label });
     }),
     command("codebeaker.stop", () => runs.stop()),
-    command("codebeaker.showHistory", () => history.show()),
+    command("codebeaker.showHistory", () => panel.show()),
+    command("codebeaker.benchmark", async () => {
+      const answer = await vscode.window.showInputBox({
+        title: "CodeBeaker: Benchmark in Sandbox",
+        prompt: "How many runs?",
+        value: "20",
+        validateInput: (value) => (/^\d+$/.test(value) && +value >= 1 && +value <= 1000 ? undefined : "A whole number from 1 to 1000"),
+      });
+      if (answer) await runs.benchmark(Number(answer), (result) => panel.showBenchmark(result));
+    }),
     command("codebeaker.restartHost", () => host.restart()),
     command("codebeaker.closeAllSessions", async () => {
       const closed = await sessions.closeAll();

@@ -75,9 +75,13 @@ export class HostConnection implements vscode.Disposable {
   private async start(): Promise<LanguageClient> {
     this.stateEmitter.fire("starting");
     const module = this.context.asAbsolutePath("dist/host.js");
+    // The run history lives in this workspace's storage (or the window's, with no folder open).
+    const storage = this.context.storageUri ?? this.context.globalStorageUri;
+    const maxRuns = vscode.workspace.getConfiguration("codebeaker").get<number>("history.maxRuns", 500);
+    const args = ["--history-dir", vscode.Uri.joinPath(storage, "history").fsPath, "--history-max-runs", String(maxRuns)];
     const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.stdio },
-      debug: { module, transport: TransportKind.stdio, options: { env: { ...process.env, CODEBEAKER_LOG: "debug" } } },
+      run: { module, transport: TransportKind.stdio, args },
+      debug: { module, transport: TransportKind.stdio, args, options: { env: { ...process.env, CODEBEAKER_LOG: "debug" } } },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [], // no language features: only CodeBeaker's own requests

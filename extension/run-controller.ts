@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
-import { IsolationStatus, RunInput, RunOutput, RunStop, SessionExecute, WorkspaceSync } from "../host/protocol/methods";
+import { IsolationStatus, RunInput, RunOutput, RunStop, SessionExecute, SessionRepeat, WorkspaceSync } from "../host/protocol/methods";
 import type { SessionExecuteResult } from "../host/protocol/session";
 import { summaryLine } from "../host/protocol/summary";
 import type { RuntimeRegistry } from "../host/runtimes/registry";
 import { readSettings, RunSettings } from "./configuration";
 import { sessionParams } from "./session-params";
+import type { BenchmarkResult } from "../webview/messages";
 import type { RunDiagnostics } from "./diagnostics";
 import type { HostConnection } from "./host-connection";
-import type { RunHistory } from "./history";
 import { hashOf, scanFolder } from "./mirror/workspace-files";
 import type { RunTerminals } from "./run-terminal";
 import { RunTarget, targetOf } from "./run-target";
@@ -27,6 +27,7 @@ export class RunController {
   private readonly active = new Map<string, ActiveRun>();
   private readonly outputs = new Map<string, (stream: "stdout" | "stderr", text: string) => void>();
   private warnedAboutIsolation = false;
+  private readonly scopes = new Set<string>();
 
   constructor(
     private readonly host: HostConnection,
@@ -35,7 +36,6 @@ export class RunController {
     private readonly terminals: RunTerminals,
     private readonly diagnostics: RunDiagnostics,
     private readonly status: StatusBar,
-    private readonly history: RunHistory,
   ) {
     host.onNotification(RunOutput.type, ({ runId, stream, text }) => this.outputs.get(runId)?.(stream, text));
   }
@@ -66,14 +66,6 @@ export class RunController {
       terminal.end(summaryLine(answer.result), answer.result.success);
       this.diagnostics.publish(target.key, answer.result.diagnostics, target.locate);
       this.status.setLast(answer.result);
-      this.history.add({
-        at: new Date(),
-        label: target.label,
-        language: target.runtime.manifest.language,
-        isolation: answer.isolation,
-        result: answer.result,
-        reveal: () => void terminal.show(),
-      });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       terminal.end(`── could not run: ${message}`, false);
@@ -92,14 +84,50 @@ export class RunController {
     if (run) await this.host.request(RunStop.type, { runId: run.runId });
   }
 
+  /**
+   * Runs the active editor's file `times` times in its warm session (the seed's repeat) and shows the
+   * statistics in the history panel.
+   */
+  async benchmark(times: number, show: (result: BenchmarkResult) => void): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    const target = editor ? targetOf(editor, this.registry, {}) : "CodeBeaker: open the file to benchmark first.";
+    if (typeof target === "string") {
+      void vscode.window.showWarningMessage(target);
+      return;
+    }
+    const settings = readSettings(target.folder?.uri ?? editor!.document.uri);
+    const stats = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `CodeBeaker: running ${target.label} ${times} times` },
+      () =>
+        this.withSession(target, settings, (session) =>
+          this.host.request(SessionRepeat.type, { sessionId: session.info.sessionId, command: target.command, times }),
+        ),
+    );
+    show({ label: target.label, language: target.runtime.manifest.language, stats });
+  }
+
+  /** The workspaces this window's runs are recorded in: its folders, and the scopes it ran outside them. */
+  workspaces(): string[] {
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.toString());
+    return [...new Set([...folders, ...this.scopes])];
+  }
+
   /** Mirrors what the target needs into its session and runs it, retrying once in a new session if it had ended. */
   private async execute(target: RunTarget, settings: RunSettings, terminal: ReturnType<RunTerminals["for"]>) {
-    const params = sessionParams(target.runtime.manifest.language, settings, vscode.workspace.isTrusted);
+    return this.withSession(target, settings, async (session) => ({
+      result: await this.follow(target, session, terminal),
+      isolation: session.info.isolation,
+    }));
+  }
+
+  private async withSession<T>(target: RunTarget, settings: RunSettings, work: (session: PooledSession) => Promise<T>): Promise<T> {
+    const params = { ...sessionParams(target.runtime.manifest.language, settings, vscode.workspace.isTrusted), workspace: target.scope };
+    this.scopes.add(target.scope);
     for (let attempt = 0; ; attempt++) {
       const session = await this.sessions.get(target.scope, params);
       try {
         await this.mirror(target, session, settings);
-        return { result: await this.follow(target, session, terminal), isolation: session.info.isolation };
+        return await work(session);
       } catch (error) {
         const ended = /has ended|no session/.test((error as Error).message);
         if (!ended || attempt > 0) throw error;

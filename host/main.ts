@@ -28,7 +28,8 @@ answers, process otherwise).
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === "--stdio") return serve(["--stdio", ...rest]);
+  // vscode-languageclient puts --stdio after the arguments it was given.
+  if (command !== "serve" && argv.includes("--stdio")) return serve(argv);
   switch (command) {
     case "run":
       return run(rest);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
 import { removeLeftovers, sandboxContainerIds } from "./sandbox-leftovers";
 import { runCommandAndPick } from "./quick-input";
 import { findToolchain } from "./toolchain";
+import { activeEditorText, webviewContent } from "./webview";
 import { VsCode } from "./vs-code";
 import { buildVsix } from "./vsix";
 
@@ -128,4 +129,52 @@ test("an untitled editor runs as it is, never saved", async () => {
   await ide().screenshot("6-untitled-terminal");
   expect(output).toMatch(/^42$/m);
   expect(output).toMatch(/^── Success · exit 0/m);
+});
+
+test("the history panel: a run's versions, their chart, and Rollback that Undo takes back", async () => {
+  const page = ide().page;
+  const v1 = 'print("version one works")\n';
+  const v2 = "print(undefined_name)\n";
+  await ide().openFile("history.py");
+  await ide().runCommand(runInSandbox);
+  expect(await ide().terminal.waitFor("CodeBeaker: history.py", summaryLine, firstRunMs)).toMatch(/^── Success/m);
+  await ide().replaceText("history.py", v2);
+  await ide().terminal.clear("CodeBeaker: history.py");
+  await ide().runCommand(runInSandbox);
+  expect(await ide().terminal.waitFor("CodeBeaker: history.py", summaryLine)).toMatch(/^── RuntimeError/m);
+
+  await ide().runCommand("CodeBeaker: Show History");
+  const panel = webviewContent(page, "CodeBeaker Runs");
+  await panel.locator("vscode-data-grid-row.run").filter({ hasText: "history.py" }).first().waitFor();
+  // Choose the file in the panel's filter, as the dropdown does when a user picks it.
+  await panel.locator("vscode-dropdown.filter-file").evaluate((select, file) => {
+    (select as unknown as { value: string }).value = file;
+    select.dispatchEvent(new Event("change"));
+  }, "history.py");
+  const rows = panel.locator("vscode-data-grid-row.run");
+  await expect.poll(() => rows.count()).toBe(2);
+  expect(await rows.nth(0).innerText()).toMatch(/v2[\s\S]*RuntimeError/);
+  expect(await rows.nth(1).innerText()).toMatch(/v1[\s\S]*Success/);
+  await rows.filter({ hasText: "v1" }).click();
+  await panel.locator("svg.chart[aria-label='Wall time by version'] circle").nth(1).waitFor();
+  expect(await panel.locator("vscode-dropdown.filter-file").evaluate((select) => (select as unknown as { value: string }).value)).toBe("history.py");
+  // The whole window for the panel, so its screenshot shows the table and the chart.
+  await ide().runCommand("View: Close Primary Side Bar");
+  await ide().runCommand("View: Hide Panel");
+  await ide().runCommand("View: Toggle Maximize Editor Group");
+  await panel.locator("svg.chart[aria-label='Peak memory by version']").scrollIntoViewIfNeeded();
+  await ide().screenshot("7-history-panel");
+  await ide().runCommand("View: Toggle Maximize Editor Group");
+  await ide().runCommand("View: Toggle Primary Side Bar Visibility");
+
+  await panel.locator("vscode-button", { hasText: "Rollback to v1" }).click();
+  await expect.poll(() => readFileSync(join(ide().folder, "history.py"), "utf8")).toBe(v1);
+  await ide().openFile("history.py");
+  expect(await activeEditorText(page)).toBe(v1.trimEnd());
+  await ide().screenshot("8-after-rollback");
+
+  await page.locator(".editor-group-container.active .editor-instance .monaco-editor .view-lines").click();
+  await page.keyboard.press("Control+Z");
+  await expect.poll(() => activeEditorText(page)).toBe(v2.trimEnd());
+  await ide().screenshot("9-after-undo");
 });

@@ -1,0 +1,2 @@
+/** esbuild bundles the stylesheet beside the script (dist/webview.css). */
+declare module "*.css";
