@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { SandboxSpec } from "../../host/isolation/backend";
-import { containerOptions } from "../../host/isolation/docker/container-spec";
+import { containerOptions, keeperOptions } from "../../host/isolation/docker/container-spec";
 import { RUNNER_PATH } from "../../host/isolation/docker/images";
 import { type LimitOverrides, resolveLimits } from "../../host/limits";
 import { loadRuntime } from "../../host/runtimes/registry";
@@ -125,5 +125,23 @@ describe("containerOptions: safe defaults", () => {
     const { created } = options(spec("typescript"));
     expect(created.Env).toContain("NODE_DISABLE_COLORS=1");
     expect(created.Env).toContain("HOME=/tmp");
+  });
+});
+
+describe("the exec fallback's container", () => {
+  const session = containerOptions(spec("python", { memoryMb: 256 }), "codebeaker/python:abc", "host-1/1234");
+  const keeper = keeperOptions(session);
+
+  it("is the session's sandbox, limits and all, with the runner as a keeper for PID 1 and nothing attached", () => {
+    expect(keeper.HostConfig).toEqual(session.HostConfig);
+    expect(keeper.Labels).toEqual(session.Labels);
+    expect(keeper.User).toBe(session.User);
+    expect(keeper.Entrypoint).toEqual([RUNNER_PATH]);
+    expect(keeper.Cmd).toEqual(["--keeper"]);
+    expect([keeper.AttachStdin, keeper.OpenStdin, keeper.StdinOnce]).toEqual([false, false, false]);
+  });
+
+  it("has a name of its own, so it never waits for the failed container's name", () => {
+    expect(keeper.name).toBe(`${session.name}-exec`);
   });
 });

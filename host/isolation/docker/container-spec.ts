@@ -93,3 +93,21 @@ export function containerOptions(
     },
   };
 }
+
+/**
+ * The fallback's container (see DockerBackend): the same sandbox, with the runner as a keeper for PID 1 and
+ * nothing attached; the runner proper joins it with `docker exec`. Its own name, so that it never waits for the
+ * failed container's name to be free.
+ */
+export function keeperOptions(options: Docker.ContainerCreateOptions): Docker.ContainerCreateOptions {
+  return {
+    ...options,
+    name: options.name ? `${options.name}-exec` : undefined,
+    Cmd: ["--keeper"],
+    AttachStdin: false,
+    AttachStdout: false,
+    AttachStderr: false,
+    OpenStdin: false,
+    StdinOnce: false,
+  };
+}

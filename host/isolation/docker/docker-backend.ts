@@ -4,8 +4,8 @@ import type { Logger } from "../../log";
 import type { ImageProgress, IsolationBackend, Sandbox, SandboxEnd, SandboxSpec } from "../backend";
 import { IsolationUnavailableError, SandboxLostError } from "../backend";
 import { RunnerClient } from "../runner-client";
-import { containerOptions, Labels } from "./container-spec";
-import { ImageBuilder } from "./images";
+import { containerOptions, keeperOptions, Labels } from "./container-spec";
+import { ImageBuilder, RUNNER_PATH } from "./images";
 import { ownerIsGone, ownerLabel } from "./owner";
 
 const HELLO_TIMEOUT_MS = 30_000;
@@ -14,6 +14,11 @@ const PROBE_TIMEOUT_MS = 5_000;
 export interface DockerBackendOptions {
   /** `gvisor` runs containers with the engine's gVisor runtime (runsc) instead of runc. */
   kind: "docker" | "gvisor";
+  /**
+   * How the runner starts: as the container's PID 1 (`init`), with `docker exec` beside a keeper (`exec`), or
+   * as PID 1 and, when that fails, with `docker exec` (the default).
+   */
+  runnerStart?: "init" | "exec" | "init, then exec";
 }
 
 /**
@@ -23,6 +28,7 @@ export interface DockerBackendOptions {
 export class DockerBackend implements IsolationBackend {
   readonly kind: "docker" | "gvisor";
   readonly images: ImageBuilder;
+  private readonly runnerStart: NonNullable<DockerBackendOptions["runnerStart"]>;
   private readonly owner = ownerLabel();
   private readonly live = new Set<DockerSandbox>();
   /** Containers the engine reported out of memory: an OOM under gVisor ends the whole sandbox. */
@@ -35,6 +41,7 @@ export class DockerBackend implements IsolationBackend {
     options: DockerBackendOptions = { kind: "docker" },
   ) {
     this.kind = options.kind;
+    this.runnerStart = options.runnerStart ?? "init, then exec";
     this.images = new ImageBuilder(docker);
   }
 
@@ -94,39 +101,86 @@ export class DockerBackend implements IsolationBackend {
       ? await this.images.customImage(spec.customImage, onProgress)
       : await this.images.runtimeImage(spec.runtime, onProgress);
     this.watchOutOfMemory();
-    const container = await this.docker.createContainer(containerOptions(spec, image, this.owner, { gvisor: ociRuntime }));
+    const options = containerOptions(spec, image, this.owner, { gvisor: ociRuntime });
+    if (this.runnerStart === "exec") return this.startBesideKeeper(spec, image, options);
+    try {
+      return await this.startAsInit(spec, image, options);
+    } catch (error) {
+      if (this.runnerStart === "init") throw error;
+      const reason = (error as Error).message;
+      this.log.warn(`the runner could not start as PID 1 in ${image} (${reason}); starting it with docker exec instead`);
+      try {
+        return await this.startBesideKeeper(spec, image, options);
+      } catch (fallbackError) {
+        throw new Error(`${(fallbackError as Error).message} (and as PID 1: ${reason})`, { cause: fallbackError });
+      }
+    }
+  }
+
+  /** The usual way: the runner is the container's PID 1, spoken to over the container's attached stdin/stdout. */
+  private async startAsInit(spec: SandboxSpec, image: string, options: Docker.ContainerCreateOptions): Promise<Sandbox> {
+    const container = await this.docker.createContainer(options);
     try {
       // Attach before start, so the runner's hello is not missed.
-      const stream = (await container.attach({
-        stream: true,
-        stdin: true,
-        stdout: true,
-        stderr: true,
-        hijack: true,
-      })) as Duplex;
-      const fromRunner = new PassThrough();
-      const runnerLog = new PassThrough();
-      this.docker.modem.demuxStream(stream, fromRunner, runnerLog);
-      stream.on("end", () => fromRunner.end());
-      stream.on("close", () => fromRunner.end());
-      runnerLog.on("data", (chunk: Buffer) => this.log.warn(`[${spec.sessionId}] runner: ${chunk.toString().trim()}`));
-      const client = new RunnerClient(stream, fromRunner, spec.sessionId);
+      const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
+      const client = this.connect(stream, spec.sessionId);
       await container.start();
       await withTimeout(client.ready(), HELLO_TIMEOUT_MS, `the runner in ${image} did not start`);
-      const sandbox: DockerSandbox = new DockerSandbox(container, image, client, stream, {
-        wasOutOfMemory: () => this.outOfMemory.has(container.id),
-        onEnded: () => {
-          this.live.delete(sandbox);
-          this.outOfMemory.delete(container.id);
-          if (this.live.size === 0) this.stopWatching();
-        },
-      });
-      this.live.add(sandbox);
-      return sandbox;
+      return this.track(container, image, client, stream);
     } catch (error) {
       await container.remove({ force: true }).catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * The fallback: a keeper is PID 1 and the runner is started with `docker exec`, speaking the same frames over
+   * the exec's stream. One exec per session, not per run. The runner is then not PID 1: it ends a run's processes
+   * with kill(-1) (which spares it and the keeper), collects orphans as a subreaper, and stops the keeper when
+   * the host goes away. A program can end its own sandbox by killing them; it gains nothing else.
+   */
+  private async startBesideKeeper(spec: SandboxSpec, image: string, options: Docker.ContainerCreateOptions): Promise<Sandbox> {
+    const container = await this.docker.createContainer(keeperOptions(options));
+    try {
+      await container.start();
+      const exec = await container.exec({
+        Cmd: [RUNNER_PATH, ...((options.Cmd as string[] | undefined) ?? []), "--exec"],
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+      });
+      const stream = (await exec.start({ hijack: true, stdin: true })) as Duplex;
+      const client = this.connect(stream, spec.sessionId);
+      await withTimeout(client.ready(), HELLO_TIMEOUT_MS, `the runner in ${image} did not start with docker exec`);
+      return this.track(container, image, client, stream);
+    } catch (error) {
+      await container.remove({ force: true }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** A runner client over a multiplexed engine stream: stdout carries frames, stderr the runner's own complaints. */
+  private connect(stream: Duplex, sessionId: string): RunnerClient {
+    const fromRunner = new PassThrough();
+    const runnerLog = new PassThrough();
+    this.docker.modem.demuxStream(stream, fromRunner, runnerLog);
+    stream.on("end", () => fromRunner.end());
+    stream.on("close", () => fromRunner.end());
+    runnerLog.on("data", (chunk: Buffer) => this.log.warn(`[${sessionId}] runner: ${chunk.toString().trim()}`));
+    return new RunnerClient(stream, fromRunner, sessionId);
+  }
+
+  private track(container: Docker.Container, image: string, client: RunnerClient, stream: Duplex): Sandbox {
+    const sandbox: DockerSandbox = new DockerSandbox(container, image, client, stream, {
+      wasOutOfMemory: () => this.outOfMemory.has(container.id),
+      onEnded: () => {
+        this.live.delete(sandbox);
+        this.outOfMemory.delete(container.id);
+        if (this.live.size === 0) this.stopWatching();
+      },
+    });
+    this.live.add(sandbox);
+    return sandbox;
   }
 
   async removeLeftovers(): Promise<number> {

@@ -15,7 +15,8 @@
  *
  * Options: --root DIR (the workspace, /workspace), --oom-file FILE (the memory cgroup's OOM counter, when not at
  * the usual place), and limits every program gets when no cgroup limits it: --rlimit-data BYTES,
- * --rlimit-nproc N, --rlimit-fsize BYTES.
+ * --rlimit-nproc N, --rlimit-fsize BYTES. The fallback for a container whose PID 1 cannot be the runner:
+ * --keeper (be PID 1 and nothing else) and --exec (the runner, started by `docker exec` beside a keeper).
  *
  * Being PID 1 is what makes the limits hold: kill(-1, SIGKILL) reaches every process of the run
  * (double forks and setsid included) but never the runner, orphans are reparented to the runner so their
@@ -173,7 +174,7 @@ char **field_list(const struct request *rq, const char *key) {
 
 /* ---------- main loop ---------- */
 
-struct options options = {NULL, 0, 0, 0};
+struct options options = {NULL, 0, 0, 0, 0};
 
 static long long option_number(const char *name, const char *value) {
   char *end;
@@ -186,7 +187,11 @@ static long long option_number(const char *name, const char *value) {
 }
 
 int main(int argc, char **argv) {
-  for (int i = 1; i + 1 < argc; i += 2) {
+  int keeper = 0;
+  for (int i = 1; i < argc; i += 2) {
+    if (!strcmp(argv[i], "--keeper")) { keeper = 1; i--; continue; }
+    if (!strcmp(argv[i], "--exec")) { options.exec_mode = 1; i--; continue; }
+    if (i + 1 >= argc) { fprintf(stderr, "cb-runner: %s takes a value\n", argv[i]); exit(64); }
     if (!strcmp(argv[i], "--root")) workspace_root = argv[i + 1];
     else if (!strcmp(argv[i], "--oom-file")) options.oom_file = argv[i + 1];
     else if (!strcmp(argv[i], "--rlimit-data")) options.rlimit_data = option_number(argv[i], argv[i + 1]);
@@ -203,6 +208,9 @@ int main(int argc, char **argv) {
   /* PID 1 of a namespace only gets the signals it handles, but gVisor does not keep that rule: ignore them all.
    * (SIGKILL and SIGSTOP cannot be; there the host's watchdog ends a sandbox whose runner stops answering.) */
   for (int sig = 1; sig < NSIG; sig++) if (sig != SIGCHLD && sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_IGN);
+  if (keeper) keep();
+  /* Beside a keeper, orphans of a run must still come to the runner, to be counted and reaped. */
+  if (options.exec_mode) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   sigset_t chld;
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);
@@ -234,5 +242,7 @@ int main(int argc, char **argv) {
     else send_error("BadRequest", 0);
     free(payload);
   }
+  /* The host is gone: beside a keeper, end it too, so the container stops and is removed (AutoRemove). */
+  if (options.exec_mode) kill(1, SIGTERM);
   return 0;
 }

@@ -32,6 +32,8 @@ extern const char *workspace_root;
 struct options {
   const char *oom_file;
   long long rlimit_data, rlimit_nproc, rlimit_fsize;
+  /* Started by `docker exec` beside a keeper that is PID 1 (the fallback: see keeper.c), not as PID 1 itself. */
+  int exec_mode;
 };
 extern struct options options;
 extern int sigchld_fd;
@@ -61,6 +63,9 @@ int open_parent(char *path, int make_parents, char **leaf, const char **error);
 int open_file(char *path, int flags, int make_parents, const char **error);
 int write_fully(int fd, const unsigned char *data, size_t len);
 const char *delete_path(char *path, int *was_directory);
+
+/* the fallback's PID 1 (keeper.c) */
+void keep(void) __attribute__((noreturn));
 
 /* operations */
 void op_run(const struct request *rq);    /* run.c */

@@ -27,9 +27,10 @@ static long long oom_kills(void) {
 
 static pid_t run_group;
 
-/* Ends every process of the run. As PID 1, kill(-1) reaches all of them except the runner itself. */
+/* Ends every process of the run. As PID 1, kill(-1) reaches all of them except the runner itself; beside a
+ * keeper, all of them except the runner and the keeper (PID 1): the namespace is the sandbox's either way. */
 static void kill_run(void) {
-  if (getpid() == 1) kill(-1, SIGKILL);
+  if (getpid() == 1 || options.exec_mode) kill(-1, SIGKILL);
   else if (run_group > 0) kill(-run_group, SIGKILL);
 }
 
