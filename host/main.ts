@@ -15,8 +15,9 @@ Usage:
   codebeaker run FILE [--lang LANG] [--timeout SECONDS] [--memory MB] [--network] [--isolation KIND]
       Run one file in a fresh sandbox; its output streams, stdin is forwarded, a summary line ends it.
   codebeaker serve [--host HOST] [--port PORT] [--token TOKEN] [--allow-origin ORIGIN]... [--isolation KIND]
-                   [--history-dir DIR] [--history-max-runs N]
+                   [--history-dir DIR] [--history-max-runs N] [--warm-pool N]
       JSON-RPC over WebSocket at ws://HOST:PORT/ws/jsonrpc (default localhost:5000), GET /health.
+      --warm-pool N keeps N sandboxes ready per configuration in use (default 1; 0: none).
   codebeaker serve --stdio     (or: codebeaker --stdio)
       JSON-RPC over stdin/stdout with Content-Length framing (vscode-jsonrpc).
   codebeaker images [LANG...]
@@ -88,6 +89,7 @@ async function serve(args: string[]): Promise<number> {
       isolation: { type: "string", default: "auto" },
       "history-dir": { type: "string" },
       "history-max-runs": { type: "string" },
+      "warm-pool": { type: "string" },
       // vscode-languageclient adds this to the server's command line.
       clientProcessId: { type: "string" },
     },
@@ -97,7 +99,10 @@ async function serve(args: string[]): Promise<number> {
     dir: values["history-dir"],
     maxRuns: values["history-max-runs"] === undefined ? undefined : parseCount("--history-max-runs", values["history-max-runs"]),
   };
-  const host = await startHost({ log, settings: { isolation: parseIsolation(values.isolation) }, history });
+  const warmPool = values["warm-pool"];
+  if (warmPool !== undefined && !/^\d+$/.test(warmPool)) throw new UsageError(`--warm-pool takes a whole number, 0 or more (got "${warmPool}")`);
+  const settings = { isolation: parseIsolation(values.isolation), ...(warmPool === undefined ? {} : { warmPoolSize: Number(warmPool) }) };
+  const host = await startHost({ log, settings, history });
   const stop = async (code: number) => {
     await host.shutdown();
     process.exit(code);
