@@ -177,4 +177,19 @@ test("the history panel: a run's versions, their chart, and Rollback that Undo t
   await page.keyboard.press("Control+Z");
   await expect.poll(() => activeEditorText(page)).toBe(v2.trimEnd());
   await ide().screenshot("9-after-undo");
+  await page.keyboard.press("Control+S"); // v2 again, on disk too
+});
+
+test("the history panel survives a window reload, and a Rerun from it appears there as it finishes", async () => {
+  const page = ide().page;
+  await page.reload();
+  await page.locator(".monaco-workbench").waitFor();
+  const panel = webviewContent(page, "CodeBeaker Runs");
+  const rows = panel.locator("vscode-data-grid-row.run");
+  await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(2); // restored, with its filter on history.py
+  await rows.filter({ hasText: "v2" }).click();
+  await panel.locator("vscode-button", { hasText: "Rerun" }).click();
+  await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(3);
+  expect(await rows.nth(0).innerText()).toMatch(/v3[\s\S]*RuntimeError/);
+  await ide().screenshot("10-panel-after-reload-and-rerun");
 });
