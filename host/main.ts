@@ -153,7 +153,9 @@ async function withHost(
   work: (host: Host) => Promise<number>,
 ): Promise<number> {
   const log = stderrLogger(options.quiet ? "warn" : "info");
-  const host = await startHost({ log, settings: options.isolation ? { isolation: options.isolation } : {} });
+  // One command, then the host exits: a ready sandbox for a next session would only cost the machine.
+  const settings = { warmPoolSize: 0, ...(options.isolation ? { isolation: options.isolation } : {}) };
+  const host = await startHost({ log, settings });
   try {
     return await work(host);
   } finally {

@@ -51,6 +51,8 @@ class GuideClient {
 describe("codebeaker serve: the guide's WebSocket API", () => {
   let server: { url: string; child: ChildProcess };
   let client: GuideClient;
+  /** Images a test made: removed once the server is gone, with the ready sandboxes it kept of them. */
+  const imagesMade: string[] = [];
 
   beforeAll(async () => {
     server = await startServer();
@@ -59,6 +61,7 @@ describe("codebeaker serve: the guide's WebSocket API", () => {
   afterAll(async () => {
     client?.close();
     if (server) expect(await stop(server.child)).toBe(0);
+    for (const image of imagesMade.reverse()) await docker.getImage(image).remove();
   });
 
   it("serves at ws://localhost:PORT/ws/jsonrpc on both loopback addresses, with GET /health beside it", async () => {
@@ -230,23 +233,20 @@ describe("codebeaker serve: the guide's WebSocket API", () => {
     const [repo, tag] = ["codebeaker-test/base", String(Date.now())];
     const base = `${repo}:${tag}`;
     await docker.getImage("debian:bookworm-slim").tag({ repo, tag });
-    try {
-      const created = await client.request("session.create", { language: "python", dockerImage: base });
-      expect(created.result.image).toMatch(/^codebeaker\/custom:/);
-      const phases = client.notifications.filter((n) => n.method === "image.progress").map((n) => n.params.phase);
-      expect(phases[0]).toBe("start");
-      expect(phases).toContain("step");
-      expect(phases.at(-1)).toBe("done");
-      const ran = await client.request("session.execute", {
-        sessionId: created.result.sessionId,
-        command: { type: "execute_shell", commandName: "cat", args: ["/etc/debian_version"] },
-      });
-      expect(ran.result.stdout).toMatch(/^12\./);
-      await client.request("session.close", { sessionId: created.result.sessionId });
-      await docker.getImage(created.result.image).remove();
-    } finally {
-      await docker.getImage(base).remove();
-    }
+    imagesMade.push(base);
+    const created = await client.request("session.create", { language: "python", dockerImage: base });
+    expect(created.result.image).toMatch(/^codebeaker\/custom:/);
+    imagesMade.push(created.result.image);
+    const phases = client.notifications.filter((n) => n.method === "image.progress").map((n) => n.params.phase);
+    expect(phases[0]).toBe("start");
+    expect(phases).toContain("step");
+    expect(phases.at(-1)).toBe("done");
+    const ran = await client.request("session.execute", {
+      sessionId: created.result.sessionId,
+      command: { type: "execute_shell", commandName: "cat", args: ["/etc/debian_version"] },
+    });
+    expect(ran.result.stdout).toMatch(/^12\./);
+    await client.request("session.close", { sessionId: created.result.sessionId });
   });
 });
 
