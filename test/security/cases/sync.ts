@@ -57,8 +57,8 @@ export const syncCases: EscapeCase[] = [
       });
       expect(result).toMatchObject({ written: 1, deleted: 0 });
       expect(readFileSync(canary.path, "utf8")).toBe(canary.content);
-      const seen = await shell(context, "cat ok.txt; ls /tmp; test -e /etc/evil || echo 'no /etc/evil'; test -L canary && echo 'canary is still a link'");
-      expect(seen.stdout).toBe("overwrittenno /etc/evil\ncanary is still a link\n");
+      const seen = await shell(context, "cat ok.txt; echo; test -e /tmp/planted || echo 'no /tmp/planted'; test -e /etc/evil || echo 'no /etc/evil'; test -L canary && echo 'canary is still a link'");
+      expect(seen.stdout).toBe("overwritten\nno /tmp/planted\nno /etc/evil\ncanary is still a link\n");
     },
   },
   {
