@@ -9,10 +9,17 @@ import { ProcessBackend } from "./process/process-backend";
  * The isolation backends of this host, and the choice among them: a session asks for docker, gvisor or process,
  * or for auto: docker when an engine answers, process otherwise. There is no unsandboxed choice.
  */
+/** How long a backend found available is taken to be so without asking again. */
+export const CONFIRMED_FOR_MS = 10_000;
+
 export class Isolations<Docker extends IsolationBackend = IsolationBackend> {
+  /** When each backend was last found available. */
+  private readonly confirmed = new Map<IsolationBackend, number>();
+
   constructor(
     readonly backends: { docker: Docker; gvisor: IsolationBackend; process: IsolationBackend },
     private readonly log: Logger,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** The real backends: Docker (runc and gVisor) on this engine, and bubblewrap. */
@@ -38,9 +45,9 @@ export class Isolations<Docker extends IsolationBackend = IsolationBackend> {
   /** The backend for a request, checked to be usable here; otherwise an error that says what is missing. */
   async choose(requested: Isolation): Promise<IsolationBackend> {
     if (requested === "auto") {
-      const docker = await this.backends.docker.available();
+      const docker = await this.usable(this.backends.docker);
       if (docker.ok) return this.backends.docker;
-      const process = await this.backends.process.available();
+      const process = await this.usable(this.backends.process);
       if (process.ok) {
         this.log.warn(`${docker.reason}; using process isolation (bubblewrap) instead`);
         return this.backends.process;
@@ -51,9 +58,23 @@ export class Isolations<Docker extends IsolationBackend = IsolationBackend> {
       );
     }
     const backend = this.byKind(requested);
-    const state = await backend.available();
+    const state = await this.usable(backend);
     if (!state.ok) throw new IsolationUnavailableError(requested, `${requested} isolation is not available: ${state.reason}`);
     return backend;
+  }
+
+  /**
+   * Whether a backend can serve, asking it again only when it was last found available more than
+   * CONFIRMED_FOR_MS ago: asking is an engine round trip (6 ms here), more than a ready sandbox takes to hand
+   * out. A backend that went away meanwhile fails its sandbox's creation, with the engine's own reason.
+   */
+  private async usable(backend: IsolationBackend): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const confirmedAt = this.confirmed.get(backend);
+    if (confirmedAt !== undefined && this.now() - confirmedAt < CONFIRMED_FOR_MS) return { ok: true };
+    const state = await backend.available();
+    if (state.ok) this.confirmed.set(backend, this.now());
+    else this.confirmed.delete(backend);
+    return state;
   }
 
   /** Each backend's availability, with the reason where it is not: what an editor tells its user. */

@@ -4,7 +4,7 @@ import { DockerBackend } from "../../host/isolation/docker/docker-backend";
 import { containerOptions, gvisorHostPidsLimit } from "../../host/isolation/docker/container-spec";
 import { bwrapArgs, BwrapPlan, SANDBOX_OOM_FILE, SANDBOX_RUNNER } from "../../host/isolation/process/bwrap-args";
 import type { IsolationBackend } from "../../host/isolation/backend";
-import { Isolations } from "../../host/isolation/isolations";
+import { CONFIRMED_FOR_MS, Isolations } from "../../host/isolation/isolations";
 import { resolveLimits } from "../../host/limits";
 import { expandCommand, permissionFlags } from "../../host/runtimes/command-line";
 import { RuntimeRegistry } from "../../host/runtimes/registry";
@@ -180,6 +180,30 @@ describe("choosing the isolation", () => {
     await expect((await chooser(false, false)).choose("auto")).rejects.toThrow(
       "no isolation is available: docker is missing; and process isolation cannot be used either: process is missing",
     );
+  });
+
+  it("asks a backend found available again only after a while, and one found missing every time", async () => {
+    let clock = 0;
+    const asked = { docker: 0, process: 0 };
+    const counting = (kind: "docker" | "process", ok: () => boolean): IsolationBackend => ({
+      ...backend(kind, true),
+      available: async () => (asked[kind]++, ok() ? { ok: true } : { ok: false, reason: `${kind} is missing` }),
+    });
+    let dockerUp = true;
+    const isolations = new Isolations(
+      { docker: counting("docker", () => dockerUp), gvisor: backend("gvisor", false), process: counting("process", () => false) },
+      silent,
+      () => clock,
+    );
+    await isolations.choose("docker");
+    await isolations.choose("auto");
+    expect(asked.docker).toBe(1);
+    clock += CONFIRMED_FOR_MS;
+    dockerUp = false;
+    await expect(isolations.choose("docker")).rejects.toThrow("docker is missing");
+    await expect(isolations.choose("process")).rejects.toThrow("process is missing");
+    await expect(isolations.choose("process")).rejects.toThrow("process is missing");
+    expect(asked).toEqual({ docker: 2, process: 2 });
   });
 
   it("an explicit choice is that backend or a clear refusal, never another one", async () => {
