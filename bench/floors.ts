@@ -57,14 +57,17 @@ async function removeQuietly(container: Docker.Container): Promise<void> {
   }
 }
 
-/** The basic options every floor container shares with a session's: the image, no network, the same user. */
-export function basicOptions(image: string, cmd: string[]): Docker.ContainerCreateOptions {
+/**
+ * The basic options every floor container shares with a session's: the image, no network, the same user;
+ * `runtime` names the engine's OCI runtime (runsc for the gVisor floors), runc when absent.
+ */
+export function basicOptions(image: string, cmd: string[], runtime?: string): Docker.ContainerCreateOptions {
   return {
     Image: image,
     Cmd: cmd,
     User: USER,
     NetworkDisabled: true,
-    HostConfig: { NetworkMode: "none" },
+    HostConfig: { NetworkMode: "none", ...(runtime ? { Runtime: runtime } : {}) },
   };
 }
 
@@ -113,8 +116,9 @@ export async function dockerExecProbe(
   tracker: ContainerTracker,
   image: string,
   argv: string[],
+  runtime?: string,
 ): Promise<ResidentProbe> {
-  const container = await tracker.create(basicOptions(image, ["sleep", "infinity"]));
+  const container = await tracker.create(basicOptions(image, ["sleep", "infinity"], runtime));
   await container.start();
   return {
     name,
@@ -140,11 +144,12 @@ export async function residentProbe(
   tracker: ContainerTracker,
   image: string,
   argv: string[],
+  runtime?: string,
 ): Promise<ResidentProbe> {
   const command = argv.map(shellQuote).join(" ");
   const loop = `while read l; do ${command} </dev/null >/dev/null || echo "failed $?"; echo done; done`;
   const container = await tracker.create({
-    ...basicOptions(image, ["sh", "-c", loop]),
+    ...basicOptions(image, ["sh", "-c", loop], runtime),
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,

@@ -48,8 +48,8 @@ export class HostProcess {
   }
 
   /** `onChild` gets the process at once, so that it can be stopped even if it never says where it listens. */
-  static start(onChild: (child: ChildProcess) => void): Promise<HostProcess> {
-    const child = spawn(process.execPath, [HOST_JS, "serve", "--port", "0"], {
+  static start(onChild: (child: ChildProcess) => void, args: string[] = []): Promise<HostProcess> {
+    const child = spawn(process.execPath, [HOST_JS, "serve", "--port", "0", ...args], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });
