@@ -17,6 +17,8 @@ type Fields = Array<readonly [string, string]>;
 
 /** An archive goes to the runner in frames of this size, so no frame nears the runner's limit (MAX_FRAME). */
 const ARCHIVE_FRAME_BYTES = 1 << 20;
+/** Frames of one request up to this size in all are written at once. */
+const COALESCE_BYTES = 64 << 10;
 
 /** One request on the wire: the frames it sends and what it does with the frames that come back. */
 interface Exchange {
@@ -227,9 +229,12 @@ export class RunnerClient {
   private next(): void {
     this.current = this.queue.shift();
     if (!this.current) return;
-    // One write for the request and the frames that follow it: one system call, and one hop through the engine.
+    // A small request goes out in one write with the frames that follow it: one system call, one hop through the
+    // engine. A large one (an archive) goes frame by frame, rather than copied once more.
     const frames = this.current.send.splice(0);
-    if (frames.length) this.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
+    const bytes = frames.reduce((sum, frame) => sum + frame.length, 0);
+    if (frames.length > 1 && bytes <= COALESCE_BYTES) this.write(Buffer.concat(frames));
+    else for (const frame of frames) this.write(frame);
   }
 
   private write(frame: Buffer): void {

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { startHost } from "../../host/host";
 import type { IsolationKind } from "../../host/isolation/backend";
 import { Labels } from "../../host/isolation/docker/container-spec";
 import { ownerLabel } from "../../host/isolation/docker/owner";
 import { silentLogger } from "../../host/log";
 import { containersOf, containersOwnedBy, createSession, docker, eventually, execute, useHost } from "./helpers";
+import { startServer } from "./processes";
 
 /** The ids of the ready sandboxes, from the engine: containers of this host that belong to no session. */
 async function spareContainers(sessionIds: string[]) {
@@ -91,5 +93,23 @@ describe.each<IsolationKind>(["gvisor", "process"])("warm pool under %s isolatio
       await host().sessions.close(first.id, "test done");
       await host().sessions.close(second.id, "test done");
     }
+  });
+});
+
+describe("warm pool of a host that dies", () => {
+  it("leaves no ready sandbox behind when the host is killed outright", async () => {
+    const server = await startServer();
+    try {
+      const socket = new WebSocket(server.url);
+      await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+      const answered = new Promise((resolve) => socket.once("message", resolve));
+      socket.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "session.create", params: { language: "python" } }));
+      await answered;
+      await eventually(async () => (await containersOwnedBy(server.child.pid!)).length === 2, "the host has its session and a spare");
+      socket.terminate();
+    } finally {
+      server.child.kill("SIGKILL"); // no cleanup code runs: each runner sees its stdin close, ends, and AutoRemove follows
+    }
+    await eventually(async () => (await containersOwnedBy(server.child.pid!)).length === 0, "the session's and the spare's containers are gone");
   });
 });
