@@ -19,6 +19,15 @@ type Fields = Array<readonly [string, string]>;
 const ARCHIVE_FRAME_BYTES = 1 << 20;
 /** Frames of one request up to this size in all are written at once. */
 const COALESCE_BYTES = 64 << 10;
+/** The runner reads at most 4096 fields of a request (MAX_FIELDS in cb-runner.h): longer lists go in several. */
+export const LIST_FIELDS_PER_REQUEST = 4000;
+
+/** `items` in runs of LIST_FIELDS_PER_REQUEST; one empty run for none. */
+function inBatches<T>(items: T[]): T[][] {
+  const batches: T[][] = [];
+  for (let at = 0; at < items.length; at += LIST_FIELDS_PER_REQUEST) batches.push(items.slice(at, at + LIST_FIELDS_PER_REQUEST));
+  return batches.length ? batches : [[]];
+}
 
 /** One request on the wire: the frames it sends and what it does with the frames that come back. */
 interface Exchange {
@@ -171,29 +180,37 @@ export class RunnerClient {
   }
 
   async unpack(archive: Buffer, deletes: string[]): Promise<UnpackedEntry[]> {
-    const frames: Buffer[] = [];
-    for (let at = 0; at < archive.length; at += ARCHIVE_FRAME_BYTES) {
-      frames.push(encodeFrame(Frame.FileContent, archive.subarray(at, at + ARCHIVE_FRAME_BYTES)));
+    const entries: UnpackedEntry[] = [];
+    // The archive goes with the first batch of deletions; any further batch comes with an empty archive.
+    for (const [index, batch] of inBatches(deletes).entries()) {
+      const frames: Buffer[] = [];
+      for (let at = 0; index === 0 && at < archive.length; at += ARCHIVE_FRAME_BYTES) {
+        frames.push(encodeFrame(Frame.FileContent, archive.subarray(at, at + ARCHIVE_FRAME_BYTES)));
+      }
+      frames.push(encodeFrame(Frame.FileContent));
+      const fields: Fields = [["op", "untar"], ...batch.map((path) => ["delete", path] as const)];
+      const { fields: result, data } = await this.request(fields, "/workspace", frames);
+      if (result.get("corrupt") === "1") throw new Error("the runner could not read the archive the host made");
+      for (const entry of data) {
+        const [status = "", path = "", detail = "", more] = entry.toString("utf8").split("\0");
+        if (status === "written") entries.push({ status, path, bytes: Number(detail), checksum: more ?? "" });
+        else if (status === "deleted") entries.push({ status, path, type: detail as "file" | "directory" | "missing" });
+        else entries.push({ status: "failed", path, error: detail, ...(more ? { detail: more } : {}) });
+      }
     }
-    frames.push(encodeFrame(Frame.FileContent));
-    const fields: Fields = [["op", "untar"], ...deletes.map((path) => ["delete", path] as const)];
-    const { fields: result, data } = await this.request(fields, "/workspace", frames);
-    if (result.get("corrupt") === "1") throw new Error("the runner could not read the archive the host made");
-    return data.map((entry): UnpackedEntry => {
-      const [status = "", path = "", detail = "", more] = entry.toString("utf8").split("\0");
-      if (status === "written") return { status, path, bytes: Number(detail), checksum: more ?? "" };
-      if (status === "deleted") return { status, path, type: detail as "file" | "directory" | "missing" };
-      return { status: "failed", path, error: detail, ...(more ? { detail: more } : {}) };
-    });
+    return entries;
   }
 
   async checksums(paths: string[]): Promise<Array<FileChecksum | null>> {
-    if (!paths.length) return [];
-    const { data } = await this.request([["op", "checksum"], ...paths.map((path) => ["path", path] as const)], "/workspace");
-    return data.map((entry) => {
-      const [status, , bytes = "0", checksum = ""] = entry.toString("utf8").split("\0");
-      return status === "file" ? { bytes: Number(bytes), checksum } : null;
-    });
+    const found: Array<FileChecksum | null> = [];
+    for (const batch of paths.length ? inBatches(paths) : []) {
+      const { data } = await this.request([["op", "checksum"], ...batch.map((path) => ["path", path] as const)], "/workspace");
+      for (const entry of data) {
+        const [status, , bytes = "0", checksum = ""] = entry.toString("utf8").split("\0");
+        found.push(status === "file" ? { bytes: Number(bytes), checksum } : null);
+      }
+    }
+    return found;
   }
 
   /** A file request: its 'd' frames are collected; an error field becomes a SandboxFileError. */

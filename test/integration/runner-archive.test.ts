@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { pack } from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runnerBinary } from "../../host/isolation/process/runner-binary";
-import { RunnerClient } from "../../host/isolation/runner-client";
+import { LIST_FIELDS_PER_REQUEST, RunnerClient } from "../../host/isolation/runner-client";
 import { packArchive } from "../../host/isolation/ustar";
 
 /**
@@ -142,6 +142,26 @@ describe("cb-runner untar", () => {
     expect(existsSync(join(outside, "target.txt"))).toBe(false);
     expect(lstatSync(join(root, "planted-file")).isSymbolicLink()).toBe(true);
     expect(await client.checksums([`${root}/planted-file`])).toEqual([null]);
+  });
+
+  it("deletes and checks more paths than one runner request holds", async () => {
+    const count = LIST_FIELDS_PER_REQUEST + 500;
+    const files = Array.from({ length: count }, (_, i) => ({ name: `many/file${i}.txt`, content: Buffer.from(`${i}`) }));
+    await client.unpack(packArchive(files), []);
+    const paths = files.map((file) => `${root}/${file.name}`);
+    const sums = await client.checksums(paths);
+    expect(sums).toHaveLength(count);
+    expect(sums.at(-1)).toEqual({ bytes: String(count - 1).length, checksum: fnv1a(Buffer.from(`${count - 1}`)) });
+    const outcomes = await client.unpack(packArchive([]), paths);
+    expect(outcomes.filter((outcome) => outcome.status === "deleted" && outcome.type === "file")).toHaveLength(count);
+    expect(await client.list(`${root}/many`)).toEqual([]);
+  });
+
+  it("refuses a request with more fields than it reads, rather than acting on part of it", async () => {
+    const raw = client as unknown as { request(fields: Array<[string, string]>, path: string): Promise<unknown> };
+    const fields: Array<[string, string]> = [["op", "checksum"], ...Array.from({ length: 5000 }, (_, i): [string, string] => ["path", `${root}/f${i}`])];
+    await expect(raw.request(fields, root)).rejects.toMatchObject({ name: "SandboxFileError", detail: "BadRequest" });
+    expect(await client.checksums([`${root}/main.py`])).toHaveLength(1);
   });
 
   it("stops at a corrupt header with an error, and keeps answering", async () => {

@@ -140,15 +140,18 @@ int next_frame(struct frame *f) {
 
 /* ---------- request fields ---------- */
 
-static void parse_request(struct request *rq, unsigned char *payload, uint32_t len) {
+/* Returns 0, or -1 when the request has more fields than MAX_FIELDS: it is refused, never cut short. */
+static int parse_request(struct request *rq, unsigned char *payload, uint32_t len) {
   rq->count = 0;
   char *p = (char *)payload, *end = (char *)payload + len;
-  while (p < end && rq->count < MAX_FIELDS) {
+  while (p < end) {
+    if (rq->count == MAX_FIELDS) return -1;
     size_t n = strnlen(p, (size_t)(end - p));
     char *eq = memchr(p, '=', n);
     if (eq) { *eq = 0; rq->keys[rq->count] = p; rq->values[rq->count] = eq + 1; rq->count++; }
     p += n + 1;
   }
+  return 0;
 }
 
 const char *field(const struct request *rq, const char *key) {
@@ -227,8 +230,7 @@ int main(int argc, char **argv) {
     if (f.type != 'Q') continue; /* stdin or kill for a run that already ended */
     unsigned char *payload = f.payload;
     frame_hold = NULL; /* the request owns this payload until it is answered */
-    parse_request(&rq, payload, f.len);
-    const char *op = field(&rq, "op");
+    const char *op = parse_request(&rq, payload, f.len) == 0 ? field(&rq, "op") : NULL;
     if (!op) send_error("BadRequest", 0);
     else if (!strcmp(op, "run")) op_run(&rq);
     else if (!strcmp(op, "write")) op_write(&rq);
