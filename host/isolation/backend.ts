@@ -56,6 +56,11 @@ export interface RunRequest {
   outputLimitBytes: number;
   /** Directories created (as the sandbox user) before the program starts. */
   makeDirectories?: string[];
+  /**
+   * Files created or replaced before the program starts, in the same request (the code of execute_code). One that
+   * cannot be written fails the run with a SandboxFileError, and the program does not start.
+   */
+  files?: Array<{ path: string; content: Buffer }>;
   /** Sent to the program's stdin, which is then closed. Leave undefined to feed it through the handle. */
   stdin?: string | Buffer;
 }

@@ -89,8 +89,10 @@ export class RunnerClient {
     for (const arg of request.argv) fields.push(["arg", arg]);
     for (const [key, value] of Object.entries(request.env ?? {})) fields.push(["env", `${key}=${value}`]);
     for (const dir of request.makeDirectories ?? []) fields.push(["mkdir", dir]);
+    for (const file of request.files ?? []) fields.push(["write", file.path]);
 
     const send = [encodeFrame(Frame.Request, encodeFields(fields))];
+    for (const file of request.files ?? []) send.push(encodeFrame(Frame.FileContent, file.content));
     if (request.stdin !== undefined) {
       const data = Buffer.from(request.stdin);
       if (data.length) send.push(encodeFrame(Frame.Stdin, data));
@@ -112,7 +114,11 @@ export class RunnerClient {
             observer.onStderr?.(frame.payload);
           } else if (frame.type === Frame.Result) {
             settled = true;
-            resolve(toOutcome(decodeFields(frame.payload), Buffer.concat(stdout), Buffer.concat(stderr)));
+            const fields = decodeFields(frame.payload);
+            const error = fields.get("error");
+            // A file the run carried could not be written: the program never started.
+            if (error) reject(fileError(error, fields.get("path") ?? "", fields.get("detail")));
+            else resolve(toOutcome(fields, Buffer.concat(stdout), Buffer.concat(stderr)));
           }
         },
         onLost: (error) => {
@@ -224,10 +230,8 @@ export class RunnerClient {
           if (frame.type !== Frame.Result) return;
           const result = decodeFields(frame.payload);
           const error = result.get("error");
-          if (error && error !== "TooLarge") {
-            const code = FileErrorCode.safeParse(error);
-            reject(new SandboxFileError(code.success ? code.data : "IoError", path, result.get("detail") ?? error));
-          } else resolve({ fields: result, data });
+          if (error && error !== "TooLarge") reject(fileError(error, path, result.get("detail")));
+          else resolve({ fields: result, data });
         },
         onLost: reject,
       });
@@ -269,6 +273,12 @@ export class RunnerClient {
     exchange.onFrame(frame);
     if (frame.type === Frame.Result) this.next();
   }
+}
+
+/** The runner's error code as a SandboxFileError; a code the protocol does not know is an IoError that names it. */
+function fileError(error: string, path: string, detail: string | undefined): SandboxFileError {
+  const code = FileErrorCode.safeParse(error);
+  return new SandboxFileError(code.success ? code.data : "IoError", path, detail ?? error);
 }
 
 function toOutcome(fields: Map<string, string>, stdout: Buffer, stderr: Buffer): RunOutcome {

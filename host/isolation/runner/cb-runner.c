@@ -6,8 +6,8 @@
  *   host -> runner  'Q' request: NUL-terminated "key=value" fields
  *                   (op=run|write|read|mkdir|copy|delete|list|untar|checksum); repeated keys (arg, env, mkdir,
  *                   delete, path) keep their order
- *                   'D' the file content that follows a write request; for untar, the archive in any number of
- *                   'D' frames, then an empty one
+ *                   'D' the file content that follows a write request, and each file a run request carries
+ *                   (its 'write' fields); for untar, the archive in any number of 'D' frames, then an empty one
  *                   'I' stdin for the running program (an empty 'I' closes it), 'K' kill the running program
  *   runner -> host  'o' / 'e' the program's stdout / stderr, 'd' data of read and list, and one per entry of
  *                   untar and checksum

@@ -63,6 +63,7 @@ int open_parent(char *path, int make_parents, char **leaf, const char **error);
 int open_file(char *path, int flags, int make_parents, const char **error);
 int write_fully(int fd, const unsigned char *data, size_t len);
 const char *delete_path(char *path, int *was_directory);
+const char *write_file_at(const char *path, const unsigned char *data, size_t len, int append, int *err);
 
 /* the fallback's PID 1 (keeper.c) */
 void keep(void) __attribute__((noreturn));

@@ -68,20 +68,31 @@ int write_fully(int fd, const unsigned char *data, size_t len) {
   return 0;
 }
 
+/* Creates or replaces (or appends to) a file under the workspace with `data`; returns NULL or the error code. */
+const char *write_file_at(const char *where, const unsigned char *data, size_t len, int append, int *err) {
+  const char *error = NULL;
+  char *path = strdup(where);
+  int fd = open_file(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 1, &error);
+  *err = errno;
+  free(path);
+  if (fd < 0) return error;
+  if (write_fully(fd, data, len) != 0) {
+    *err = errno;
+    close(fd);
+    return *err == ENOSPC || *err == EDQUOT ? "NoSpace" : "IoError";
+  }
+  close(fd);
+  return NULL;
+}
+
 void op_write(const struct request *rq) {
   struct frame content;
   if (!next_frame(&content) || content.type != 'D') { send_error("BadRequest", 0); return; }
   const char *mode = field(rq, "mode");
-  int append = mode && strcmp(mode, "append") == 0;
-  const char *error = NULL;
-  char *path = strdup(field(rq, "path") ? field(rq, "path") : "");
-  int fd = open_file(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 1, &error);
-  free(path);
-  if (fd < 0) { send_error(error, errno); return; }
-  if (write_fully(fd, content.payload, content.len) != 0) {
-    int e = errno; close(fd); send_error(e == ENOSPC || e == EDQUOT ? "NoSpace" : "IoError", e); return;
-  }
-  close(fd);
+  int err = 0;
+  const char *error = write_file_at(field(rq, "path") ? field(rq, "path") : "", content.payload, content.len,
+                                    mode && strcmp(mode, "append") == 0, &err);
+  if (error) { send_error(error, err); return; }
   result_field("bytes", "%u", content.len);
   send_result();
 }

@@ -132,12 +132,35 @@ static int forward_output(struct stream_state *s, long long limit) {
   return s->total > limit;
 }
 
+/* The files a run request carries ('write' fields, each followed by a 'D' frame), written before the program
+ * starts, as a write request would: the code of execute_code travels with its run. Returns 0, or -1 once the
+ * failure is answered (the program then does not start). */
+static int write_carried_files(const struct request *rq) {
+  char **writes = field_list(rq, "write");
+  int rc = 0;
+  for (char **w = writes; *w && rc == 0; w++) {
+    struct frame content;
+    int err = 0;
+    const char *error = !next_frame(&content) || content.type != 'D'
+                            ? "BadRequest"
+                            : write_file_at(*w, content.payload, content.len, 0, &err);
+    if (error) {
+      result_field("path", "%s", *w);
+      send_error(error, err);
+      rc = -1;
+    }
+  }
+  free(writes);
+  return rc;
+}
+
 void op_run(const struct request *rq) {
   char **argv = field_list(rq, "arg"), **envp = field_list(rq, "env"), **dirs = field_list(rq, "mkdir");
   const char *cwd = field(rq, "cwd");
   long long timeout_ms = field_num(rq, "timeout_ms", 10000);
   long long output_limit = field_num(rq, "output_limit", 1 << 20);
   if (!argv[0]) { free(argv); free(envp); free(dirs); send_error("BadRequest", 0); return; }
+  if (write_carried_files(rq) != 0) { free(argv); free(envp); free(dirs); return; }
 
   int in_p[2], out_p[2], err_p[2], report_p[2];
   if (pipe2(in_p, O_CLOEXEC) || pipe2(out_p, O_CLOEXEC) || pipe2(err_p, O_CLOEXEC) || pipe2(report_p, O_CLOEXEC))

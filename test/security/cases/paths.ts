@@ -54,6 +54,16 @@ export const pathCases: EscapeCase[] = [
     },
   },
   {
+    name: "execute_code does not write its code through a link a program left at the entry file, and runs nothing",
+    async attempt(context) {
+      await shell(context, "rm -rf main.py && ln -s /tmp/hijacked main.py");
+      const answer = await context.execute({ type: "execute_code", code: "open('/tmp/ran', 'w').write('ran')" });
+      expect(answer).toMatchObject({ success: false, status: "FileError", errorCode: "Symlink" });
+      const seen = await shell(context, "readlink main.py; test -e /tmp/hijacked || test -e /tmp/ran || echo 'neither written nor run'; rm main.py");
+      expect(seen.stdout).toBe("/tmp/hijacked\nneither written nor run\n");
+    },
+  },
+  {
     name: "deleting a link removes the link, never what it points to",
     async attempt(context) {
       await shell(context, "mkdir -p keep && echo precious > keep/file && ln -sfn /workspace/keep gone && ln -sfn .. parent");
