@@ -21,11 +21,14 @@ export interface HistoryFilter {
 /**
  * One workspace's history on disk: `runs.jsonl`, one run per line, appended and flushed, and `blobs/`, the
  * files' contents by hash (written before the line that refers to them). A crash while appending leaves at most
- * a torn last line, which the next open cuts off: older runs are never touched. When the runs pass the
- * retention limit, the log is rewritten with the newest ones to a new file that replaces it in one rename.
+ * a torn last line, which the next open cuts off: older runs are never touched. Only the newest `maxRuns` runs
+ * are kept; the log itself is rewritten (to a new file that replaces it in one rename) once it holds as many
+ * dropped lines as that, after the answer, so a full history costs one append per run, not a rewrite.
  */
 export class WorkspaceHistory {
   private runs: HistoryRun[] = [];
+  /** Lines in the log, dropped runs included: when they reach twice the limit, the log is rewritten. */
+  private lines = 0;
   private readonly blobs: BlobStore;
   private readonly log: string;
   private tail: Promise<unknown> = Promise.resolve();
@@ -54,12 +57,14 @@ export class WorkspaceHistory {
     if (complete.length !== text.length) await truncate(this.log, Buffer.byteLength(complete));
     for (const line of complete.split("\n")) {
       if (!line) continue;
+      this.lines++;
       try {
         this.runs.push(HistoryRun.parse(JSON.parse(line)));
       } catch {
         // A line damaged some other way: it is skipped, the others still count.
       }
     }
+    this.runs = this.runs.slice(-this.maxRuns);
   }
 
   /** Records a run: snapshots stored (once per content), then one line appended and flushed. */
@@ -78,11 +83,13 @@ export class WorkspaceHistory {
         files,
       };
       await this.append(`${JSON.stringify(recorded)}\n`);
+      this.lines++;
       this.runs.push(recorded);
-      if (this.runs.length > this.maxRuns) await this.compact();
+      if (this.runs.length > this.maxRuns) this.runs.shift();
       return recorded;
     });
-    this.tail = turn.catch(() => undefined);
+    // The rewrite waits its turn after the record, but the caller does not wait for it.
+    this.tail = turn.then(() => (this.lines >= 2 * this.maxRuns ? this.compact() : undefined)).catch(() => undefined);
     return turn;
   }
 
@@ -96,9 +103,8 @@ export class WorkspaceHistory {
     }
   }
 
-  /** Keeps the newest runs; versions keep their numbers. The new log replaces the old in one rename. */
+  /** Writes the kept runs as the log; versions keep their numbers. The new log replaces the old in one rename. */
   private async compact(): Promise<void> {
-    this.runs = this.runs.slice(-this.maxRuns);
     const next = `${this.log}.next`;
     const file = await open(next, "w");
     try {
@@ -108,7 +114,13 @@ export class WorkspaceHistory {
       await file.close();
     }
     await rename(next, this.log);
+    this.lines = this.runs.length;
     await this.blobs.keepOnly(new Set(this.runs.flatMap((run) => run.files.map((file) => file.hash))));
+  }
+
+  /** Waits until every record and rewrite asked for so far is on disk (for tests and shutdown). */
+  async settled(): Promise<void> {
+    await this.tail;
   }
 
   /** Newest first. */

@@ -100,8 +100,24 @@ describe("a workspace's history", () => {
     const reopened = await WorkspaceHistory.open(base, "w", 3);
     expect(reopened.list({ limit: 10 }).map((r) => r.version)).toEqual([5, 4, 3]);
     expect((await reopened.record(run("a.py"), [snap("a.py", "v6")])).version).toBe(6);
+    await reopened.settled(); // the log reached twice the limit: it was rewritten, and old snapshots went
+    const lines = readFileSync(join(dirOf(base), "runs.jsonl"), "utf8").split("\n").filter(Boolean);
+    expect(lines.map((line) => JSON.parse(line).version)).toEqual([4, 5, 6]);
     const blobs = readdirSync(join(dirOf(base), "blobs")).flatMap((shard) => readdirSync(join(dirOf(base), "blobs", shard)));
     expect(blobs.sort()).toEqual(["v4", "v5", "v6"].map((text) => blobHash(Buffer.from(text))).sort());
+  });
+
+  it("rewrites the log only once it holds as many dropped runs as the limit: one append per run otherwise", async () => {
+    const base = root();
+    const history = await WorkspaceHistory.open(base, "w", 4);
+    for (let version = 1; version <= 7; version++) await history.record(run("a.py"), [snap("a.py", `v${version}`)]);
+    await history.settled();
+    const log = () => readFileSync(join(dirOf(base), "runs.jsonl"), "utf8").split("\n").filter(Boolean).length;
+    expect(log()).toBe(7); // 3 dropped runs still on disk: no rewrite yet
+    expect(history.list({ limit: 10 }).map((r) => r.version)).toEqual([7, 6, 5, 4]);
+    await history.record(run("a.py"), [snap("a.py", "v8")]);
+    await history.settled();
+    expect(log()).toBe(4);
   });
 
   it("records concurrent runs one after another, each with its own version", async () => {
