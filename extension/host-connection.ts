@@ -77,8 +77,15 @@ export class HostConnection implements vscode.Disposable {
     const module = this.context.asAbsolutePath("dist/host.js");
     // The run history lives in this workspace's storage (or the window's, with no folder open).
     const storage = this.context.storageUri ?? this.context.globalStorageUri;
-    const maxRuns = vscode.workspace.getConfiguration("codebeaker").get<number>("history.maxRuns", 500);
-    const args = ["--history-dir", vscode.Uri.joinPath(storage, "history").fsPath, "--history-max-runs", String(maxRuns)];
+    const config = vscode.workspace.getConfiguration("codebeaker");
+    const args = [
+      "--history-dir",
+      vscode.Uri.joinPath(storage, "history").fsPath,
+      "--history-max-runs",
+      String(config.get<number>("history.maxRuns", 500)),
+      "--warm-pool",
+      String(config.get<number>("warmPool.size", 1)),
+    ];
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.stdio, args },
       debug: { module, transport: TransportKind.stdio, args, options: { env: { ...process.env, CODEBEAKER_LOG: "debug" } } },
