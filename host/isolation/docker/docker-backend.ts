@@ -4,6 +4,7 @@ import type { Logger } from "../../log";
 import type { ImageProgress, IsolationBackend, Sandbox, SandboxEnd, SandboxSpec } from "../backend";
 import { IsolationUnavailableError, SandboxLostError } from "../backend";
 import { RunnerClient } from "../runner-client";
+import { RunnerSandbox } from "../runner-sandbox";
 import { containerOptions, keeperOptions, Labels } from "./container-spec";
 import { ImageBuilder, RUNNER_PATH } from "./images";
 import { ownerIsGone, ownerLabel } from "./owner";
@@ -240,7 +241,7 @@ export class DockerBackend implements IsolationBackend {
   }
 }
 
-class DockerSandbox implements Sandbox {
+class DockerSandbox extends RunnerSandbox {
   readonly ended: Promise<SandboxEnd>;
   private closing: Promise<void> | undefined;
   private closedByHost = false;
@@ -248,10 +249,11 @@ class DockerSandbox implements Sandbox {
   constructor(
     private readonly container: Docker.Container,
     readonly image: string,
-    private readonly client: RunnerClient,
+    client: RunnerClient,
     private readonly stream: Duplex,
     private readonly hooks: { wasOutOfMemory(): boolean; onEnded(): void },
   ) {
+    super(client);
     const streamEnded = new Promise<void>((resolve) => {
       stream.once("close", resolve);
       stream.once("end", resolve);
@@ -264,16 +266,6 @@ class DockerSandbox implements Sandbox {
   get id(): string {
     return this.container.id;
   }
-
-  run: Sandbox["run"] = (request, observer) => this.client.run(request, observer);
-  writeFile: Sandbox["writeFile"] = (path, content, mode) => this.client.writeFile(path, content, mode);
-  readFile: Sandbox["readFile"] = (path, maxBytes) => this.client.readFile(path, maxBytes);
-  makeDirectory: Sandbox["makeDirectory"] = (path) => this.client.makeDirectory(path);
-  copyFile: Sandbox["copyFile"] = (source, destination) => this.client.copyFile(source, destination);
-  remove: Sandbox["remove"] = (path) => this.client.remove(path);
-  list: Sandbox["list"] = (path) => this.client.list(path);
-  unpack: Sandbox["unpack"] = (archive, deletes) => this.client.unpack(archive, deletes);
-  checksums: Sandbox["checksums"] = (paths) => this.client.checksums(paths);
 
   close(): Promise<void> {
     this.closing ??= (async () => {

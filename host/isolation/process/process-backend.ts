@@ -8,6 +8,7 @@ import type { Runtime } from "../../runtimes/manifest";
 import type { IsolationBackend, Sandbox, SandboxEnd, SandboxSpec } from "../backend";
 import { IsolationUnavailableError, SandboxLostError } from "../backend";
 import { RunnerClient } from "../runner-client";
+import { RunnerSandbox } from "../runner-sandbox";
 import { BwrapPlan, bwrapArgs, GROUP_FD, PASSWD_FD, SANDBOX_GROUP, SANDBOX_PASSWD, SYSTEM_DIRS, systemArgs } from "./bwrap-args";
 import { createSessionCgroup, removeEmptySessionCgroups, SessionCgroup } from "./cgroups";
 import { runnerBinary } from "./runner-binary";
@@ -125,10 +126,9 @@ function spawnSandbox(args: string[], cgroup: SessionCgroup | undefined, uid: nu
   return child;
 }
 
-class ProcessSandbox implements Sandbox {
+class ProcessSandbox extends RunnerSandbox {
   readonly image = "this machine's /usr";
   readonly ended: Promise<SandboxEnd>;
-  private readonly client: RunnerClient;
   private readonly exited: Promise<void>;
   private closing: Promise<void> | undefined;
   private closedByHost = false;
@@ -140,7 +140,7 @@ class ProcessSandbox implements Sandbox {
     private readonly cgroup: SessionCgroup | undefined,
     private readonly onEnded: () => void,
   ) {
-    this.client = new RunnerClient(child.stdin!, child.stdout!, sessionId);
+    super(new RunnerClient(child.stdin!, child.stdout!, sessionId));
     child.stderr!.on("data", (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-4096);
     });
@@ -174,16 +174,6 @@ class ProcessSandbox implements Sandbox {
       clearTimeout(timer);
     }
   }
-
-  run: Sandbox["run"] = (request, observer) => this.client.run(request, observer);
-  writeFile: Sandbox["writeFile"] = (path, content, mode) => this.client.writeFile(path, content, mode);
-  readFile: Sandbox["readFile"] = (path, maxBytes) => this.client.readFile(path, maxBytes);
-  makeDirectory: Sandbox["makeDirectory"] = (path) => this.client.makeDirectory(path);
-  copyFile: Sandbox["copyFile"] = (source, destination) => this.client.copyFile(source, destination);
-  remove: Sandbox["remove"] = (path) => this.client.remove(path);
-  list: Sandbox["list"] = (path) => this.client.list(path);
-  unpack: Sandbox["unpack"] = (archive, deletes) => this.client.unpack(archive, deletes);
-  checksums: Sandbox["checksums"] = (paths) => this.client.checksums(paths);
 
   close(): Promise<void> {
     this.closing ??= (async () => {
