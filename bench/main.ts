@@ -4,6 +4,7 @@
  * prints; it asserts nothing about time. `--json FILE` also writes every raw number.
  */
 import Docker from "dockerode";
+import { resolveEngineConnection } from "../host/isolation/docker/engine-connection";
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
   const historyDir = mkdtempSync(join(tmpdir(), "codebeaker-bench-history-"));
   cleanups.push(async () => rmSync(historyDir, { recursive: true, force: true }));
   const historyArgs = (name: string) => ["--history-dir", join(historyDir, name), "--history-max-runs", "1000000"];
-  const docker = new Docker();
+  const docker = new Docker(resolveEngineConnection().options);
   const tracker = new ContainerTracker(docker);
   cleanups.push(async () => {
     const removed = await tracker.removeAll();

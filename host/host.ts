@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { HistoryRecorder } from "./history/recorder";
 import { HistoryStore } from "./history/store";
 import { DockerBackend } from "./isolation/docker/docker-backend";
+import { resolveEngineConnection } from "./isolation/docker/engine-connection";
 import { Isolations } from "./isolation/isolations";
 import type { Logger } from "./log";
 import { Dispatcher } from "./rpc/dispatcher";
@@ -43,14 +44,16 @@ function historyDirectory(options: HistoryOptions = {}): string {
 export async function startHost(options: HostOptions): Promise<Host> {
   const { log } = options;
   const registry = RuntimeRegistry.builtIn();
-  const docker = options.docker ?? new Docker();
+  const connection = options.docker ? undefined : resolveEngineConnection();
+  const docker = options.docker ?? new Docker(connection!.options);
   const isolations = Isolations.forEngine(docker, log);
   const sessions = new SessionManager(isolations, registry, { ...DEFAULT_SETTINGS, ...options.settings }, log);
   const recorder = new HistoryRecorder(new HistoryStore(historyDirectory(options.history), options.history?.maxRuns ?? 500));
   const dispatcher = registerHistoryMethods(registerSessionMethods(new Dispatcher(log), sessions, isolations, recorder), sessions, recorder);
 
   const engine = await DockerBackend.probe(docker);
-  if (engine.ok) log.info(`Docker engine ${engine.version}`);
+  const at = connection ? ` at ${connection.endpoint} (${connection.source})` : "";
+  if (engine.ok) log.info(`Docker engine ${engine.version}${at}`);
   else log.warn(`${engine.reason}; docker and gvisor sessions cannot start until one does`);
   await isolations.removeLeftovers();
   sessions.startExpiry();

@@ -1,8 +1,9 @@
 import Docker from "dockerode";
+import { resolveEngineConnection } from "../../host/isolation/docker/engine-connection";
 import { Labels } from "../../host/isolation/docker/container-spec";
 import { ownerIsGone } from "../../host/isolation/docker/owner";
 
-const docker = new Docker();
+const docker = new Docker(resolveEngineConnection().options);
 
 /** The sandbox containers that exist now (any owner), to tell later which ones a run made. */
 export async function sandboxContainerIds(): Promise<Set<string>> {

@@ -1,4 +1,5 @@
 import Docker from "dockerode";
+import { resolveEngineConnection } from "../../host/isolation/docker/engine-connection";
 import { DockerBackend } from "../../host/isolation/docker/docker-backend";
 import { silentLogger } from "../../host/log";
 import { RuntimeRegistry } from "../../host/runtimes/registry";
@@ -13,7 +14,7 @@ import { ownerIsGone } from "../../host/isolation/docker/owner";
  * this machine — owns its containers legitimately.)
  */
 export async function setup(): Promise<() => Promise<void>> {
-  const docker = new Docker();
+  const docker = new Docker(resolveEngineConnection().options);
   const engine = await DockerBackend.probe(docker);
   if (!engine.ok) {
     throw new Error(`integration tests need a Docker engine (${engine.reason}); run: npm run setup`);

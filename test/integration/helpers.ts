@@ -1,4 +1,5 @@
 import Docker from "dockerode";
+import { resolveEngineConnection } from "../../host/isolation/docker/engine-connection";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +13,7 @@ import { SessionCreateParams } from "../../host/protocol/session";
 import { executeCommand } from "../../host/sessions/execute";
 import type { Session } from "../../host/sessions/session";
 
-export const docker = new Docker();
+export const docker = new Docker(resolveEngineConnection().options);
 
 /** A host for the file, in-process; after its tests it shuts down and must leave no container behind. */
 export function useHost(settings: Parameters<typeof startHost>[0]["settings"] = {}): () => Host {

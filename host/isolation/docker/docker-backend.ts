@@ -308,12 +308,13 @@ function explainUnreachableEngine(error: unknown, docker: Docker): Error {
   if (!code || !["ENOENT", "ECONNREFUSED", "EACCES", "ETIMEDOUT", "EHOSTUNREACH"].includes(code)) {
     return error instanceof Error ? error : new Error(String(error));
   }
-  const modem = docker.modem as { socketPath?: string; host?: string; port?: number };
-  const where = modem.socketPath ? `unix://${modem.socketPath}` : `tcp://${modem.host}:${modem.port}`;
+  const modem = docker.modem as { socketPath?: unknown; host?: string; port?: number; protocol?: string };
+  const socket = typeof modem.socketPath === "string" ? modem.socketPath : "the local socket";
+  const where = modem.host ? `${modem.protocol === "ssh" ? "ssh" : "tcp"}://${modem.host}:${modem.port}` : `unix://${socket}`;
   const hint =
     code === "EACCES"
       ? "this user may not use it (add it to the docker group, or run as root)"
-      : "start Docker (npm run setup does it on Debian), or point DOCKER_HOST at a running engine";
+      : "start Docker (npm run setup does it on Debian), or point DOCKER_HOST (or a Docker context) at a running engine";
   return new Error(`no Docker engine answers at ${where} (${code}): ${hint}`, { cause: error });
 }
 
