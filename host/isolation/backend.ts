@@ -24,6 +24,8 @@ export interface SandboxSpec {
   networkEnabled: boolean;
   /** An image to run in place of the runtime's own (the guide's `dockerImage`). */
   customImage?: string;
+  /** Packages installed into the runtime's image for this sandbox (sorted, each once); none when empty. */
+  packages?: readonly string[];
 }
 
 export interface ImageProgress {

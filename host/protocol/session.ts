@@ -30,6 +30,17 @@ export const Permissions = z.strictObject({
 });
 export type Permissions = z.infer<typeof Permissions>;
 
+/**
+ * A package to install, written as its manager takes it (`left-pad@1.3.0`, `@scope/name@^2`, `requests>=2,<3`):
+ * never an option (no leading -), no spaces, no characters a shell would read.
+ */
+export const PackageSpec = z
+  .string()
+  .min(1)
+  .max(214)
+  .regex(/^[A-Za-z0-9@._~^<>=!,*+:/[\]-]+$/, "must be a package as its manager names it, like left-pad@1.3.0 or requests>=2 (no spaces or quotes)")
+  .refine((spec) => !spec.startsWith("-"), "must not start with - (it would be read as an option)");
+
 /** `session.create` — the guide's SessionConfig, then optional limits beside it. */
 export const SessionCreateParams = z.strictObject({
   /** A language id (python, javascript, …) or one of its aliases (py, js, …). */
@@ -52,6 +63,11 @@ export const SessionCreateParams = z.strictObject({
   permissions: Permissions.optional(),
   /** The runtime's command lines replaced for this session (the user's own compile or run command). */
   commands: CommandOverrides.optional(),
+  /**
+   * Packages the session's programs can use (npm for javascript and typescript, pip for python): installed once
+   * per list, with network for the install only, into an image that later sessions of the same list start from.
+   */
+  packages: z.array(PackageSpec).max(64).optional(),
   /** Which workspace's history the session's runs go to ("default" when not said). */
   workspace: z.string().min(1).max(4096).optional(),
 });
@@ -74,6 +90,8 @@ export const SessionConfig = z.object({
   outputLimitBytes: z.number(),
   permissions: Permissions.nullable(),
   commands: CommandOverrides.nullable(),
+  /** The packages installed for the session, sorted, each once. */
+  packages: z.array(z.string()),
 });
 export type SessionConfig = z.infer<typeof SessionConfig>;
 

@@ -19,6 +19,36 @@ const FetchedFile = z.strictObject({
   mode: z.number().int().default(0o755),
 });
 
+const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name");
+
+/** Where every install's own tools and files go in a packages image (fetched files, this machine's CA bundle). */
+export const INSTALLER_DIR = "/opt/codebeaker/installer";
+
+/**
+ * How a runtime installs the packages a session lists (npm, pip, …): once per list, in an image build on the
+ * engine, with network, into a layer that sessions of that list start from. No package code may run during the
+ * install (npm --ignore-scripts, pip --only-binary): the network is on then, and the packages are not trusted.
+ */
+export const PackageInstall = z.strictObject({
+  /** The package manager's name, for messages: npm, pip. */
+  manager: z.string().min(1),
+  /** Where it fetches from unless the host's environment names another (see passEnv): said when an install fails. */
+  index: z.url(),
+  /** Files the host downloads (with this machine's certificate store) into the install's build context, to INSTALLER_DIR. */
+  fetch: z.array(FetchedFile).default([]),
+  /** Commands run before any list is installed (what the manager needs): a layer shared by every list. */
+  setup: z.array(CommandLine).default([]),
+  /** The install, in one layer; an argument that is exactly `{packages}` becomes the list. */
+  install: z.array(CommandLine).min(1),
+  /** The install's own environment; `{ca}` is the path of this machine's CA bundle in the build. */
+  installEnv: z.record(EnvName, z.string()).default({}),
+  /** Variables of the host's environment given to the install when they are set (another index, a mirror). */
+  passEnv: z.array(EnvName).default([]),
+  /** The sessions' environment, so that programs find what was installed. */
+  env: z.record(EnvName, z.string()).default({}),
+});
+export type PackageInstall = z.infer<typeof PackageInstall>;
+
 export const RuntimeManifest = z.strictObject({
   language: z.string().regex(/^[a-z][a-z0-9-]*$/, "must be a lowercase id, like python"),
   displayName: z.string().min(1),
@@ -43,7 +73,7 @@ export const RuntimeManifest = z.strictObject({
   sourceExclude: z.string().optional(),
   compile: CommandLine.optional(),
   run: CommandLine,
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
+  env: z.record(EnvName, z.string()).default({}),
   /**
    * For a runtime with its own permission switches (Deno): the flag of each permission a session may grant.
    * `{permissions}` in a command line becomes the flags granted.
@@ -56,6 +86,8 @@ export const RuntimeManifest = z.strictObject({
       allowEnv: z.string().startsWith("--"),
     })
     .optional(),
+  /** How packages a session lists are installed; a runtime without it takes no packages. */
+  packages: PackageInstall.optional(),
   /** Which error parser reads this runtime's diagnostics. */
   errorParser: z.string().min(1),
   limits: LimitOverrides.default({}),

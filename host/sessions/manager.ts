@@ -1,9 +1,10 @@
 import type { z } from "zod";
-import type { ImageProgress, IsolationBackend } from "../isolation/backend";
+import { ImageProgress, IsolationBackend, IsolationUnavailableError } from "../isolation/backend";
 import { LimitOverrides, resolveLimits } from "../limits";
 import type { Logger } from "../log";
 import { invalidParams, RpcError, ErrorCodes } from "../protocol/errors";
 import type { Isolation, SessionConfig, SessionCreateParams, SessionListResult } from "../protocol/session";
+import type { Runtime } from "../runtimes/manifest";
 import type { RuntimeRegistry } from "../runtimes/registry";
 import { Session } from "./session";
 import { spareKey } from "./spare-key";
@@ -81,6 +82,8 @@ export class SessionManager {
         `permissions: only runtimes with permission switches take them (deno); a ${runtime.manifest.language} session is confined by its sandbox alone`,
       );
     }
+    const packages = [...new Set(params.packages ?? [])].sort();
+    if (packages.length) checkPackages(runtime, params);
     if (this.sessions.size + this.pending >= this.settings.maxSessions) {
       throw new RpcError(
         ErrorCodes.InternalError,
@@ -115,11 +118,18 @@ export class SessionManager {
       outputLimitBytes: limits.outputBytes,
       permissions: params.permissions ?? null,
       commands: params.commands ?? null,
+      packages,
     };
     this.pending++;
     try {
       const backend = await this.isolations.choose(params.isolation ?? this.settings.isolation);
-      const spec = { runtime, limits, networkEnabled, customImage: params.dockerImage };
+      if (packages.length && backend.kind === "process") {
+        throw new IsolationUnavailableError(
+          "process",
+          "packages are installed into a Docker image, and process isolation (bubblewrap) runs this machine's own toolchains: use docker or gvisor isolation for a session with packages",
+        );
+      }
+      const spec = { runtime, limits, networkEnabled, customImage: params.dockerImage, packages };
       const recipe = {
         key: spareKey(backend.kind, config, spec),
         create: (sessionId: string) => backend.createSandbox({ ...spec, sessionId }),
@@ -200,5 +210,16 @@ export class SessionManager {
     session.closedReason ??= reason;
     this.endings.set(session.id, session.closedReason);
     if (this.endings.size > REMEMBERED_ENDINGS) this.endings.delete(this.endings.keys().next().value!);
+  }
+}
+
+/** A list of packages needs a runtime that says how to install them, and the runtime's own image to install into. */
+function checkPackages(runtime: Runtime, params: z.output<typeof SessionCreateParams>): void {
+  const { language } = runtime.manifest;
+  if (!runtime.manifest.packages) {
+    throw invalidParams(`packages: the ${language} runtime does not say how to install packages (its runtime.json has no "packages")`);
+  }
+  if (params.dockerImage) {
+    throw invalidParams("packages: a session with its own dockerImage takes no packages; install them in that image");
   }
 }

@@ -3,7 +3,7 @@ import type { SessionConfig } from "../protocol/session";
 
 /**
  * Which ready sandboxes can serve a session: those made from the same isolation, runtime, limits, network and
- * image. Permissions and command overrides are applied per run today, not baked into the sandbox; they are part
+ * image and packages. Permissions and command overrides are applied per run today, not baked into the sandbox; they are part
  * of the key anyway, so that a pooled sandbox can never differ from the one session.create would have started.
  * Timers (idle timeout, lifetime) are the session's own and are not.
  */
@@ -15,6 +15,7 @@ export function spareKey(kind: IsolationKind, config: SessionConfig, spec: Omit<
     limits: spec.limits,
     networkEnabled: spec.networkEnabled,
     image: spec.customImage ?? null,
+    packages: spec.packages ?? [],
     permissions: config.permissions,
     commands: config.commands,
   });

@@ -29,6 +29,7 @@ const createResult: SessionCreateResult = {
     outputLimitBytes: 1 << 20,
     permissions: null,
     commands: null,
+    packages: [],
   },
   isolation: "docker",
   image: "codebeaker/python:x",

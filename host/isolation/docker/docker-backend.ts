@@ -98,9 +98,10 @@ export class DockerBackend implements IsolationBackend {
         "networkEnabled is not available with gvisor isolation here: the engine runs runsc with --network=none",
       );
     }
-    const image = spec.customImage
+    const base = spec.customImage
       ? await this.images.customImage(spec.customImage, onProgress)
       : await this.images.runtimeImage(spec.runtime, onProgress);
+    const image = spec.packages?.length ? await this.images.packagesImage(spec.runtime, base, spec.packages, onProgress) : base;
     this.watchOutOfMemory();
     const options = containerOptions(spec, image, this.owner, { gvisor: ociRuntime });
     if (this.runnerStart === "exec") return this.startBesideKeeper(spec, image, options);

@@ -29,7 +29,7 @@ type Environment = Record<string, string | undefined>;
  * files are read from its store (contexts/meta/<sha256 of its name>/meta.json, contexts/tls/<same>/docker/).
  */
 export function resolveEngineConnection(env: Environment = process.env): EngineConnection {
-  const configDir = env.DOCKER_CONFIG || join(homedir(), ".docker");
+  const configDir = dockerConfigDir(env);
   if (env.DOCKER_HOST) {
     const tls = env.DOCKER_TLS_VERIFY ? tlsFiles(env.DOCKER_CERT_PATH || configDir, "DOCKER_CERT_PATH") : undefined;
     return { ...fromEndpoint(env.DOCKER_HOST, tls, env), source: "DOCKER_HOST" };
@@ -39,6 +39,11 @@ export function resolveEngineConnection(env: Environment = process.env): EngineC
     : currentContext(configDir);
   if (context && context.name !== "default") return fromContext(configDir, context.name, context.source, env);
   return localSocket(env);
+}
+
+/** The docker CLI's configuration directory: DOCKER_CONFIG, or ~/.docker. */
+export function dockerConfigDir(env: Environment = process.env): string {
+  return env.DOCKER_CONFIG || join(homedir(), ".docker");
 }
 
 function currentContext(configDir: string): { name: string; source: string } | undefined {

@@ -5,7 +5,17 @@ import { packageRoot } from "../../package-root";
 import type { Runtime } from "../../runtimes/manifest";
 import type { ImageProgress } from "../backend";
 import { ContextFile, contextHash, packContext } from "./build-context";
+import { machineCaBundle } from "./ca-bundle";
 import { fetchFile } from "./fetch-file";
+import {
+  CA_FILE,
+  describeInstallFailure,
+  installEnvironment,
+  PackageInstallError,
+  packagesDockerfile,
+  packagesTag,
+  proxyBuildArgs,
+} from "./packages-image";
 
 /** Where the runner lives in every sandbox image. */
 export const RUNNER_PATH = "/opt/codebeaker/cb-runner";
@@ -53,6 +63,31 @@ export class ImageBuilder {
     ]);
   }
 
+  /**
+   * A runtime's image with a list of packages installed (see packages-image.ts), built the first time the list
+   * is asked for. The build runs on the engine with network; sessions started from it have none.
+   */
+  async packagesImage(runtime: Runtime, base: string, packages: readonly string[], onProgress?: ProgressListener): Promise<string> {
+    const { language, packages: install } = runtime.manifest;
+    if (!install) throw new PackageInstallError(`the ${language} runtime does not say how to install packages`);
+    const tag = packagesTag(language, base, install, packages);
+    const build = {
+      labels: { "codebeaker.packages": packages.join(" ") },
+      buildargs: proxyBuildArgs(),
+    };
+    const context = async () => [
+      { name: "Dockerfile", content: Buffer.from(packagesDockerfile(base, install, packages, installEnvironment(install))) },
+      { name: CA_FILE, content: machineCaBundle() },
+      ...(await Promise.all(install.fetch.map(async (file) => ({ name: file.to, content: await fetchFile(file), mode: file.mode })))),
+    ];
+    try {
+      return await this.ensure(tag, language, onProgress, context, build);
+    } catch (error) {
+      const failure = error instanceof BuildError ? error.output : (error as Error).message;
+      throw new PackageInstallError(describeInstallFailure(language, install, packages, failure), { cause: error });
+    }
+  }
+
   /** A user's image (the guide's `dockerImage`) with the runner added, so it can host a session. */
   async customImage(base: string, onProgress?: ProgressListener): Promise<string> {
     const runner = await this.runnerImage(onProgress);
@@ -73,10 +108,11 @@ export class ImageBuilder {
     language: string | null,
     onProgress: ProgressListener | undefined,
     context: () => Promise<ContextFile[]>,
+    options: BuildOptions = {},
   ) {
     let build = this.builds.get(tag);
     if (!build) {
-      build = this.buildIfMissing(tag, language, onProgress ?? (() => undefined), context);
+      build = this.buildIfMissing(tag, language, onProgress ?? (() => undefined), context, options);
       this.builds.set(tag, build);
       build.catch(() => this.builds.delete(tag)); // a failed build may be retried
     }
@@ -88,6 +124,7 @@ export class ImageBuilder {
     language: string | null,
     onProgress: ProgressListener,
     context: () => Promise<ContextFile[]>,
+    options: BuildOptions,
   ) {
     try {
       await this.docker.getImage(tag).inspect();
@@ -96,15 +133,21 @@ export class ImageBuilder {
       if ((error as { statusCode?: number }).statusCode !== 404) throw error;
     }
     onProgress({ image: tag, language, phase: "start", message: `Building ${tag}` });
-    const labels = { "codebeaker.image": "true", ...(language ? { "codebeaker.language": language } : {}) };
-    const stream = await this.docker.buildImage(packContext(await context()), { t: tag, rm: true, forcerm: true, labels });
+    const labels = { "codebeaker.image": "true", ...(language ? { "codebeaker.language": language } : {}), ...options.labels };
+    const stream = await this.docker.buildImage(packContext(await context()), {
+      t: tag,
+      rm: true,
+      forcerm: true,
+      labels,
+      ...(options.buildargs && Object.keys(options.buildargs).length ? { buildargs: options.buildargs } : {}),
+    });
     const tail: string[] = [];
     await new Promise<void>((resolve, reject) => {
       this.docker.modem.followProgress(
         stream,
         (error: Error | null, events: BuildEvent[]) => {
           const failure = error?.message ?? events.find((event) => event.error)?.error;
-          if (failure) reject(new Error(`building ${tag} failed: ${failure.trim()}\n${tail.join("")}`));
+          if (failure) reject(new BuildError(`building ${tag} failed: ${failure.trim()}\n${tail.join("")}`, tail.join("")));
           else resolve();
         },
         (event: BuildEvent) => {
@@ -121,6 +164,22 @@ export class ImageBuilder {
     });
     onProgress({ image: tag, language, phase: "done", message: `Built ${tag}` });
     return tag;
+  }
+}
+
+interface BuildOptions {
+  labels?: Record<string, string>;
+  buildargs?: Record<string, string>;
+}
+
+/** A build the engine ran and that failed: `output` is the end of what the build printed. */
+class BuildError extends Error {
+  constructor(
+    message: string,
+    readonly output: string,
+  ) {
+    super(message);
+    this.name = "BuildError";
   }
 }
 
