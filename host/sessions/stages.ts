@@ -58,8 +58,12 @@ async function withWatchdog(session: Session, outcome: Promise<RunOutcome>, time
   const watchdog = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       session.closedReason ??= `its runner did not report within ${RUNNER_GRACE_MS / 1000} s after the time limit, so the sandbox was closed`;
-      void session.sandbox.close();
-      outcome.catch(reject); // the close ends the outcome with SandboxLostError
+      // Answered once the sandbox is gone, not while its removal is still under way: nothing outlives the answer.
+      // The close ends the outcome with SandboxLostError.
+      void session.sandbox.close().then(
+        () => outcome.catch(reject),
+        (error: unknown) => reject(error),
+      );
     }, timeoutMs + RUNNER_GRACE_MS);
   });
   try {

@@ -177,7 +177,8 @@ test("the history panel: a run's versions, their chart, and Rollback that Undo t
   await page.keyboard.press("Control+Z");
   await expect.poll(() => activeEditorText(page)).toBe(v2.trimEnd());
   await ide().screenshot("9-after-undo");
-  await page.keyboard.press("Control+S"); // v2 again, on disk too
+  await page.keyboard.press("Control+S"); // v2 again, on disk too: the next test's Rerun runs it
+  await expect.poll(() => readFileSync(join(ide().folder, "history.py"), "utf8")).toBe(v2);
 });
 
 test("the history panel survives a window reload, and a Rerun from it appears there as it finishes", async () => {

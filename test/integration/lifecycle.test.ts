@@ -157,7 +157,8 @@ describe("leftovers of an earlier host", () => {
 
 async function pythonImageTag(): Promise<string> {
   const images = await docker.listImages({ filters: { label: ["codebeaker.language=python"] } });
-  const tag = images.flatMap((image) => image.RepoTags ?? [])[0];
+  // Only the runtime's own tag: images built on it (a package list's, or a failed build's untagged layers) carry its labels too.
+  const tag = images.flatMap((image) => image.RepoTags ?? []).find((name) => name.startsWith("codebeaker/python:"));
   if (!tag) throw new Error("no python runtime image (the global setup builds it)");
   return tag;
 }

@@ -6,7 +6,26 @@ export const resourceCases: EscapeCase[] = [
     name: "a fork bomb stops at the process limit, and the session recovers",
     ownSession: { pidsLimit: 64 },
     async attempt(context) {
-      const answer = await shell(context, "bomb() { bomb | bomb & }; bomb; sleep 2; echo held", { timeoutMs: 6000 });
+      // The bomb runs in a child; the parent forks nothing more until it probes the limit, so whether the bomb or
+      // the test's own process wins a free pid is not left to chance (a shell parent must fork for every command).
+      // Every process of the bomb keeps forking, once a second when refused, and none ever exits.
+      const bomb = [
+        "import os, time",
+        "if os.fork() == 0:",
+        "    while True:",
+        "        try:",
+        "            os.fork()",
+        "        except OSError:",
+        "            time.sleep(1)",
+        "time.sleep(2)",
+        "try:",
+        "    if os.fork() == 0:",
+        "        os._exit(0)",
+        "    print('not held')",
+        "except BlockingIOError:",
+        "    print('held')",
+      ].join("\n");
+      const answer = await python(context, bomb, { timeoutMs: 6000 });
       expect(answer.status).toBe("Success");
       expect(answer.stdout).toBe("held\n");
       await expectOnlyRunner(context);
