@@ -67,6 +67,8 @@ export const RuntimeManifest = z.strictObject({
     .strictObject({
       dockerfile: z.string().default("Dockerfile"),
       fetch: z.array(FetchedFile).default([]),
+      /** An existing image to run in (the runner is added to it), instead of building the folder's Dockerfile. */
+      from: z.string().min(1).optional(),
     })
     .default({ dockerfile: "Dockerfile", fetch: [] }),
   /** Source files of the directory that `{sources}` leaves out (a regular expression on the file name). */

@@ -19,7 +19,7 @@ export function loadRuntime(directory: string): Runtime {
   const parsed = RuntimeManifest.safeParse(raw);
   if (!parsed.success) throw new RuntimeManifestError(`${file}: ${z.prettifyError(parsed.error)}`);
   const manifest = parsed.data;
-  for (const needed of [manifest.image.dockerfile, manifest.testProgram]) {
+  for (const needed of manifest.image.from ? [manifest.testProgram] : [manifest.image.dockerfile, manifest.testProgram]) {
     if (!existsSync(join(directory, needed))) throw new RuntimeManifestError(`${file}: ${needed} is missing from ${directory}`);
   }
   const patterns = [

@@ -11,7 +11,8 @@ export function spareKey(kind: IsolationKind, config: SessionConfig, spec: Omit<
   return canonicalJson({
     kind,
     language: spec.runtime.manifest.language,
-    runtimeDirectory: spec.runtime.directory,
+    // The manifest itself, not only its name: a runtime registered again with other commands is another configuration.
+    runtime: { directory: spec.runtime.directory, manifest: spec.runtime.manifest },
     limits: spec.limits,
     networkEnabled: spec.networkEnabled,
     image: spec.customImage ?? null,

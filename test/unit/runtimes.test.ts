@@ -128,6 +128,11 @@ describe("loadRuntime on broken manifests", () => {
     expect(loadError(dir).message).toBe(`${join(dir, "runtime.json")}: Dockerfile is missing from ${dir}`);
   });
 
+  it("needs no Dockerfile when the runtime runs in an existing image", () => {
+    const dir = runtimeFolder({ ...validManifest, image: { from: "debian:bookworm-slim" } }, ["test.sn"]);
+    expect(loadRuntime(dir).manifest.image.from).toBe("debian:bookworm-slim");
+  });
+
   it("looks for the Dockerfile the manifest names", () => {
     const dir = runtimeFolder({ ...validManifest, image: { dockerfile: "Containerfile" } });
     expect(loadError(dir).message).toBe(`${join(dir, "runtime.json")}: Containerfile is missing from ${dir}`);

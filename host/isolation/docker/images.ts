@@ -43,8 +43,9 @@ export class ImageBuilder {
 
   /** The image for a runtime, built if this recipe has not been built yet. */
   async runtimeImage(runtime: Runtime, onProgress?: ProgressListener): Promise<string> {
-    const runner = await this.runnerImage(onProgress);
     const { manifest, directory } = runtime;
+    if (manifest.image.from) return this.customImage(manifest.image.from, onProgress);
+    const runner = await this.runnerImage(onProgress);
     const local = recipeFiles(runtime);
     const dockerfile = local.find((file) => file.name === manifest.image.dockerfile);
     if (!dockerfile) throw new Error(`${directory} has no ${manifest.image.dockerfile}`);
