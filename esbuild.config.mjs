@@ -31,6 +31,15 @@ const entries = [
     // Optional native accelerators of ssh2 (used by dockerode for ssh:// engines); it works without them.
     external: ["cpu-features", "./crypto/build/Release/sshcrypto.node"],
   },
+  {
+    // The library: `import { Beaker, Lab } from "codebeaker"` in a Node program. Its types come from
+    // tsconfig.library.json (declarations only).
+    entryPoints: { library: "host/library/index.ts" },
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    external: ["cpu-features", "./crypto/build/Release/sshcrypto.node"],
+  },
 ];
 
 const common = {

@@ -1,0 +1,53 @@
+import type { Isolation, SessionCreateParams } from "../protocol/session";
+
+/**
+ * How a beaker's sandbox is set up: the seed's RuntimeConfig. Every field is optional; what is left out comes
+ * from the runtime, then the defaults (512 MB, 1 CPU, 10 s per run, no network, no packages).
+ */
+export interface RuntimeConfig {
+  /** The language version you expect, checked against the runtime's ("3.11" for python). */
+  version?: string;
+  /** Memory of the sandbox, swap included: "256m", "1g", or a number of megabytes. */
+  memoryLimit?: string | number;
+  /** CPU cores the sandbox may use (a quota): 0.5, 1, 2. */
+  cpuLimit?: number;
+  /** Time limit of each run, in seconds. */
+  timeout?: number;
+  /** Give the sandbox a network (off by default). */
+  networkEnabled?: boolean;
+  /** Packages the code may use: npm for javascript and typescript, pip for python. Installed once per list. */
+  packages?: string[];
+  /** docker, gvisor (Docker with runsc), process (bubblewrap), or auto: docker when an engine answers. */
+  isolation?: Isolation;
+}
+
+const UNIT_MB: Record<string, number> = { "": 1, b: 1 / (1024 * 1024), k: 1 / 1024, m: 1, g: 1024 };
+
+/** "256m", "1g", "512mb", "2GiB" or a number of megabytes, as whole megabytes. */
+export function parseMemoryLimit(limit: string | number): number {
+  if (typeof limit === "number") return Math.round(limit);
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([bkmg]?)(?:i?b)?\s*$/i.exec(limit);
+  if (!match) throw new TypeError(`memoryLimit "${limit}" is not a size: write it like "256m", "1g" or 512 (megabytes)`);
+  return Math.round(Number(match[1]) * UNIT_MB[match[2]!.toLowerCase()]!);
+}
+
+/** A beaker's configuration as session.create's params, with its history's workspace. */
+export function sessionParams(language: string, config: RuntimeConfig, workspace: string): SessionCreateParams {
+  return {
+    language,
+    workspace,
+    ...(config.memoryLimit !== undefined ? { memoryLimitMB: parseMemoryLimit(config.memoryLimit) } : {}),
+    ...(config.cpuLimit !== undefined ? { cpuLimit: config.cpuLimit } : {}),
+    ...(config.timeout !== undefined ? { timeoutMs: Math.round(config.timeout * 1000) } : {}),
+    ...(config.networkEnabled !== undefined ? { networkEnabled: config.networkEnabled } : {}),
+    ...(config.packages?.length ? { packages: config.packages } : {}),
+    ...(config.isolation ? { isolation: config.isolation } : {}),
+  };
+}
+
+/** Whether the runtime's version is the one asked for: "3.11" matches 3.11 and 3.11.2, not 3.1. */
+export function versionMatches(asked: string, runtime: string): boolean {
+  const a = asked.split(".");
+  const r = runtime.split(".");
+  return a.every((part, index) => r[index] === undefined || r[index] === part);
+}

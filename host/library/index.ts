@@ -1,0 +1,15 @@
+/**
+ * CodeBeaker as a library: `import { Beaker, Lab } from "codebeaker"`. The same host the editor and the
+ * JSON-RPC server use, in this process: sandboxes on Docker (runc or gVisor) or bubblewrap, limits on, no network.
+ */
+export { Beaker } from "./beaker";
+export type { BeakerEvents, BeakerOptions, Experiment, RepeatStats, RestoredVersion, RunOptions } from "./beaker";
+export type { RuntimeConfig } from "./config";
+export { Lab } from "./lab";
+export type { LabOptions, ParallelJob } from "./lab";
+export type { ErrorLocation, HistoryEntry, RunResult, StackFrame } from "./results";
+export { RuntimeRegistry } from "./runtime-registry";
+export type { CustomRuntime } from "./runtime-registry";
+export { RpcError as CodeBeakerError } from "../protocol/errors";
+export type { Diagnostic } from "../protocol/diagnostics";
+export type { Isolation } from "../protocol/session";

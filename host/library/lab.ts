@@ -1,0 +1,169 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import type { z } from "zod";
+import { Host, startHost } from "../host";
+import { Logger, silentLogger, stderrLogger } from "../log";
+import type { RequestDefinition } from "../protocol/methods";
+import type { Isolation } from "../protocol/session";
+import { Beaker } from "./beaker";
+import type { RuntimeConfig } from "./config";
+import type { RunResult } from "./results";
+import { RuntimeRegistry } from "./runtime-registry";
+
+export interface LabOptions {
+  /** Where run histories are kept, so a beaker of the same `workspace` continues one later. Default: a temporary directory removed by close(). */
+  historyDir?: string;
+  /** Runs kept per workspace (default 500). */
+  historyMaxRuns?: number;
+  /** The isolation of every beaker that does not choose its own (default auto: docker when an engine answers, else bubblewrap). */
+  isolation?: Isolation;
+  /** Ready sandboxes kept per configuration in use, so a new beaker starts in milliseconds (default 1; 0: none). */
+  warmPool?: number;
+  /** Where the host's log goes: "stderr", or silent (the default). */
+  log?: "stderr" | Logger;
+}
+
+/** One job of runParallel: [language, code], or with a configuration and stdin of its own. */
+export type ParallelJob = [language: string, code: string] | { language: string; code: string; stdin?: string; config?: RuntimeConfig };
+
+/** Hears what the host says during one call: run output, history records, image builds. */
+export type NotificationListener = (method: string, params: unknown) => void;
+
+/**
+ * The seed's Lab: the sandbox host of this process, and the beakers made on it. The host starts on first use
+ * and ends with close(), which removes every sandbox it made. Beakers made with `new Beaker(...)` and no lab
+ * share a default lab that closes itself when its last beaker closes.
+ */
+export class Lab {
+  private host: Promise<Host> | undefined;
+  private readonly open = new Set<Beaker>();
+  private historyDir: string | undefined;
+  private stopFollowing: (() => void) | undefined;
+  private closing: Promise<void> | undefined;
+  private static shared: Lab | undefined;
+
+  constructor(private readonly options: LabOptions = {}) {}
+
+  /** A beaker of this lab. */
+  beaker(language: string, config: RuntimeConfig & { workspace?: string } = {}): Beaker {
+    return new Beaker({ ...config, language, lab: this });
+  }
+
+  /**
+   * Runs each job in a sandbox of its own, at most `concurrency` at once (default: the machine's CPU count), and
+   * returns the results in the jobs' order. A program that fails is a result; a job that cannot run (an unknown
+   * language, no engine) rejects the whole call, after the jobs under way have ended.
+   */
+  async runParallel(jobs: readonly ParallelJob[], options: { concurrency?: number } = {}): Promise<RunResult[]> {
+    const concurrency = options.concurrency ?? availableParallelism();
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new TypeError(`concurrency must be a whole number, at least 1 (got ${concurrency})`);
+    const normalized = jobs.map((job, index) => {
+      const { language, code, stdin, config } = Array.isArray(job) ? { language: job[0], code: job[1] } : job;
+      if (!RuntimeRegistry.knows(language)) {
+        throw new TypeError(`job ${index}: unknown language "${language}" (known: ${RuntimeRegistry.languages().join(", ")})`);
+      }
+      return { language, code, stdin, config };
+    });
+    const results: RunResult[] = new Array(normalized.length);
+    let next = 0;
+    const worker = async () => {
+      for (let index = next++; index < normalized.length; index = next++) {
+        const job = normalized[index]!;
+        const beaker = this.beaker(job.language, job.config);
+        try {
+          results[index] = await beaker.run(job.code, { stdin: job.stdin });
+        } finally {
+          await beaker.close();
+        }
+      }
+    };
+    const workers = Array.from({ length: Math.min(concurrency, normalized.length) }, worker);
+    const settled = await Promise.allSettled(workers);
+    const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+    if (failed) throw failed.reason;
+    return results;
+  }
+
+  /** runParallel on a lab of its own, closed when the jobs are done. */
+  static async runParallel(jobs: readonly ParallelJob[], options: LabOptions & { concurrency?: number } = {}): Promise<RunResult[]> {
+    const lab = new Lab(options);
+    try {
+      return await lab.runParallel(jobs, options);
+    } finally {
+      await lab.close();
+    }
+  }
+
+  /** Ends every beaker's session and removes its sandbox; a later call starts the host again. */
+  async close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.allSettled([...this.open].map((beaker) => beaker.close()));
+      const host = this.host;
+      this.host = undefined;
+      this.stopFollowing?.();
+      await host?.then((started) => started.shutdown(), () => undefined);
+      if (this.historyDir && !this.options.historyDir) rmSync(this.historyDir, { recursive: true, force: true });
+      this.historyDir = undefined;
+    })();
+    try {
+      await this.closing;
+    } finally {
+      this.closing = undefined;
+    }
+  }
+
+  /** @internal The lab `new Beaker(...)` uses when given none. */
+  static get default(): Lab {
+    return (Lab.shared ??= new Lab());
+  }
+
+  /** @internal A protocol request on this lab's host, with what the host says meanwhile. */
+  async call<P extends z.ZodType, R extends z.ZodType>(
+    request: RequestDefinition<P, R>,
+    params: z.input<P>,
+    onNotification: NotificationListener = () => undefined,
+  ): Promise<z.infer<R>> {
+    const host = await this.started();
+    return (await host.dispatcher.call(request.method, params, { notify: onNotification })) as z.infer<R>;
+  }
+
+  /** @internal The version of a language's runtime on this lab's host, if it knows the language. */
+  async runtimeVersion(language: string): Promise<string | undefined> {
+    return (await this.started()).registry.find(language)?.manifest.version;
+  }
+
+  /** @internal */
+  opened(beaker: Beaker): void {
+    this.open.add(beaker);
+  }
+
+  /** @internal The default lab ends its host with its last beaker: a script that closes its beakers can exit. */
+  closed(beaker: Beaker): Promise<void> {
+    this.open.delete(beaker);
+    if (this === Lab.shared && this.open.size === 0) return this.close();
+    return Promise.resolve();
+  }
+
+  private started(): Promise<Host> {
+    if (this.closing) throw new Error("this lab is closing");
+    this.host ??= this.start();
+    return this.host;
+  }
+
+  private async start(): Promise<Host> {
+    const { options } = this;
+    this.historyDir = options.historyDir ?? mkdtempSync(join(tmpdir(), "codebeaker-lab-"));
+    const log = options.log === "stderr" ? stderrLogger("warn") : (options.log ?? silentLogger);
+    const host = await startHost({
+      log,
+      settings: {
+        ...(options.isolation ? { isolation: options.isolation } : {}),
+        ...(options.warmPool !== undefined ? { warmPoolSize: options.warmPool } : {}),
+      },
+      history: { dir: this.historyDir, ...(options.historyMaxRuns ? { maxRuns: options.historyMaxRuns } : {}) },
+    });
+    this.stopFollowing = RuntimeRegistry.follow((runtime) => host.registry.register(runtime));
+    return host;
+  }
+}

@@ -1,0 +1,122 @@
+import type { Diagnostic } from "../protocol/diagnostics";
+import type { HistoryRun } from "../protocol/history";
+import type { CommandStatus, Metrics, Stages } from "../protocol/results";
+import type { SessionExecuteResult } from "../protocol/session";
+
+/** Where an error happened in the user's code: the file under /workspace, 1-based line and column. */
+export interface ErrorLocation {
+  path: string;
+  line: number;
+  column: number;
+}
+
+/** One frame of an error's stack in the user's code. */
+export interface StackFrame extends ErrorLocation {
+  message: string;
+}
+
+/** How one run went: the seed's result, with the host's status, diagnostics and stages beside it. */
+export interface RunResult {
+  /** The run's id, as the start and output events carried it. */
+  id: string;
+  success: boolean;
+  /** Success, CompilationError, RuntimeError, TimeLimitExceeded, MemoryLimitExceeded, OutputLimitExceeded, … */
+  status: CommandStatus;
+  /** What the program wrote to stdout, without its final line break. */
+  output: string;
+  /** What the program (or its compiler) wrote to stderr. */
+  error: string;
+  /** Why it failed, in one line then stderr ("RuntimeError: the program exited with code 1 …"); null on success. */
+  errorMessage: string | null;
+  exitCode: number | null;
+  /** The program's own wall time (its run stage, without the compile), in milliseconds. */
+  durationMs: number;
+  /** Peak resident memory of the program's largest process. */
+  memoryUsedMb: number | null;
+  /** CPU time over wall time, in percent: above 100 when it used more than one core. */
+  cpuPercent: number | null;
+  /** The classified error: ZeroDivisionError, TS2322, E0308, … */
+  errorType: string | null;
+  errorLocation: ErrorLocation | null;
+  /** The error's frames in the user's code, outermost first, ending where it was raised. */
+  stackTrace: StackFrame[];
+  /** Every place the compiler or the program reported, with its message. */
+  diagnostics: Diagnostic[];
+  /** The version this run recorded in the beaker's history ("v3"), and of which file. */
+  version: string | null;
+  file: string | null;
+  /** Each stage (compile, run) on its own: status, exit code, signal, output, timings. */
+  stages: Stages | null;
+  metrics: Metrics | null;
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+export function toRunResult(id: string, answer: SessionExecuteResult, recorded: HistoryRun | undefined): RunResult {
+  const firstError = answer.diagnostics.find((diagnostic) => diagnostic.severity === "error");
+  const metrics = answer.metrics;
+  return {
+    id,
+    success: answer.success,
+    status: answer.status,
+    output: typeof answer.result === "string" ? answer.result : answer.stdout,
+    error: answer.stderr,
+    errorMessage: answer.error,
+    exitCode: answer.exitCode,
+    durationMs: metrics ? round1(metrics.wallMs) : answer.durationMs,
+    memoryUsedMb: metrics ? round1(metrics.peakMemoryBytes / (1024 * 1024)) : null,
+    cpuPercent: metrics && metrics.wallMs > 0 ? round1((100 * metrics.cpuMs) / metrics.wallMs) : null,
+    errorType: answer.errorType,
+    errorLocation: firstError ? { path: firstError.path, line: firstError.line, column: firstError.column } : null,
+    stackTrace: firstError
+      ? [...firstError.related, { path: firstError.path, line: firstError.line, column: firstError.column, message: firstError.message }]
+      : [],
+    diagnostics: answer.diagnostics,
+    version: recorded ? versionName(recorded.version) : null,
+    file: recorded?.path ?? null,
+    stages: answer.stages,
+    metrics,
+  };
+}
+
+/** One run in a beaker's history, as the seed lists them: `${version} - ${status} - ${durationMs}ms`. */
+export interface HistoryEntry {
+  version: string;
+  file: string;
+  status: CommandStatus;
+  success: boolean;
+  durationMs: number | null;
+  memoryUsedMb: number | null;
+  /** When it ran (ISO 8601). */
+  at: string;
+  errorType: string | null;
+  errorMessage: string | null;
+  errorLocation: ErrorLocation | null;
+  /** The run's id in the history. */
+  id: string;
+}
+
+export function toHistoryEntry(run: HistoryRun): HistoryEntry {
+  return {
+    version: versionName(run.version),
+    file: run.path,
+    status: run.status,
+    success: run.status === "Success",
+    durationMs: run.metrics ? round1(run.metrics.wallMs) : null,
+    memoryUsedMb: run.metrics ? round1(run.metrics.peakMemoryBytes / (1024 * 1024)) : null,
+    at: run.at,
+    errorType: run.errorType,
+    errorMessage: run.error,
+    errorLocation: run.location,
+    id: run.id,
+  };
+}
+
+export const versionName = (version: number) => `v${version}`;
+
+/** "v3", "3" or 3 as the version number 3. */
+export function versionNumber(version: string | number): number {
+  const match = /^v?(\d+)$/i.exec(String(version).trim());
+  if (!match || Number(match[1]) < 1) throw new TypeError(`"${version}" is not a version: versions are v1, v2, …`);
+  return Number(match[1]);
+}
