@@ -3,6 +3,8 @@ import { runFile } from "./cli/run";
 import { parseCount, parseMegabytes, parsePort, parseSeconds, UsageError } from "./cli/options";
 import { Host, startHost } from "./host";
 import { stderrLogger } from "./log";
+import { workspaceId } from "./mcp/arguments";
+import { serveMcp } from "./mcp/server";
 import { VERSION } from "./version";
 import { Isolation } from "./protocol/session";
 import { serveStdio } from "./rpc/stdio";
@@ -20,6 +22,9 @@ Usage:
       --warm-pool N keeps N sandboxes ready per configuration in use (default 1; 0: none).
   codebeaker serve --stdio     (or: codebeaker --stdio)
       JSON-RPC over stdin/stdout with Content-Length framing (vscode-jsonrpc).
+  codebeaker mcp [--isolation KIND] [--workspace DIR]
+      An MCP server over stdin/stdout for agents (Claude Desktop, VS Code, …): run_code, file tools, history.
+      Runs are recorded in DIR's history (default: the current folder), as the editor records that folder's.
   codebeaker images [LANG...]
       Build the runtime images now (all of them without LANG), instead of on first use.
 
@@ -36,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
       return run(rest);
     case "serve":
       return serve(rest);
+    case "mcp":
+      return mcp(rest);
     case "images":
       return buildImages(rest);
     case "--version":
@@ -125,6 +132,29 @@ async function serve(args: string[]): Promise<number> {
   });
   process.stdout.write(`CodeBeaker ${VERSION} listening on ${server.url}\n`);
   return new Promise<number>(() => undefined); // runs until a signal
+}
+
+async function mcp(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      isolation: { type: "string", default: "auto" },
+      workspace: { type: "string", default: process.cwd() },
+    },
+  });
+  const log = stderrLogger();
+  // One session per language lives as long as the server: a ready spare beside each would only cost memory.
+  const host = await startHost({ log, settings: { isolation: parseIsolation(values.isolation), warmPoolSize: 0 } });
+  const stop = async () => {
+    await host.shutdown();
+    process.exit(0);
+  };
+  // The client ends the server by closing its stdin, then by SIGTERM: either way every sandbox is removed first.
+  process.stdin.once("end", () => void stop());
+  process.once("SIGINT", () => void stop());
+  process.once("SIGTERM", () => void stop());
+  await serveMcp(host, { workspace: workspaceId(values.workspace), log });
+  return new Promise<number>(() => undefined); // runs until the client goes away
 }
 
 async function buildImages(languages: string[]): Promise<number> {
