@@ -40,6 +40,8 @@ export async function executeIn(
   extra: ToolExtra,
 ): Promise<Execution> {
   const session = await context.sessions.session(language, progressReporter(context, extra));
+  // Cancelled while its sandbox started: nothing to stop, and nobody waits for the answer.
+  if (extra.signal.aborted) throw new Error("the client cancelled the call");
   const runId = `mcp-${randomUUID()}`;
   const stop = () => void context.host.call(RunStop, { runId }).catch(() => undefined);
   extra.signal.addEventListener("abort", stop, { once: true });
@@ -80,7 +82,7 @@ export function guarded<A>(
     try {
       return await handler(args, extra);
     } catch (error) {
-      if (!(error instanceof RpcError)) log.error(`${name} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      if (!(error instanceof RpcError) && !extra.signal.aborted) log.error(`${name} failed: ${error instanceof Error ? error.stack : String(error)}`);
       return errorResult(error);
     }
   };

@@ -5,7 +5,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { containersOwnedBy } from "./helpers";
+import { containersOwnedBy, docker, eventually } from "./helpers";
 import { HOST_BUNDLE } from "./processes";
 
 /** The text of a tool's answer (every tool answers in one text block). */
@@ -192,6 +192,27 @@ describe("codebeaker mcp: the host's tools for agents, through the MCP SDK's own
     const never = await call("history_restore_last_success", { path: "never-ran.py" });
     expect(never.isError).toBe(true);
     expect(textOf(never)).toMatch(/^Invalid params: path: never-ran\.py has no successful run in workspace file:\/\//);
+  });
+
+  it("stops the program of a call the client cancels", async () => {
+    const [container] = await containersOwnedBy(transport.pid!); // python's sandbox, the only one so far
+    const running = async () => {
+      const { Titles, Processes } = await docker.getContainer(container!.slice(1)).top({ ps_args: "-eo pid,args" });
+      const column = (Titles as string[]).indexOf("COMMAND");
+      return (Processes as string[][]).some((process) => process[column]?.includes("forever.py"));
+    };
+    const cancel = new AbortController();
+    const call = client.callTool(
+      { name: "run_code", arguments: { language: "python", file: "forever.py", code: "import time\ntime.sleep(600)\n", timeoutSeconds: 600 } },
+      undefined,
+      { signal: cancel.signal },
+    );
+    await eventually(running, "the program runs");
+    cancel.abort();
+    await expect(call).rejects.toThrow(/abort/i);
+    await eventually(async () => !(await running()), "the program is stopped");
+    const listed = await client.callTool({ name: "history_list", arguments: { path: "forever.py" } });
+    expect(listed.structuredContent).toMatchObject({ runs: [{ version: 1, status: "Cancelled" }] });
   });
 
   it("logs to stderr only, and removes every sandbox when the client closes", async () => {
