@@ -46,16 +46,16 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const registry = RuntimeRegistry.builtIn();
   const connection = options.docker ? undefined : resolveEngineConnection();
   const docker = options.docker ?? new Docker(connection!.options);
-  const isolations = Isolations.forEngine(docker, log);
+  const isolations = Isolations.forEngine(docker, log, connection);
   const sessions = new SessionManager(isolations, registry, { ...DEFAULT_SETTINGS, ...options.settings }, log);
   const recorder = new HistoryRecorder(new HistoryStore(historyDirectory(options.history), options.history?.maxRuns ?? 500));
   const dispatcher = registerHistoryMethods(registerSessionMethods(new Dispatcher(log), sessions, isolations, recorder), sessions, recorder);
 
-  const engine = await DockerBackend.probe(docker);
+  const engine = await DockerBackend.probe(docker, connection);
   const at = connection ? ` at ${connection.endpoint} (${connection.source})` : "";
   if (engine.ok) log.info(`Docker engine ${engine.version}${at}`);
   else log.warn(`${engine.reason}; docker and gvisor sessions cannot start until one does`);
-  await isolations.removeLeftovers();
+  await isolations.removeLeftovers(engine.ok);
   sessions.startExpiry();
 
   let stopping: Promise<void> | undefined;

@@ -4,6 +4,7 @@ import type { Isolation } from "../protocol/session";
 import { IsolationBackend, IsolationKind, IsolationUnavailableError } from "./backend";
 import { DockerBackend } from "./docker/docker-backend";
 import { ProcessBackend } from "./process/process-backend";
+import type { EngineAddress } from "./docker/unreachable-engine";
 
 /**
  * The isolation backends of this host, and the choice among them: a session asks for docker, gvisor or process,
@@ -23,11 +24,11 @@ export class Isolations<Docker extends IsolationBackend = IsolationBackend> {
   ) {}
 
   /** The real backends: Docker (runc and gVisor) on this engine, and bubblewrap. */
-  static forEngine(engine: DockerEngine, log: Logger): Isolations<DockerBackend> {
+  static forEngine(engine: DockerEngine, log: Logger, address?: EngineAddress): Isolations<DockerBackend> {
     return new Isolations(
       {
-        docker: new DockerBackend(engine, log, { kind: "docker" }),
-        gvisor: new DockerBackend(engine, log, { kind: "gvisor" }),
+        docker: new DockerBackend(engine, log, { kind: "docker", address }),
+        gvisor: new DockerBackend(engine, log, { kind: "gvisor", address }),
         process: new ProcessBackend(log),
       },
       log,
@@ -92,9 +93,11 @@ export class Isolations<Docker extends IsolationBackend = IsolationBackend> {
     return this.backends[kind];
   }
 
-  async removeLeftovers(): Promise<void> {
+  /** Removes what earlier hosts left; on the engine only when it answers (else its error would be said twice). */
+  async removeLeftovers(engineAnswers = true): Promise<void> {
     // gVisor's containers are the Docker backend's too (same labels): one sweep covers both.
-    for (const backend of [this.backends.docker, this.backends.process]) {
+    const backends = engineAnswers ? [this.backends.docker, this.backends.process] : [this.backends.process];
+    for (const backend of backends) {
       await backend.removeLeftovers().catch((error) => this.log.warn(`could not look for ${backend.kind} leftovers: ${error}`));
     }
   }

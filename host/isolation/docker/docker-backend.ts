@@ -8,6 +8,7 @@ import { RunnerSandbox } from "../runner-sandbox";
 import { containerOptions, keeperOptions, Labels } from "./container-spec";
 import { ImageBuilder, RUNNER_PATH } from "./images";
 import { ownerIsGone, ownerLabel } from "./owner";
+import { addressOf, explainUnreachableEngine, type EngineAddress } from "./unreachable-engine";
 
 const HELLO_TIMEOUT_MS = 30_000;
 const PROBE_TIMEOUT_MS = 5_000;
@@ -20,6 +21,8 @@ export interface DockerBackendOptions {
    * as PID 1 and, when that fails, with `docker exec` (the default).
    */
   runnerStart?: "init" | "exec" | "init, then exec";
+  /** Where the engine is and what named it, for messages when it does not answer (default: from dockerode's options). */
+  address?: EngineAddress;
 }
 
 /**
@@ -30,6 +33,7 @@ export class DockerBackend implements IsolationBackend {
   readonly kind: "docker" | "gvisor";
   readonly images: ImageBuilder;
   private readonly runnerStart: NonNullable<DockerBackendOptions["runnerStart"]>;
+  private readonly address: EngineAddress;
   private readonly owner = ownerLabel();
   private readonly live = new Set<DockerSandbox>();
   /** Containers the engine reported out of memory: an OOM under gVisor ends the whole sandbox. */
@@ -43,11 +47,12 @@ export class DockerBackend implements IsolationBackend {
   ) {
     this.kind = options.kind;
     this.runnerStart = options.runnerStart ?? "init, then exec";
+    this.address = options.address ?? addressOf(docker);
     this.images = new ImageBuilder(docker);
   }
 
   /** Whether an engine answers, with the reason when it does not. */
-  static async probe(docker: Docker): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
+  static async probe(docker: Docker, address = addressOf(docker)): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
@@ -56,14 +61,14 @@ export class DockerBackend implements IsolationBackend {
       const version = await Promise.race([docker.version(), timeout]);
       return { ok: true, version: version.Version };
     } catch (error) {
-      return { ok: false, reason: explainUnreachableEngine(error, docker).message };
+      return { ok: false, reason: explainUnreachableEngine(error, address).message };
     } finally {
       clearTimeout(timer);
     }
   }
 
   async available(): Promise<{ ok: true } | { ok: false; reason: string }> {
-    const engine = await DockerBackend.probe(this.docker);
+    const engine = await DockerBackend.probe(this.docker, this.address);
     if (!engine.ok || this.kind === "docker") return engine;
     const runtime = await this.gvisorRuntime();
     if (runtime) {
@@ -85,7 +90,7 @@ export class DockerBackend implements IsolationBackend {
     try {
       return await this.startSandbox(spec, onProgress);
     } catch (error) {
-      throw explainUnreachableEngine(error, this.docker);
+      throw explainUnreachableEngine(error, this.address);
     }
   }
 
@@ -301,22 +306,6 @@ async function removeQuietly(container: Docker.Container): Promise<void> {
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== 404 && status !== 409) throw error;
   }
-}
-
-/** A connection error to the engine, said as what it means and what to do. Other errors pass unchanged. */
-function explainUnreachableEngine(error: unknown, docker: Docker): Error {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (!code || !["ENOENT", "ECONNREFUSED", "EACCES", "ETIMEDOUT", "EHOSTUNREACH"].includes(code)) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
-  const modem = docker.modem as { socketPath?: unknown; host?: string; port?: number; protocol?: string };
-  const socket = typeof modem.socketPath === "string" ? modem.socketPath : "the local socket";
-  const where = modem.host ? `${modem.protocol === "ssh" ? "ssh" : "tcp"}://${modem.host}:${modem.port}` : `unix://${socket}`;
-  const hint =
-    code === "EACCES"
-      ? "this user may not use it (add it to the docker group, or run as root)"
-      : "start Docker (npm run setup does it on Debian), or point DOCKER_HOST (or a Docker context) at a running engine";
-  return new Error(`no Docker engine answers at ${where} (${code}): ${hint}`, { cause: error });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
