@@ -1,7 +1,10 @@
 import Docker from "dockerode";
 import { describe, expect, it } from "vitest";
+import { DockerBackend } from "../../host/isolation/docker/docker-backend";
 import { fromEndpoint } from "../../host/isolation/docker/engine-connection";
 import { addressOf, explainUnreachableEngine } from "../../host/isolation/docker/unreachable-engine";
+import { resolveLimits } from "../../host/limits";
+import { RuntimeRegistry } from "../../host/runtimes/registry";
 
 const failure = (code: string) => Object.assign(new Error(`connect ${code}`), { code });
 
@@ -43,5 +46,26 @@ describe("an engine that does not answer", () => {
       endpoint: "unix:///run/user/1000/docker.sock",
       source: "the local socket",
     });
+  });
+});
+
+describe("a sandbox asked of an engine that has gone away", () => {
+  it("fails with the engine named, without trying docker exec on it too", async () => {
+    const calls: string[] = [];
+    const refused = () => Promise.reject(failure("ECONNREFUSED"));
+    const engine = {
+      modem: new Docker({ socketPath: "/nonexistent.sock" }).modem,
+      getEvents: () => ((calls.push("getEvents"), refused())),
+      createContainer: () => ((calls.push("createContainer"), refused())),
+    } as unknown as Docker;
+    const silent = { debug() {}, info() {}, warn() {}, error() {} };
+    const backend = new DockerBackend(engine, silent, { kind: "docker", address: { endpoint: "tcp://127.0.0.1:2375", source: "DOCKER_HOST" } });
+    backend.images.runtimeImage = async () => "codebeaker/python:test"; // built before the engine went away
+    const python = RuntimeRegistry.builtIn().find("python")!;
+    const spec = { sessionId: "s1", runtime: python, limits: resolveLimits({ runtime: python.manifest.limits }), networkEnabled: false };
+    await expect(backend.createSandbox(spec)).rejects.toThrow(
+      /^no Docker engine answers at tcp:\/\/127\.0\.0\.1:2375 \(ECONNREFUSED\), the endpoint DOCKER_HOST names: /,
+    );
+    expect(calls.filter((call) => call === "createContainer")).toHaveLength(1);
   });
 });

@@ -8,7 +8,7 @@ import { RunnerSandbox } from "../runner-sandbox";
 import { containerOptions, keeperOptions, Labels } from "./container-spec";
 import { ImageBuilder, RUNNER_PATH } from "./images";
 import { ownerIsGone, ownerLabel } from "./owner";
-import { addressOf, explainUnreachableEngine, type EngineAddress } from "./unreachable-engine";
+import { addressOf, explainUnreachableEngine, isUnreachable, type EngineAddress } from "./unreachable-engine";
 
 const HELLO_TIMEOUT_MS = 30_000;
 const PROBE_TIMEOUT_MS = 5_000;
@@ -113,7 +113,8 @@ export class DockerBackend implements IsolationBackend {
     try {
       return await this.startAsInit(spec, image, options);
     } catch (error) {
-      if (this.runnerStart === "init") throw error;
+      // An engine that cannot be reached will not exec either: trying would only bury the reason.
+      if (this.runnerStart === "init" || isUnreachable(error)) throw error;
       const reason = (error as Error).message;
       this.log.warn(`the runner could not start as PID 1 in ${image} (${reason}); starting it with docker exec instead`);
       try {
