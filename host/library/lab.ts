@@ -141,7 +141,7 @@ export class Lab {
   /** @internal The default lab ends its host with its last beaker: a script that closes its beakers can exit. */
   closed(beaker: Beaker): Promise<void> {
     this.open.delete(beaker);
-    if (this === Lab.shared && this.open.size === 0) return this.close();
+    if (this === Lab.shared && this.open.size === 0 && !this.closing) return this.close();
     return Promise.resolve();
   }
 

@@ -89,10 +89,26 @@ describe("the library", () => {
     await beaker.close();
   });
 
+  it("closes its open beakers when it closes, and starts again for a beaker that runs after", async () => {
+    const own = new Lab({ warmPool: 0 });
+    const beaker = own.beaker("python");
+    expect((await beaker.run("print('before')")).output).toBe("before");
+    await own.close();
+    expect(await containersOwnedBy()).toEqual([]);
+    expect((await beaker.run("print('after')")).output).toBe("after");
+    await own.close();
+    expect(await containersOwnedBy()).toEqual([]);
+  });
+
   it("leaves nothing behind when a script closes the beakers of the default lab", async () => {
     const beaker = new Beaker({ language: "javascript" });
     expect((await beaker.run("console.log(1 + 1)")).output).toBe("2");
     await beaker.close();
+    expect(await containersOwnedBy()).toEqual([]);
+    // Closing the default lab with a beaker open ends that beaker too (and does not wait on itself).
+    const open = new Beaker({ language: "python" });
+    await open.run("print(1)");
+    await (Lab as unknown as { default: Lab }).default.close();
     expect(await containersOwnedBy()).toEqual([]);
   });
 });
