@@ -4,9 +4,7 @@ import type { Page } from "playwright-core";
 /** Opens a file of the workspace through Quick Open (Ctrl+P) and waits until its editor is the active one. */
 export async function openFile(page: Page, relativePath: string): Promise<void> {
   const name = basename(relativePath);
-  await page.keyboard.press("Control+P");
-  const input = quickInput(page);
-  await input.waitFor();
+  const input = await openQuickInput(page, "Control+P");
   await input.fill(relativePath);
   await page.locator(".quick-input-list .monaco-list-row.focused").filter({ hasText: name }).waitFor();
   await page.keyboard.press("Enter");
@@ -26,9 +24,7 @@ export function activeEditor(page: Page, relativePath: string, state: "" | ".foc
 export async function runCommand(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    await page.keyboard.press("F1");
-    const input = quickInput(page);
-    await input.waitFor();
+    const input = await openQuickInput(page, "F1");
     await input.fill(`>${title}`);
     const entry = page.locator(
       `.quick-input-list .monaco-list-row[aria-label=${JSON.stringify(title)}], .quick-input-list .monaco-list-row[aria-label^=${JSON.stringify(`${title}, `)}]`,
@@ -52,9 +48,7 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
  * The palette's widget stays open between the two: the second list is told by its focused entry.
  */
 export async function runCommandAndPick(page: Page, title: string, choice: string): Promise<void> {
-  await page.keyboard.press("F1");
-  const input = quickInput(page);
-  await input.waitFor();
+  const input = await openQuickInput(page, "F1");
   await input.fill(`>${title}`);
   await page.locator(`.quick-input-list .monaco-list-row.focused[aria-label^=${JSON.stringify(title)}]`).waitFor();
   await page.keyboard.press("Enter");
@@ -64,6 +58,29 @@ export async function runCommandAndPick(page: Page, title: string, choice: strin
   await page.locator(`.quick-input-list .monaco-list-row.focused[aria-label^=${JSON.stringify(choice)}]`).waitFor();
   await page.keyboard.press("Enter");
   await input.waitFor({ state: "hidden" });
+}
+
+/** Presses the key that opens Quick Open or the palette until its input shows (at most three times). */
+async function openQuickInput(page: Page, key: string) {
+  const input = quickInput(page);
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press(key);
+    try {
+      await input.waitFor({ timeout: 5_000 });
+      return input;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await focusWorkbench(page);
+    }
+  }
+}
+
+/**
+ * Takes the focus out of a webview: a key pressed while a webview's frame has it reaches the workbench only if
+ * the webview passes it on, which it may not yet do right after its content changed (a click on Rollback).
+ */
+async function focusWorkbench(page: Page): Promise<void> {
+  await page.evaluate("document.activeElement && document.activeElement.blur()");
 }
 
 function quickInput(page: Page) {

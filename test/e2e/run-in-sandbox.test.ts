@@ -169,6 +169,9 @@ test("the history panel: a run's versions, their chart, and Rollback that Undo t
 
   await panel.locator("vscode-button", { hasText: "Rollback to v1" }).click();
   await expect.poll(() => readFileSync(join(ide().folder, "history.py"), "utf8")).toBe(v1);
+  // The rollback's last steps show the file and then say so: wait for the message, or the editor it shows could
+  // take the focus from Quick Open below and close it.
+  await page.locator(".notifications-toasts .notification-toast", { hasText: "history.py is back to v1" }).waitFor();
   await ide().openFile("history.py");
   expect(await activeEditorText(page)).toBe(v1.trimEnd());
   await ide().screenshot("8-after-rollback");
@@ -183,7 +186,11 @@ test("the history panel: a run's versions, their chart, and Rollback that Undo t
 
 test("the history panel survives a window reload, and a Rerun from it appears there as it finishes", async () => {
   const page = ide().page;
-  await page.reload();
+  // As a user reloads: the workbench saves its state (the panel's included) before the page goes, which a bare
+  // page.reload() does not wait for.
+  const reloaded = page.waitForEvent("framenavigated", { predicate: (frame) => frame === page.mainFrame() });
+  await ide().runCommand("Developer: Reload Window");
+  await reloaded;
   await page.locator(".monaco-workbench").waitFor();
   const panel = webviewContent(page, "CodeBeaker Runs");
   const rows = panel.locator("vscode-data-grid-row.run");
