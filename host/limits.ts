@@ -64,3 +64,14 @@ export function resolveLimits(sources: LimitSources): Limits {
   resolved.workspaceMb = pick("workspaceMb") ?? share;
   return Limits.parse(resolved);
 }
+
+/**
+ * A memory size as people write it — 512 (megabytes), "256m", "1g", "512mb", "2GiB" — in whole megabytes;
+ * undefined when it is not one. The CLI's --memory and the library's memoryLimit read sizes with it.
+ */
+export function megabytesIn(size: string | number): number | undefined {
+  if (typeof size === "number") return Number.isFinite(size) && size >= 0 ? Math.round(size) : undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(?:([mg])(?:i?b)?)?\s*$/i.exec(size);
+  if (!match) return undefined;
+  return Math.round(Number(match[1]) * (match[2]?.toLowerCase() === "g" ? 1024 : 1));
+}

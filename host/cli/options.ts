@@ -1,5 +1,7 @@
 /** Parsers for the CLI's option values, each failing with a sentence that says what was expected. */
 
+import { megabytesIn } from "../limits";
+
 export class UsageError extends Error {}
 
 /** Seconds, as the seed's `timeout=30`; a fraction is fine ("0.5"). */
@@ -13,10 +15,8 @@ export function parseSeconds(flag: string, value: string): number {
 
 /** Megabytes: "512", or with a unit as the seed writes it ("256m", "1g"). */
 export function parseMegabytes(flag: string, value: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([mg]b?|)$/i.exec(value.trim());
-  if (!match) throw new UsageError(`${flag} takes megabytes, like 512, 256m or 1g (got "${value}")`);
-  const megabytes = Math.round(Number(match[1]) * (match[2]?.toLowerCase().startsWith("g") ? 1024 : 1));
-  if (megabytes < 1) throw new UsageError(`${flag} takes megabytes, like 512, 256m or 1g (got "${value}")`);
+  const megabytes = megabytesIn(value);
+  if (megabytes === undefined || megabytes < 1) throw new UsageError(`${flag} takes megabytes, like 512, 256m or 1g (got "${value}")`);
   return megabytes;
 }
 

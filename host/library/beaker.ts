@@ -13,7 +13,7 @@ import {
   SessionRepeat,
 } from "../protocol/methods";
 import type { RepeatStats as HostRepeatStats } from "../protocol/repeat";
-import { RuntimeConfig, sessionParams, versionMatches } from "./config";
+import { milliseconds, RuntimeConfig, sessionParams, versionMatches } from "./config";
 import { Listeners } from "./events";
 import { Lab } from "./lab";
 import { HistoryEntry, RunResult, toHistoryEntry, toRunResult, versionNumber } from "./results";
@@ -108,7 +108,7 @@ export class Beaker {
       type: "execute_code" as const,
       code: source,
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
-      ...(options.timeout !== undefined ? { timeoutMs: Math.round(options.timeout * 1000) } : {}),
+      ...(options.timeout !== undefined ? { timeoutMs: milliseconds(options.timeout) } : {}),
       ...(file ? { fileName: file } : {}),
     };
     this.events.emit("start", { id, language: this.language, code: source });

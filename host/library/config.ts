@@ -1,3 +1,4 @@
+import { megabytesIn } from "../limits";
 import type { Isolation, SessionCreateParams } from "../protocol/session";
 
 /**
@@ -21,15 +22,15 @@ export interface RuntimeConfig {
   isolation?: Isolation;
 }
 
-const UNIT_MB: Record<string, number> = { "": 1, b: 1 / (1024 * 1024), k: 1 / 1024, m: 1, g: 1024 };
-
 /** "256m", "1g", "512mb", "2GiB" or a number of megabytes, as whole megabytes. */
 export function parseMemoryLimit(limit: string | number): number {
-  if (typeof limit === "number") return Math.round(limit);
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([bkmg]?)(?:i?b)?\s*$/i.exec(limit);
-  if (!match) throw new TypeError(`memoryLimit "${limit}" is not a size: write it like "256m", "1g" or 512 (megabytes)`);
-  return Math.round(Number(match[1]) * UNIT_MB[match[2]!.toLowerCase()]!);
+  const megabytes = megabytesIn(limit);
+  if (megabytes === undefined) throw new TypeError(`memoryLimit "${limit}" is not a size: write it like "256m", "1g" or 512 (megabytes)`);
+  return megabytes;
 }
+
+/** Seconds, as the seed gives time limits, in the protocol's milliseconds. */
+export const milliseconds = (seconds: number) => Math.round(seconds * 1000);
 
 /** A beaker's configuration as session.create's params, with its history's workspace. */
 export function sessionParams(language: string, config: RuntimeConfig, workspace: string): SessionCreateParams {
@@ -38,7 +39,7 @@ export function sessionParams(language: string, config: RuntimeConfig, workspace
     workspace,
     ...(config.memoryLimit !== undefined ? { memoryLimitMB: parseMemoryLimit(config.memoryLimit) } : {}),
     ...(config.cpuLimit !== undefined ? { cpuLimit: config.cpuLimit } : {}),
-    ...(config.timeout !== undefined ? { timeoutMs: Math.round(config.timeout * 1000) } : {}),
+    ...(config.timeout !== undefined ? { timeoutMs: milliseconds(config.timeout) } : {}),
     ...(config.networkEnabled !== undefined ? { networkEnabled: config.networkEnabled } : {}),
     ...(config.packages?.length ? { packages: config.packages } : {}),
     ...(config.isolation ? { isolation: config.isolation } : {}),
