@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { errorLocation } from "../protocol/diagnostics";
 import type { HistoryRun } from "../protocol/history";
 import type { SessionExecuteResult } from "../protocol/session";
 import { WORKSPACE_ROOT } from "../protocol/workspace-path";
@@ -44,7 +45,6 @@ export class HistoryRecorder {
       .filter(([path]) => path !== source.path)
       .map(([path, content]) => ({ path, content }));
     this.changed.delete(session.id);
-    const firstError = answer.diagnostics.find((diagnostic) => diagnostic.severity === "error");
     return history.record(
       {
         path: source.path,
@@ -55,7 +55,7 @@ export class HistoryRecorder {
         exitCode: answer.exitCode,
         metrics: answer.metrics,
         error: answer.error?.split("\n")[0] ?? null,
-        location: firstError ? { path: firstError.path, line: firstError.line, column: firstError.column } : null,
+        location: errorLocation(answer.diagnostics),
         errorType: answer.errorType,
         stdoutHead: answer.stdout.slice(0, HEAD_BYTES),
         stderrHead: answer.stderr.slice(0, HEAD_BYTES),

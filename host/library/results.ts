@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../protocol/diagnostics";
+import { Diagnostic, errorLocation, firstError } from "../protocol/diagnostics";
 import type { HistoryRun } from "../protocol/history";
 import type { CommandStatus, Metrics, Stages } from "../protocol/results";
 import type { SessionExecuteResult } from "../protocol/session";
@@ -53,7 +53,8 @@ export interface RunResult {
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
 export function toRunResult(id: string, answer: SessionExecuteResult, recorded: HistoryRun | undefined): RunResult {
-  const firstError = answer.diagnostics.find((diagnostic) => diagnostic.severity === "error");
+  const error = firstError(answer.diagnostics);
+  const location = errorLocation(answer.diagnostics);
   const metrics = answer.metrics;
   return {
     id,
@@ -67,10 +68,8 @@ export function toRunResult(id: string, answer: SessionExecuteResult, recorded: 
     memoryUsedMb: metrics ? round1(metrics.peakMemoryBytes / (1024 * 1024)) : null,
     cpuPercent: metrics && metrics.wallMs > 0 ? round1((100 * metrics.cpuMs) / metrics.wallMs) : null,
     errorType: answer.errorType,
-    errorLocation: firstError ? { path: firstError.path, line: firstError.line, column: firstError.column } : null,
-    stackTrace: firstError
-      ? [...firstError.related, { path: firstError.path, line: firstError.line, column: firstError.column, message: firstError.message }]
-      : [],
+    errorLocation: location,
+    stackTrace: error && location ? [...error.related, { ...location, message: error.message }] : [],
     diagnostics: answer.diagnostics,
     version: recorded ? versionName(recorded.version) : null,
     file: recorded?.path ?? null,

@@ -1,6 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { Diagnostic } from "../protocol/diagnostics";
+import { Diagnostic, errorLocation } from "../protocol/diagnostics";
 import { RpcError } from "../protocol/errors";
 import { CommandStatus, Metrics } from "../protocol/results";
 import type { SessionExecuteResult } from "../protocol/session";
@@ -34,7 +34,6 @@ export const RunCodeOutput = RunOutput.extend({
 export type RunCodeOutput = z.infer<typeof RunCodeOutput>;
 
 export function runOutput(answer: SessionExecuteResult): RunOutput {
-  const firstError = answer.diagnostics.find((diagnostic) => diagnostic.severity === "error");
   return {
     status: answer.status,
     exitCode: answer.exitCode,
@@ -43,7 +42,7 @@ export function runOutput(answer: SessionExecuteResult): RunOutput {
     error: answer.error?.split("\n")[0] ?? null,
     metrics: answer.metrics,
     errorType: answer.errorType,
-    location: firstError ? { path: firstError.path, line: firstError.line, column: firstError.column } : null,
+    location: errorLocation(answer.diagnostics),
     diagnostics: answer.diagnostics,
   };
 }

@@ -31,3 +31,14 @@ export const Diagnostic = z.object({
   related: z.array(RelatedLocation),
 });
 export type Diagnostic = z.infer<typeof Diagnostic>;
+
+/** The error a run failed with first: the first diagnostic of severity error. */
+export function firstError(diagnostics: readonly Diagnostic[]): Diagnostic | undefined {
+  return diagnostics.find((diagnostic) => diagnostic.severity === "error");
+}
+
+/** Where a run failed first, as its history, the library and the MCP tools report it. */
+export function errorLocation(diagnostics: readonly Diagnostic[]): { path: string; line: number; column: number } | null {
+  const error = firstError(diagnostics);
+  return error ? { path: error.path, line: error.line, column: error.column } : null;
+}

@@ -1,6 +1,6 @@
 import { parseDiagnostics, SourceFiles } from "../diagnostics";
 import type { RunHandle, RunObserver, RunOutcome, RunRequest } from "../isolation/backend";
-import type { Diagnostic } from "../protocol/diagnostics";
+import { Diagnostic, firstError } from "../protocol/diagnostics";
 import type { Stages, StageResult } from "../protocol/results";
 import type { SessionExecuteResult } from "../protocol/session";
 import { describeFailure, metricsOf, StageContext, StageKind, toStage } from "./outcome";
@@ -106,6 +106,6 @@ export function envelope(result: unknown, runs: StageRun[], startedAt: number, d
     metrics: metricsOf(stage),
     stages,
     diagnostics,
-    errorType: diagnostics.find((diagnostic) => diagnostic.severity === "error")?.code ?? null,
+    errorType: firstError(diagnostics)?.code ?? null,
   };
 }
