@@ -125,7 +125,7 @@ export class Lab {
     onNotification: NotificationListener = () => undefined,
   ): Promise<z.infer<R>> {
     const host = await this.started();
-    return (await host.dispatcher.call(request.method, params, { notify: onNotification })) as z.infer<R>;
+    return host.dispatcher.request(request, params, { notify: onNotification });
   }
 
   /** @internal The version of a language's runtime on this lab's host, if it knows the language. */

@@ -21,6 +21,6 @@ export class HostCalls {
     onNotification: (notification: HostNotification) => void = () => undefined,
   ): Promise<z.infer<R>> {
     const context = { notify: (method: string, params: unknown) => onNotification({ method, params }) };
-    return this.dispatcher.call(definition.method, params, context) as Promise<z.infer<R>>;
+    return this.dispatcher.request(definition, params, context);
   }
 }

@@ -45,6 +45,15 @@ export class Dispatcher {
     return this.routes.has(method);
   }
 
+  /** A typed call of a protocol request from inside the host's process (the library, the MCP tools). */
+  request<P extends z.ZodType, R extends z.ZodType>(
+    definition: RequestDefinition<P, R>,
+    params: z.input<P>,
+    context: CallContext,
+  ): Promise<z.infer<R>> {
+    return this.call(definition.method, params, context) as Promise<z.infer<R>>;
+  }
+
   /** Calls a method; failures are thrown as RpcError with the code the guide lists. */
   async call(method: string, params: unknown, context: CallContext): Promise<unknown> {
     const route = this.routes.get(method);
