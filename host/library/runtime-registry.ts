@@ -34,6 +34,7 @@ export interface CustomRuntime {
 export class RuntimeRegistry {
   private static readonly custom = new Map<string, Runtime>();
   private static readonly watchers = new Set<(runtime: Runtime) => void>();
+  private static known: Runtimes | undefined;
 
   /** Adds a language, or replaces one (a built-in one too) by its name. */
   static register(name: string, runtime: CustomRuntime): void {
@@ -55,9 +56,11 @@ export class RuntimeRegistry {
     if (!parsed.success) throw new TypeError(`RuntimeRegistry.register("${name}"): ${z.prettifyError(parsed.error)}`);
     const registered: Runtime = { manifest: parsed.data, directory: `(registered in this process as ${name})` };
     // Names must not clash with another language's: checked now, against everything known, not at first use.
-    const check = Runtimes.builtIn();
-    for (const known of [...RuntimeRegistry.custom.values(), registered]) check.register(known);
+    // The registry checked becomes the known one only once it has taken the new runtime.
+    const candidate = RuntimeRegistry.withCustom();
+    candidate.register(registered);
     RuntimeRegistry.custom.set(parsed.data.language, registered);
+    RuntimeRegistry.known = candidate;
     for (const watcher of RuntimeRegistry.watchers) watcher(registered);
   }
 
@@ -71,7 +74,12 @@ export class RuntimeRegistry {
     return RuntimeRegistry.all().find(name) !== undefined;
   }
 
+  /** Built-in and registered runtimes, read from runtimes/ once. */
   private static all(): Runtimes {
+    return (RuntimeRegistry.known ??= RuntimeRegistry.withCustom());
+  }
+
+  private static withCustom(): Runtimes {
     const all = Runtimes.builtIn();
     for (const runtime of RuntimeRegistry.custom.values()) all.register(runtime);
     return all;
