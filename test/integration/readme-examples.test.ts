@@ -4,9 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { transformSync } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Labels } from "../../host/isolation/docker/container-spec";
-import { ownerLabel } from "../../host/isolation/docker/owner";
-import { docker } from "./helpers";
+import { containersOwnedBy } from "./helpers";
 import { finished } from "./processes";
 
 /**
@@ -54,8 +52,7 @@ describe("the README's library examples", () => {
       expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
       expectInOrder(stdout.split("\n"), example.expected);
       // Its beakers closed, nothing of it is left on the engine.
-      const left = await docker.listContainers({ all: true, filters: { label: [`${Labels.owner}=${ownerLabel(child.pid!)}`] } });
-      expect(left).toEqual([]);
+      expect(await containersOwnedBy(child.pid!)).toEqual([]);
     }, 300_000);
   });
 });
