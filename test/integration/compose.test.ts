@@ -103,6 +103,24 @@ describe("the host as a Docker Compose service (README: Run the server)", () => 
     await eventually(async () => (await serviceContainer())?.State.Health?.Status === "healthy", "the compose health check passes", 60_000);
   });
 
+  it("runs gVisor sessions when the engine has runsc, and refuses bubblewrap, which the container cannot give", async (test) => {
+    const client = await GuideClient.open(`ws://${base}/ws/jsonrpc`, token);
+    const refused = await client.request("session.create", { language: "python", isolation: "process" });
+    expect(refused.error.message).toContain("process isolation is not available");
+
+    const gvisor = await neighbour().isolations.byKind("gvisor").available();
+    const required = (process.env.CODEBEAKER_REQUIRE_ISOLATION ?? "").split(",").includes("gvisor");
+    if (!gvisor.ok && !required) return test.skip(gvisor.reason);
+    const created = await client.request("session.create", { language: "python", isolation: "gvisor" });
+    expect(created.result).toMatchObject({ isolation: "gvisor" });
+    const { HostConfig } = await docker.getContainer(created.result.containerId).inspect();
+    expect(HostConfig.Runtime).toMatch(/runsc/);
+    const ran = await client.request("session.execute", { sessionId: created.result.sessionId, command: { type: "execute_code", code: "print(6 * 7)" } });
+    expect(ran.result).toMatchObject({ success: true, result: "42" });
+    await client.request("session.close", { sessionId: created.result.sessionId });
+    client.close();
+  });
+
   it("`down` ends the host with SIGTERM, which removes every sandbox it made; `up` finds the history", async () => {
     const service = (await serviceContainer())!;
     expect(await sandboxesOfService()).not.toEqual([]); // the open session and a ready spare
