@@ -12,6 +12,7 @@ import {
   HistoryRollbackParams,
   HistoryRollbackResult,
 } from "./history";
+import { JudgeCaseParams, SessionJudgeParams, SessionJudgeResult } from "./judge";
 import { RepeatStats, SessionRepeatParams } from "./repeat";
 import {
   SessionCloseParams,
@@ -89,6 +90,11 @@ export const RunStage = notification("run.stage", RunStageParams);
 
 /** Client → host. Runs a command N times in a session: success rate and timing statistics (the seed's repeat). */
 export const SessionRepeat = request("session.repeat", SessionRepeatParams, RepeatStats);
+
+/** Client → host. One program against many cases: compiled once, then a run and a verdict per case. */
+export const SessionJudge = request("session.judge", SessionJudgeParams, SessionJudgeResult);
+/** Host → client. A case of a followed session.judge (one with a runId) ended, with its verdict. */
+export const JudgeCaseEnded = notification("judge.case", JudgeCaseParams);
 
 /** Client → host. A workspace's runs, newest first, by file and status. */
 export const HistoryList = request("history.list", HistoryListParams, HistoryListResult);
