@@ -48,9 +48,13 @@ export async function serveWebSocket(dispatcher: Dispatcher, log: Logger, option
     createServer((request, response) => answerHttp(request, response, options)).on(
       "upgrade",
       (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        const peer = request.socket.remoteAddress;
         const refusal = refuseUpgrade(request, options);
+        // Node leaves an upgraded socket without an error listener: a client that resets it (closing with our
+        // answer unread) would otherwise raise an unhandled 'error' and end the host, before any authentication.
+        socket.on("error", (error) => log.debug(`${refusal ? "refused connection" : "WebSocket connection"} from ${peer}: ${error.message}`));
         if (refusal) {
-          log.warn(`refused a WebSocket connection from ${request.socket.remoteAddress}: ${refusal}`);
+          log.warn(`refused a WebSocket connection from ${peer}: ${refusal}`);
           socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
           return;
         }
