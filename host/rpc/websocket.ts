@@ -5,7 +5,7 @@ import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import type { Logger } from "../log";
 import type { Dispatcher } from "./dispatcher";
-import { answerJsonRpcText } from "./json-rpc";
+import { RpcConnection } from "./connection";
 
 export const JSON_RPC_PATH = "/ws/jsonrpc";
 
@@ -97,18 +97,9 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 function attach(ws: WebSocket, dispatcher: Dispatcher, log: Logger): void {
-  const context = {
-    notify: (method: string, params: unknown) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ jsonrpc: "2.0", method, params }));
-    },
-  };
+  const connection = new RpcConnection(dispatcher, (text) => ws.readyState === WebSocket.OPEN && ws.send(text), log);
   ws.on("message", (data, isBinary) => {
-    const text = isBinary ? Buffer.from(data as Buffer).toString("utf8") : data.toString();
-    answerJsonRpcText(text, dispatcher, context)
-      .then((reply) => {
-        if (reply !== undefined && ws.readyState === WebSocket.OPEN) ws.send(reply);
-      })
-      .catch((error) => log.error(`answering a WebSocket message: ${error}`));
+    void connection.receive(isBinary ? Buffer.from(data as Buffer).toString("utf8") : data.toString());
   });
   ws.on("error", (error) => log.warn(`WebSocket client: ${error.message}`));
 }
