@@ -31,7 +31,10 @@ export function serveStdio(dispatcher: Dispatcher, log: Logger, input: Readable,
       resolve();
     };
   });
-  const connection = new RpcConnection(dispatcher, (text) => open && output.write(frame(text)), log);
+  const send = (text: string) => {
+    if (open) output.write(frame(text));
+  };
+  const connection = new RpcConnection(dispatcher, send, log);
   // vscode-languageclient opens with the Language Server Protocol's handshake; CodeBeaker offers no language
   // features, only its own methods, so it answers with no capabilities.
   connection.methods

@@ -52,7 +52,9 @@ export async function serveWebSocket(dispatcher: Dispatcher, log: Logger, option
         const refusal = refuseUpgrade(request, options);
         // Node leaves an upgraded socket without an error listener: a client that resets it (closing with our
         // answer unread) would otherwise raise an unhandled 'error' and end the host, before any authentication.
-        socket.on("error", (error) => log.debug(`${refusal ? "refused connection" : "WebSocket connection"} from ${peer}: ${error.message}`));
+        socket.on("error", (error) => {
+          log.debug(`${refusal ? "refused connection" : "WebSocket connection"} from ${peer}: ${error.message}`);
+        });
         if (refusal) {
           log.warn(`refused a WebSocket connection from ${peer}: ${refusal}`);
           socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -97,7 +99,10 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 function attach(ws: WebSocket, dispatcher: Dispatcher, log: Logger): void {
-  const connection = new RpcConnection(dispatcher, (text) => ws.readyState === WebSocket.OPEN && ws.send(text), log);
+  const send = (text: string) => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(text);
+  };
+  const connection = new RpcConnection(dispatcher, send, log);
   ws.on("message", (data, isBinary) => {
     void connection.receive(isBinary ? Buffer.from(data as Buffer).toString("utf8") : data.toString());
   });
