@@ -135,15 +135,11 @@ export class Beaker {
           recorded = (params as { run: HistoryRun }).run;
         }
       };
+      const { write, command } = commandsFor(path, source, limits);
       const answer = await this.sandboxes.with(this.sandbox(language, path, sandboxConfig), async (sessionId) => {
-        if (posix.dirname(path) === WORKSPACE_ROOT) {
-          const command = { type: "execute_code" as const, code: source, fileName: posix.basename(path), ...limits };
-          return this.lab.call(SessionExecute, { sessionId, command, runId: id }, hear);
-        }
-        // Beside /workspace, the code is written where it runs first: execute_code writes only there.
-        const written = await this.lab.call(SessionExecute, { sessionId, command: { type: "write_file", path, content: source } });
-        if (!written.success) return written;
-        return this.lab.call(SessionExecute, { sessionId, command: { type: "run_file", path, ...limits }, runId: id }, hear);
+        const written = write && (await this.lab.call(SessionExecute, { sessionId, command: write }));
+        if (written && !written.success) return written;
+        return this.lab.call(SessionExecute, { sessionId, command, runId: id }, hear);
       });
       const result = toRunResult(id, answer, recorded);
       this.current = { file: recorded?.path ?? posix.relative(WORKSPACE_ROOT, path), code: source, language };
@@ -166,11 +162,11 @@ export class Beaker {
       }
       const runtime = this.runtime(this.language);
       const path = runPath({ workingDir: this.config.workingDir, entry: () => entryFileName(runtime.manifest, code) });
-      if (posix.dirname(path) !== WORKSPACE_ROOT) {
-        throw new CodeBeakerError("INVALID_CALL", "repeat() runs in /workspace: this beaker's workingDir is elsewhere", { data: { option: "workingDir" } });
-      }
-      const command = { type: "execute_code" as const, code, fileName: posix.basename(path) };
-      return this.sandboxes.with(this.sandbox(runtime.manifest.language, path, {}), (sessionId) => this.lab.call(SessionRepeat, { sessionId, times, command }));
+      const { write, command } = commandsFor(path, code, {});
+      return this.sandboxes.with(this.sandbox(runtime.manifest.language, path, {}), async (sessionId) => {
+        if (write) await this.lab.call(SessionExecute, { sessionId, command: write });
+        return this.lab.call(SessionRepeat, { sessionId, times, command });
+      });
     });
   }
 
@@ -238,6 +234,17 @@ export class Beaker {
     this.current = { file: answer.path, code, language };
     return { version: `v${answer.version}`, file: answer.path, code };
   }
+}
+
+/**
+ * The commands that run code written to this path: execute_code in /workspace, where it writes the file
+ * itself in the same request; elsewhere, the file written first, then run where it is.
+ */
+function commandsFor(path: string, code: string, limits: { stdin?: string; timeoutMs?: number }) {
+  if (posix.dirname(path) === WORKSPACE_ROOT) {
+    return { write: undefined, command: { type: "execute_code" as const, code, fileName: posix.basename(path), ...limits } };
+  }
+  return { write: { type: "write_file" as const, path, content: code }, command: { type: "run_file" as const, path, ...limits } };
 }
 
 /**

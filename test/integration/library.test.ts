@@ -122,6 +122,7 @@ describe("the library", () => {
     expect((await beaker.getHistory()).map((run) => `${run.file} ${run.version}`)).toEqual(["task/main.py v1", "other/main.py v1"]);
     expect((await beaker.rollbackTo("v1", "task/main.py")).file).toBe("task/main.py");
     expect((await beaker.run(undefined, { inputData: "back" })).output).toBe("/workspace/task back");
+    expect(await beaker.repeat("import os\nassert os.getcwd() == '/workspace/task'", 3)).toMatchObject({ successRate: 100 });
     await expect(beaker.run(where, { workingDir: "/etc" })).rejects.toMatchObject({ code: "INVALID_OPTION", message: expect.stringMatching(/workingDir "\/etc" resolves to \/etc, outside \/workspace/) });
     await beaker.close();
   });
