@@ -65,6 +65,7 @@ export class Lab {
    */
   async runParallel(jobs: readonly ParallelJob[], options: { concurrency?: number } = {}): Promise<RunResult[]> {
     refuseUnknownOptions("runParallel()", options, ["concurrency"]);
+    if (!Array.isArray(jobs)) throw new CodeBeakerError("INVALID_OPTION", "runParallel() takes an array of jobs: [language, code] or { language, code }");
     const concurrency = options.concurrency ?? availableParallelism();
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new CodeBeakerError("INVALID_OPTION", `concurrency must be a whole number, at least 1 (got ${concurrency})`, { data: { option: "concurrency", value: concurrency } });

@@ -118,7 +118,12 @@ export class RuntimeRegistry {
   }
 
   private static withCustom(): Runtimes {
-    const all = Runtimes.builtIn();
+    let all: Runtimes;
+    try {
+      all = Runtimes.builtIn();
+    } catch (error) {
+      throw CodeBeakerError.from(error); // a broken runtimes/ folder of the package: says which file and field
+    }
     for (const runtime of RuntimeRegistry.custom.values()) all.register(runtime);
     return all;
   }
