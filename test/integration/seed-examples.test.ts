@@ -144,7 +144,7 @@ print(factorial(5))
     const running = beaker.run("import numpy, pandas, os\nprint(pandas.Series(numpy.arange(5)).sum(), os.getcwd())");
     if (!pypi) {
       // Where the package index cannot be reached, the error says so (see packages.test.ts).
-      await expect(running).rejects.toMatchObject({ code: "INTERNAL_ERROR", message: expect.stringMatching(/installing .* with pip for python failed/) });
+      await expect(running).rejects.toMatchObject({ name: "CodeBeakerError", message: expect.stringMatching(/installing .* with pip for python failed/) });
     } else {
       expect(await running).toMatchObject({ success: true, output: "10 /workspace" });
     }
