@@ -1,22 +1,19 @@
 import { randomUUID } from "node:crypto";
-import { ErrorCodes, RpcError } from "../protocol/errors";
+import { posix } from "node:path";
 import type { HistoryRollbackResult, HistoryRun } from "../protocol/history";
-import {
-  HistoryChanged,
-  HistoryList,
-  HistoryRestoreLastSuccess,
-  HistoryRollback,
-  RunOutput,
-  SessionClose,
-  SessionCreate,
-  SessionExecute,
-  SessionRepeat,
-} from "../protocol/methods";
+import { HistoryChanged, HistoryList, HistoryRestoreLastSuccess, HistoryRollback, RunOutput, SessionExecute, SessionRepeat } from "../protocol/methods";
 import type { RepeatStats as HostRepeatStats } from "../protocol/repeat";
-import { milliseconds, RuntimeConfig, sessionParams, versionMatches } from "./config";
+import { resolveWorkspacePath, WORKSPACE_ROOT } from "../protocol/workspace-path";
+import { entryFileName } from "../runtimes/entry-file";
+import type { Runtime } from "../runtimes/manifest";
+import { milliseconds, RUNTIME_CONFIG_KEYS, RuntimeConfig, workingDirectory } from "./config";
+import { asCodeBeakerError, CodeBeakerError } from "./errors";
 import { Listeners } from "./events";
-import { Lab } from "./lab";
+import { Lab, NotificationListener } from "./lab";
+import { refuseUnknownOptions } from "./options";
 import { HistoryEntry, RunResult, toHistoryEntry, toRunResult, versionNumber } from "./results";
+import { RuntimeRegistry } from "./runtime-registry";
+import { SandboxSpec, Sandboxes } from "./sandboxes";
 
 export interface BeakerOptions extends RuntimeConfig {
   /** python, javascript, typescript, csharp, go, java, rust, deno, an alias (py, js, …) or a registered language. */
@@ -29,14 +26,24 @@ export interface BeakerOptions extends RuntimeConfig {
   workspace?: string;
 }
 
-export interface RunOptions {
-  /** Text for the program's stdin (the seed's input_data). */
+/**
+ * One run's options: the seed's per-run arguments. Any RuntimeConfig field applies to this run only; one that
+ * fixes the sandbox (language, memoryLimit, cpuLimit, …) runs it in a sandbox of that kind, kept for later runs
+ * like it and closed with the beaker.
+ */
+export interface RunOptions extends RuntimeConfig {
+  /** Run this code in another language than the beaker's. */
+  language?: string;
+  /** Text for the program's stdin. */
   stdin?: string;
-  /** This run's time limit in seconds, instead of the beaker's. */
-  timeout?: number;
-  /** The file the code is written to under /workspace (main.py, …); by default the beaker's current file. */
+  /** The seed's input_data: the same as stdin. */
+  inputData?: string;
+  /** The file the code is written to, in the working directory (main.py, …); by default the beaker's current file. */
   file?: string;
 }
+
+const BEAKER_OPTION_KEYS = ["language", "config", "lab", "workspace", ...RUNTIME_CONFIG_KEYS];
+const RUN_OPTION_KEYS = ["language", "stdin", "inputData", "file", ...RUNTIME_CONFIG_KEYS];
 
 /** What a run emits: `start` before it, `output` as the program writes, `complete` with the result. */
 export interface BeakerEvents {
@@ -71,17 +78,20 @@ export class Beaker {
   private readonly lab: Lab;
   private readonly config: RuntimeConfig;
   private readonly events = new Listeners<BeakerEvents>();
-  private session: Promise<string> | undefined;
-  /** The file runs go to and the code rollbacks bring back: what `run()` with no code runs. */
-  private current: { file?: string; code?: string } = {};
+  private readonly sandboxes: Sandboxes;
+  /** The file runs go to, the code rollbacks bring back and its language: what `run()` with no code runs. */
+  private current: { file?: string; code?: string; language?: string } = {};
 
   constructor(options: BeakerOptions) {
+    refuseUnknownOptions("Beaker", options, BEAKER_OPTION_KEYS);
+    refuseUnknownOptions("Beaker config", options.config, RUNTIME_CONFIG_KEYS);
     const { language, config, lab, workspace, ...flat } = options;
-    if (!language) throw new TypeError("Beaker needs a language, like { language: \"python\" }");
+    if (!language) throw new CodeBeakerError("INVALID_OPTION", 'Beaker needs a language, like { language: "python" }', { data: { option: "language" } });
     this.language = language;
     this.config = { ...config, ...flat };
     this.lab = lab ?? Lab.default;
     this.workspace = workspace ?? `beaker-${randomUUID()}`;
+    this.sandboxes = new Sandboxes(this.lab, this.workspace, () => this.lab.opened(this));
   }
 
   on<E extends keyof BeakerEvents>(event: E, listener: (payload: BeakerEvents[E]) => void): this {
@@ -99,35 +109,44 @@ export class Beaker {
    * fails is a result with success false, not a rejection. Without code, runs the current code again (after
    * rollbackTo, the version brought back).
    */
-  async run(code?: string, options: RunOptions = {}): Promise<RunResult> {
-    const source = code ?? this.current.code;
-    if (source === undefined) throw new TypeError("run() needs code: nothing has run or been restored in this beaker yet");
-    const id = randomUUID();
-    const file = options.file ?? this.current.file;
-    const command = {
-      type: "execute_code" as const,
-      code: source,
-      ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
-      ...(options.timeout !== undefined ? { timeoutMs: milliseconds(options.timeout) } : {}),
-      ...(file ? { fileName: file } : {}),
-    };
-    this.events.emit("start", { id, language: this.language, code: source });
-    let recorded: HistoryRun | undefined;
-    const answer = await this.withSession((sessionId) =>
-      this.lab.call(SessionExecute, { sessionId, command, runId: id }, (method, params) => {
+  run(code?: string, options: RunOptions = {}): Promise<RunResult> {
+    return asCodeBeakerError(async () => {
+      refuseUnknownOptions("run()", options, RUN_OPTION_KEYS);
+      const { language: asked, stdin, inputData, file, timeout, workingDir, ...sandboxConfig } = options;
+      if (stdin !== undefined && inputData !== undefined && stdin !== inputData) {
+        throw new CodeBeakerError("INVALID_OPTION", "run(): give stdin or inputData (the same thing), not both", { data: { options: ["stdin", "inputData"] } });
+      }
+      const source = code ?? this.current.code;
+      if (source === undefined) throw new CodeBeakerError("INVALID_CALL", "run() needs code: nothing has run or been restored in this beaker yet");
+      const runtime = this.runtime(asked ?? (code === undefined ? this.current.language : undefined) ?? this.language);
+      const language = runtime.manifest.language;
+      const continued = this.current.language === language ? this.current.file : undefined;
+      const path = runPath({ workingDir: workingDir ?? this.config.workingDir, file, continued, entry: () => entryFileName(runtime.manifest, source) });
+      const input = stdin ?? inputData;
+      const limits = { ...(input !== undefined ? { stdin: input } : {}), ...(timeout !== undefined ? { timeoutMs: milliseconds(timeout) } : {}) };
+      const id = randomUUID();
+      this.events.emit("start", { id, language, code: source });
+      let recorded: HistoryRun | undefined;
+      const hear: NotificationListener = (method, params) => {
         if (method === RunOutput.method) {
           const { stream, text } = params as { stream: "stdout" | "stderr"; text: string };
           this.events.emit("output", { id, stream, text });
         } else if (method === HistoryChanged.method) {
           recorded = (params as { run: HistoryRun }).run;
         }
-      }),
-    );
-    const result = toRunResult(id, answer, recorded);
-    this.current = { file: recorded?.path ?? file, code: source };
-    this.events.emit("complete", result);
-    this.events.rethrow();
-    return result;
+      };
+      const { write, command } = commandsFor(path, source, limits);
+      const answer = await this.sandboxes.with(this.sandbox(language, path, sandboxConfig), async (sessionId) => {
+        const written = write && (await this.lab.call(SessionExecute, { sessionId, command: write }));
+        if (written && !written.success) return written;
+        return this.lab.call(SessionExecute, { sessionId, command, runId: id }, hear);
+      });
+      const result = toRunResult(id, answer, recorded);
+      this.current = { file: recorded?.path ?? posix.relative(WORKSPACE_ROOT, path), code: source, language };
+      this.events.emit("complete", result);
+      this.events.rethrow();
+      return result;
+    });
   }
 
   /** The seed's `prepare(code).repeat(times)`: the same code run many times in this beaker's warm sandbox. */
@@ -136,96 +155,109 @@ export class Beaker {
   }
 
   /** Runs code `times` times (default 20) and returns success rate and timing statistics of the program's own wall time. */
-  async repeat(code: string, times = 20): Promise<RepeatStats> {
-    if (!Number.isInteger(times) || times < 1 || times > 1000) throw new TypeError(`times must be a whole number from 1 to 1000 (got ${times})`);
-    return this.withSession((sessionId) =>
-      this.lab.call(SessionRepeat, { sessionId, times, command: { type: "execute_code", code } }),
-    );
+  repeat(code: string, times = 20): Promise<RepeatStats> {
+    return asCodeBeakerError(async () => {
+      if (!Number.isInteger(times) || times < 1 || times > 1000) {
+        throw new CodeBeakerError("INVALID_OPTION", `times must be a whole number from 1 to 1000 (got ${times})`, { data: { option: "times", value: times } });
+      }
+      const runtime = this.runtime(this.language);
+      const path = runPath({ workingDir: this.config.workingDir, entry: () => entryFileName(runtime.manifest, code) });
+      const { write, command } = commandsFor(path, code, {});
+      return this.sandboxes.with(this.sandbox(runtime.manifest.language, path, {}), async (sessionId) => {
+        if (write) await this.lab.call(SessionExecute, { sessionId, command: write });
+        return this.lab.call(SessionRepeat, { sessionId, times, command });
+      });
+    });
   }
 
   /** The beaker's runs, oldest first: version, file, status, duration, memory, error. */
-  async getHistory(): Promise<HistoryEntry[]> {
-    const { runs } = await this.lab.call(HistoryList, { workspace: this.workspace, limit: 10_000 });
-    return runs.map(toHistoryEntry).reverse();
+  getHistory(): Promise<HistoryEntry[]> {
+    return asCodeBeakerError(async () => {
+      const { runs } = await this.lab.call(HistoryList, { workspace: this.workspace, limit: 10_000 });
+      return runs.map(toHistoryEntry).reverse();
+    });
   }
 
   /** Brings the current file back to a version ("v1", or 1): the next `run()` runs it, and /workspace holds it. */
-  async rollbackTo(version: string | number, file?: string): Promise<RestoredVersion> {
-    const path = this.fileFor(file, "rollbackTo");
-    const number = versionNumber(version);
-    return this.restored(await this.withSession((sessionId) => this.lab.call(HistoryRollback, { workspace: this.workspace, path, version: number, sessionId })));
+  rollbackTo(version: string | number, file?: string): Promise<RestoredVersion> {
+    return asCodeBeakerError(async () => {
+      const number = versionNumber(version);
+      return this.restore(file, "rollbackTo", (sessionId, path) => this.lab.call(HistoryRollback, { workspace: this.workspace, path, version: number, sessionId }));
+    });
   }
 
   /** Brings the current file back to its last successful run. */
-  async restoreLastSuccess(file?: string): Promise<RestoredVersion> {
-    const path = this.fileFor(file, "restoreLastSuccess");
-    return this.restored(await this.withSession((sessionId) => this.lab.call(HistoryRestoreLastSuccess, { workspace: this.workspace, path, sessionId })));
+  restoreLastSuccess(file?: string): Promise<RestoredVersion> {
+    return asCodeBeakerError(() =>
+      this.restore(file, "restoreLastSuccess", (sessionId, path) => this.lab.call(HistoryRestoreLastSuccess, { workspace: this.workspace, path, sessionId })),
+    );
   }
 
-  /** Ends the beaker's session and removes its sandbox. The beaker can run again: it starts a new one. */
-  async close(): Promise<void> {
-    const session = this.session;
-    this.session = undefined;
-    const sessionId = await session?.catch(() => undefined);
-    try {
-      if (sessionId) await this.lab.call(SessionClose, { sessionId }).catch(ignoreEnded);
-    } finally {
-      await this.lab.closed(this);
+  /** Ends the beaker's sessions and removes their sandboxes. The beaker can run again: it starts a new one. */
+  close(): Promise<void> {
+    return asCodeBeakerError(async () => {
+      try {
+        await this.sandboxes.closeAll();
+      } finally {
+        await this.lab.closed(this);
+      }
+    });
+  }
+
+  /** The runtime a language name or alias names, refused when none does. */
+  private runtime(name: string): Runtime {
+    const runtime = RuntimeRegistry.find(name);
+    if (!runtime) {
+      throw new CodeBeakerError("UNKNOWN_LANGUAGE", `unknown language "${name}" (known: ${RuntimeRegistry.languages().join(", ")})`, { data: { language: name } });
     }
+    return runtime;
   }
 
-  private fileFor(file: string | undefined, method: string): string {
+  /**
+   * The sandbox a run of this file in this language goes to: the beaker's configuration, with the run's own
+   * on top. Another language takes neither the beaker's version nor its packages (pip's are not npm's).
+   */
+  private sandbox(language: string, path: string, runConfig: RuntimeConfig): SandboxSpec {
+    const { version, packages, timeout, ...shared } = this.config;
+    const own = language === RuntimeRegistry.find(this.language)?.manifest.language;
+    const config = { ...shared, ...(timeout !== undefined ? { timeout } : {}), ...(own ? { version, packages } : {}), ...runConfig };
+    const commands = RuntimeRegistry.commandsFor(language, path);
+    return { language, config, ...(commands ? { commands } : {}) };
+  }
+
+  private async restore(file: string | undefined, method: string, call: (sessionId: string, path: string) => Promise<HistoryRollbackResult>): Promise<RestoredVersion> {
     const path = file ?? this.current.file;
-    if (!path) throw new TypeError(`${method}() needs a file: nothing has run in this beaker yet`);
-    return path;
-  }
-
-  private restored(answer: HistoryRollbackResult): RestoredVersion {
+    if (!path) throw new CodeBeakerError("INVALID_CALL", `${method}() needs a file: nothing has run in this beaker yet`);
+    const language = this.runtime(this.current.language ?? this.language).manifest.language;
+    const answer = await this.sandboxes.with(this.sandbox(language, posix.join(WORKSPACE_ROOT, path), {}), (sessionId) => call(sessionId, path));
     const code = answer.encoding === "utf8" ? answer.content : Buffer.from(answer.content, "base64").toString("utf8");
-    this.current = { file: answer.path, code };
+    this.current = { file: answer.path, code, language };
     return { version: `v${answer.version}`, file: answer.path, code };
   }
-
-  /** Calls with the beaker's session, started on first use and started again if it ended (idle timeout, lifetime). */
-  private async withSession<T>(work: (sessionId: string) => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const sessionId = await this.sessionId();
-      try {
-        return await work(sessionId);
-      } catch (error) {
-        if (attempt > 0 || !isEndedSession(error)) throw error;
-        this.session = undefined;
-      }
-    }
-  }
-
-  private sessionId(): Promise<string> {
-    if (!this.session) {
-      this.lab.opened(this);
-      this.session = this.startSession();
-      this.session.catch(() => (this.session = undefined)); // a failed start may be retried by the next call
-    }
-    return this.session;
-  }
-
-  private async startSession(): Promise<string> {
-    const asked = this.config.version;
-    if (asked) {
-      const runtime = await this.lab.runtimeVersion(this.language);
-      if (runtime && !versionMatches(asked, runtime)) {
-        throw new TypeError(`${this.language} ${asked} was asked for, but this runtime is ${this.language} ${runtime}`);
-      }
-    }
-    const created = await this.lab.call(SessionCreate, sessionParams(this.language, this.config, this.workspace));
-    return created.sessionId;
-  }
 }
 
-/** The error a call gets when the session it names is gone: the one case a beaker starts a new one for. */
-function isEndedSession(error: unknown): boolean {
-  return error instanceof RpcError && error.code === ErrorCodes.InvalidParams && /\bsessionId: (no session|session \S+ has ended)/.test(error.message);
+/**
+ * The commands that run code written to this path: execute_code in /workspace, where it writes the file
+ * itself in the same request; elsewhere, the file written first, then run where it is.
+ */
+function commandsFor(path: string, code: string, limits: { stdin?: string; timeoutMs?: number }) {
+  if (posix.dirname(path) === WORKSPACE_ROOT) {
+    return { write: undefined, command: { type: "execute_code" as const, code, fileName: posix.basename(path), ...limits } };
+  }
+  return { write: { type: "write_file" as const, path, content: code }, command: { type: "run_file" as const, path, ...limits } };
 }
 
-function ignoreEnded(error: unknown): void {
-  if (!isEndedSession(error)) throw error;
+/**
+ * Where a run's code goes, as an absolute path under /workspace: the file asked for (else the current one,
+ * else the runtime's entry file) in the working directory asked for (else the current file's, else /workspace).
+ */
+export function runPath(target: { workingDir?: string; file?: string; continued?: string; entry: () => string }): string {
+  const continued = target.continued === undefined ? undefined : posix.join(WORKSPACE_ROOT, target.continued);
+  const dir = target.workingDir !== undefined ? workingDirectory(target.workingDir) : continued && target.file === undefined ? posix.dirname(continued) : WORKSPACE_ROOT;
+  const name = target.file ?? (continued ? posix.basename(continued) : target.entry());
+  const resolved = resolveWorkspacePath(posix.join(dir, name));
+  if (!resolved.ok || resolved.path === dir || name.endsWith("/")) {
+    throw new CodeBeakerError("INVALID_OPTION", `file "${name}" ${resolved.ok ? "is not a file name" : resolved.reason}`, { data: { option: "file", value: name } });
+  }
+  return resolved.path;
 }

@@ -1,5 +1,7 @@
 import { megabytesIn } from "../limits";
 import type { Isolation, SessionCreateParams } from "../protocol/session";
+import { resolveWorkspacePath } from "../protocol/workspace-path";
+import { CodeBeakerError } from "./errors";
 
 /**
  * How a beaker's sandbox is set up: the seed's RuntimeConfig. Every field is optional; what is left out comes
@@ -20,17 +22,31 @@ export interface RuntimeConfig {
   packages?: string[];
   /** docker, gvisor (Docker with runsc), process (bubblewrap), or auto: docker when an engine answers. */
   isolation?: Isolation;
+  /** The directory code is written to and runs in: "/workspace" (the default) or one under it ("/workspace/task"). */
+  workingDir?: string;
 }
+
+/** The fields of RuntimeConfig, for refusing the ones that are not. */
+export const RUNTIME_CONFIG_KEYS = ["version", "memoryLimit", "cpuLimit", "timeout", "networkEnabled", "packages", "isolation", "workingDir"] as const;
 
 /** "256m", "1g", "512mb", "2GiB" or a number of megabytes, as whole megabytes. */
 export function parseMemoryLimit(limit: string | number): number {
   const megabytes = megabytesIn(limit);
-  if (megabytes === undefined) throw new TypeError(`memoryLimit "${limit}" is not a size: write it like "256m", "1g" or 512 (megabytes)`);
+  if (megabytes === undefined) {
+    throw new CodeBeakerError("INVALID_OPTION", `memoryLimit "${limit}" is not a size: write it like "256m", "1g" or 512 (megabytes)`, { data: { option: "memoryLimit", value: limit } });
+  }
   return megabytes;
 }
 
 /** Seconds, as the seed gives time limits, in the protocol's milliseconds. */
 export const milliseconds = (seconds: number) => Math.round(seconds * 1000);
+
+/** workingDir as an absolute path under /workspace; refused when it would leave it. */
+export function workingDirectory(dir: string): string {
+  const resolved = resolveWorkspacePath(dir);
+  if (!resolved.ok) throw new CodeBeakerError("INVALID_OPTION", `workingDir ${resolved.reason}`, { data: { option: "workingDir", value: dir } });
+  return resolved.path;
+}
 
 /** A beaker's configuration as session.create's params, with its history's workspace. */
 export function sessionParams(language: string, config: RuntimeConfig, workspace: string): SessionCreateParams {

@@ -1,3 +1,5 @@
+import { CodeBeakerError } from "./errors";
+
 /** A listener of one event, given what the event carries. */
 export type Listener<T> = (payload: T) => void;
 
@@ -29,10 +31,12 @@ export class Listeners<Events> {
     }
   }
 
-  /** Throws the first error a listener threw since the last call, if one did. */
+  /** Throws the first error a listener threw since the last call, if one did, as the cause of a CodeBeakerError. */
   rethrow(): void {
     const failure = this.failure;
     this.failure = undefined;
-    if (failure !== undefined) throw failure;
+    if (failure === undefined) return;
+    const message = failure instanceof Error ? failure.message : String(failure);
+    throw new CodeBeakerError("LISTENER_FAILED", `a listener threw: ${message}`, { cause: failure });
   }
 }

@@ -7,9 +7,12 @@ export type { BeakerEvents, BeakerOptions, Experiment, RepeatStats, RestoredVers
 export type { RuntimeConfig } from "./config";
 export { Lab } from "./lab";
 export type { LabOptions, ParallelJob } from "./lab";
-export type { ErrorLocation, HistoryEntry, RunResult, StackFrame } from "./results";
+export type { ErrorInfo, ErrorLocation, HistoryEntry, RunResult, StackFrame } from "./results";
+export { BaseRuntime } from "./base-runtime";
+export type { RuntimeClass } from "./base-runtime";
 export { RuntimeRegistry } from "./runtime-registry";
 export type { CustomRuntime } from "./runtime-registry";
-export { RpcError as CodeBeakerError } from "../protocol/errors";
+export { CodeBeakerError } from "./errors";
+export type { CodeBeakerErrorCode } from "./errors";
 export type { Diagnostic } from "../protocol/diagnostics";
 export type { Isolation } from "../protocol/session";

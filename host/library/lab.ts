@@ -7,7 +7,9 @@ import { Logger, silentLogger, stderrLogger } from "../log";
 import type { RequestDefinition } from "../protocol/methods";
 import type { Isolation } from "../protocol/session";
 import { Beaker } from "./beaker";
-import type { RuntimeConfig } from "./config";
+import { RUNTIME_CONFIG_KEYS, RuntimeConfig } from "./config";
+import { CodeBeakerError } from "./errors";
+import { refuseUnknownOptions } from "./options";
 import type { RunResult } from "./results";
 import { RuntimeRegistry } from "./runtime-registry";
 
@@ -25,7 +27,10 @@ export interface LabOptions {
 }
 
 /** One job of runParallel: [language, code], or with a configuration and stdin of its own. */
-export type ParallelJob = [language: string, code: string] | { language: string; code: string; stdin?: string; config?: RuntimeConfig };
+export type ParallelJob = [language: string, code: string] | { language: string; code: string; stdin?: string; inputData?: string; config?: RuntimeConfig };
+
+const LAB_OPTION_KEYS = ["historyDir", "historyMaxRuns", "isolation", "warmPool", "log"];
+const JOB_KEYS = ["language", "code", "stdin", "inputData", "config"];
 
 /** Hears what the host says during one call: run output, history records, image builds. */
 export type NotificationListener = (method: string, params: unknown) => void;
@@ -43,10 +48,13 @@ export class Lab {
   private closing: Promise<void> | undefined;
   private static shared: Lab | undefined;
 
-  constructor(private readonly options: LabOptions = {}) {}
+  constructor(private readonly options: LabOptions = {}) {
+    refuseUnknownOptions("Lab", options, LAB_OPTION_KEYS);
+  }
 
   /** A beaker of this lab. */
   beaker(language: string, config: RuntimeConfig & { workspace?: string } = {}): Beaker {
+    refuseUnknownOptions(`lab.beaker("${language}")`, config, [...RUNTIME_CONFIG_KEYS, "workspace"]);
     return new Beaker({ ...config, language, lab: this });
   }
 
@@ -56,14 +64,21 @@ export class Lab {
    * language, no engine) rejects the whole call, after the jobs under way have ended.
    */
   async runParallel(jobs: readonly ParallelJob[], options: { concurrency?: number } = {}): Promise<RunResult[]> {
+    refuseUnknownOptions("runParallel()", options, ["concurrency"]);
+    if (!Array.isArray(jobs)) throw new CodeBeakerError("INVALID_OPTION", "runParallel() takes an array of jobs: [language, code] or { language, code }");
     const concurrency = options.concurrency ?? availableParallelism();
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new TypeError(`concurrency must be a whole number, at least 1 (got ${concurrency})`);
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new CodeBeakerError("INVALID_OPTION", `concurrency must be a whole number, at least 1 (got ${concurrency})`, { data: { option: "concurrency", value: concurrency } });
+    }
     const normalized = jobs.map((job, index) => {
-      const { language, code, stdin, config } = Array.isArray(job) ? { language: job[0], code: job[1] } : job;
+      if (!Array.isArray(job)) refuseUnknownOptions(`runParallel() job ${index}`, job, JOB_KEYS);
+      const { language, code, stdin, inputData, config } = Array.isArray(job) ? { language: job[0], code: job[1] } : job;
       if (!RuntimeRegistry.knows(language)) {
-        throw new TypeError(`job ${index}: unknown language "${language}" (known: ${RuntimeRegistry.languages().join(", ")})`);
+        throw new CodeBeakerError("UNKNOWN_LANGUAGE", `job ${index}: unknown language "${language}" (known: ${RuntimeRegistry.languages().join(", ")})`, {
+          data: { job: index, language },
+        });
       }
-      return { language, code, stdin, config };
+      return { language, code, stdin: stdin ?? inputData, config };
     });
     const results: RunResult[] = new Array(normalized.length);
     let next = 0;
@@ -87,9 +102,10 @@ export class Lab {
 
   /** runParallel on a lab of its own, closed when the jobs are done. */
   static async runParallel(jobs: readonly ParallelJob[], options: LabOptions & { concurrency?: number } = {}): Promise<RunResult[]> {
-    const lab = new Lab(options);
+    const { concurrency, ...labOptions } = options;
+    const lab = new Lab(labOptions);
     try {
-      return await lab.runParallel(jobs, options);
+      return await lab.runParallel(jobs, concurrency === undefined ? {} : { concurrency });
     } finally {
       await lab.close();
     }
@@ -108,6 +124,8 @@ export class Lab {
     })();
     try {
       await this.closing;
+    } catch (error) {
+      throw CodeBeakerError.from(error);
     } finally {
       this.closing = undefined;
     }
@@ -124,8 +142,12 @@ export class Lab {
     params: z.input<P>,
     onNotification: NotificationListener = () => undefined,
   ): Promise<z.infer<R>> {
-    const host = await this.started();
-    return host.dispatcher.request(request, params, { notify: onNotification });
+    try {
+      const host = await this.started();
+      return await host.dispatcher.request(request, params, { notify: onNotification });
+    } catch (error) {
+      throw CodeBeakerError.from(error);
+    }
   }
 
   /** @internal The version of a language's runtime on this lab's host, if it knows the language. */
@@ -146,7 +168,7 @@ export class Lab {
   }
 
   private started(): Promise<Host> {
-    if (this.closing) throw new Error("this lab is closing");
+    if (this.closing) throw new CodeBeakerError("INVALID_CALL", "this lab is closing");
     this.host ??= this.start();
     return this.host;
   }

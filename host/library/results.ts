@@ -1,6 +1,7 @@
 import { Diagnostic, errorLocation, firstError } from "../protocol/diagnostics";
 import type { HistoryRun } from "../protocol/history";
 import type { CommandStatus, Metrics, Stages } from "../protocol/results";
+import { CodeBeakerError } from "./errors";
 import type { SessionExecuteResult } from "../protocol/session";
 
 /** Where an error happened in the user's code: the file under /workspace, 1-based line and column. */
@@ -13,6 +14,17 @@ export interface ErrorLocation {
 /** One frame of an error's stack in the user's code. */
 export interface StackFrame extends ErrorLocation {
   message: string;
+}
+
+/** A failed run's error in one object, the seed's error_info: what to hand to whoever fixes the code. */
+export interface ErrorInfo {
+  /** The classified error (ZeroDivisionError, TS2322, …), else the run's status (TimeLimitExceeded, …). */
+  type: string;
+  /** What the compiler or the program said, else why the run failed. */
+  message: string;
+  location: ErrorLocation | null;
+  /** The error's frames in the user's code, outermost first, ending where it was raised. */
+  frames: StackFrame[];
 }
 
 /** How one run went: the seed's result, with the host's status, diagnostics and stages beside it. */
@@ -38,8 +50,15 @@ export interface RunResult {
   /** The classified error: ZeroDivisionError, TS2322, E0308, … */
   errorType: string | null;
   errorLocation: ErrorLocation | null;
+  /** The seed's error_info: type, message, location and frames of the error; null on success. */
+  errorInfo: ErrorInfo | null;
+  /**
+   * The full trace, as the failed stage printed it (the program's traceback, the compiler's errors); null when
+   * it printed none. (The frames, which this field held before, are `stackFrames`.)
+   */
+  stackTrace: string | null;
   /** The error's frames in the user's code, outermost first, ending where it was raised. */
-  stackTrace: StackFrame[];
+  stackFrames: StackFrame[];
   /** Every place the compiler or the program reported, with its message. */
   diagnostics: Diagnostic[];
   /** The version this run recorded in the beaker's history ("v3"), and of which file. */
@@ -55,6 +74,7 @@ const round1 = (value: number) => Math.round(value * 10) / 10;
 export function toRunResult(id: string, answer: SessionExecuteResult, recorded: HistoryRun | undefined): RunResult {
   const error = firstError(answer.diagnostics);
   const location = errorLocation(answer.diagnostics);
+  const frames = error && location ? [...error.related, { ...location, message: error.message }] : [];
   const metrics = answer.metrics;
   return {
     id,
@@ -69,7 +89,11 @@ export function toRunResult(id: string, answer: SessionExecuteResult, recorded: 
     cpuPercent: metrics && metrics.wallMs > 0 ? round1((100 * metrics.cpuMs) / metrics.wallMs) : null,
     errorType: answer.errorType,
     errorLocation: location,
-    stackTrace: error && location ? [...error.related, { ...location, message: error.message }] : [],
+    errorInfo: answer.success
+      ? null
+      : { type: answer.errorType ?? answer.status, message: error?.message ?? firstLine(answer.error ?? answer.status), location, frames },
+    stackTrace: answer.success ? null : traceText(answer.stages),
+    stackFrames: frames,
     diagnostics: answer.diagnostics,
     version: recorded ? versionName(recorded.version) : null,
     file: recorded?.path ?? null,
@@ -77,6 +101,16 @@ export function toRunResult(id: string, answer: SessionExecuteResult, recorded: 
     metrics,
   };
 }
+
+/** What the failed stage printed about its failure: its stderr, or its stdout for a compiler that reports there. */
+function traceText(stages: Stages | null): string | null {
+  const failed = stages?.compile?.status === "CompilationError" ? stages.compile : stages?.run;
+  if (!failed) return null;
+  const text = (failed.stderr.trim() ? failed.stderr : failed === stages?.compile ? failed.stdout : "").trimEnd();
+  return text || null;
+}
+
+const firstLine = (text: string) => text.split("\n", 1)[0]!;
 
 /** One run in a beaker's history, as the seed lists them: `${version} - ${status} - ${durationMs}ms`. */
 export interface HistoryEntry {
@@ -116,6 +150,8 @@ export const versionName = (version: number) => `v${version}`;
 /** "v3", "3" or 3 as the version number 3. */
 export function versionNumber(version: string | number): number {
   const match = /^v?(\d+)$/i.exec(String(version).trim());
-  if (!match || Number(match[1]) < 1) throw new TypeError(`"${version}" is not a version: versions are v1, v2, …`);
+  if (!match || Number(match[1]) < 1) {
+    throw new CodeBeakerError("INVALID_OPTION", `"${version}" is not a version: versions are v1, v2, …`, { data: { option: "version", value: version } });
+  }
   return Number(match[1]);
 }

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Beaker, CodeBeakerError, Lab, RuntimeRegistry } from "../../host/library";
+import { BaseRuntime, Beaker, CodeBeakerError, Lab, RuntimeRegistry } from "../../host/library";
 import { SessionClose, SessionList } from "../../host/protocol/methods";
 import { containersOwnedBy } from "./helpers";
 
@@ -37,9 +37,11 @@ describe("the library", () => {
     const beaker = lab.beaker("python", { cpuLimit: -1 });
     const failure = await beaker.run("print(1)").catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(CodeBeakerError);
-    expect(failure).toMatchObject({ code: -32602, message: expect.stringMatching(/cpuLimit: Too small/) });
-    await expect(lab.beaker("python", { version: "2.7" }).run("print(1)")).rejects.toThrow("python 2.7 was asked for, but this runtime is python 3.11");
-    await expect(lab.beaker("klingon").run("x")).rejects.toThrow(/klingon/);
+    expect(failure).toMatchObject({ code: "INVALID_PARAMS", jsonRpcCode: -32602, message: expect.stringMatching(/cpuLimit: Too small/) });
+    const mismatch = await lab.beaker("python", { version: "2.7" }).run("print(1)").catch((error: unknown) => error);
+    expect(mismatch).toBeInstanceOf(CodeBeakerError);
+    expect(mismatch).toMatchObject({ code: "VERSION_MISMATCH", message: "python 2.7 was asked for, but this runtime is python 3.11", data: { language: "python", asked: "2.7", runtime: "3.11" } });
+    await expect(lab.beaker("klingon").run("x")).rejects.toMatchObject({ code: "UNKNOWN_LANGUAGE", message: expect.stringMatching(/klingon/) });
   });
 
   it("keeps running when its session ended behind its back: a new one starts", async () => {
@@ -57,7 +59,7 @@ describe("the library", () => {
     beaker.on("complete", () => {
       throw new Error("the listener broke");
     });
-    await expect(beaker.run("print(1)")).rejects.toThrow("the listener broke");
+    await expect(beaker.run("print(1)")).rejects.toMatchObject({ code: "LISTENER_FAILED", message: "a listener threw: the listener broke" });
     const history = await beaker.getHistory();
     expect(history).toHaveLength(1); // the run happened and was recorded
     await beaker.close();
@@ -86,6 +88,75 @@ describe("the library", () => {
     const broken = await beaker.run("if then fi");
     expect(broken).toMatchObject({ success: false, status: "CompilationError", stages: { compile: { status: "CompilationError" } } });
     expect(broken.error).toMatch(/main\.sh: \d+: Syntax error/);
+    await beaker.close();
+  });
+
+  it("runs a run's own language in a sandbox of that language, and goes back to its own after", async () => {
+    const beaker = lab.beaker("python");
+    // Code that is JavaScript and not Python: it says which language ran it.
+    const javascript = await beaker.run("console.log(typeof process.versions.node)", { language: "javascript" });
+    expect(javascript).toMatchObject({ success: true, output: "string", file: "main.js" });
+    const again = await beaker.run("import sys; print(sys.version_info[0])");
+    expect(again).toMatchObject({ success: true, output: "3", file: "main.py" });
+    // An alias names the same sandbox; run() with no code runs the last code in its own language.
+    expect((await beaker.run("console.log(6 * 7)", { language: "js" })).output).toBe("42");
+    expect((await beaker.run()).output).toBe("42");
+    expect((await beaker.getHistory()).map((run) => `${run.file} ${run.version}`)).toEqual(["main.js v1", "main.py v1", "main.js v2", "main.js v3"]);
+    await beaker.close();
+    expect(await containersOwnedBy()).toEqual([]);
+  });
+
+  it("applies a run's own memoryLimit, in a sandbox of that limit", async () => {
+    const beaker = lab.beaker("python", { memoryLimit: "512m" });
+    const fill = "block = b'x' * (160 << 20)\nprint(len(block) >> 20)";
+    expect(await beaker.run(fill, { memoryLimit: "64m" })).toMatchObject({ success: false, status: "MemoryLimitExceeded" });
+    expect(await beaker.run(fill)).toMatchObject({ success: true, output: "160" });
+    await beaker.close();
+  });
+
+  it("takes the seed's inputData and workingDir, per run and per beaker", async () => {
+    const beaker = lab.beaker("python", { workingDir: "/workspace/task" });
+    const where = "import os, sys\nprint(os.getcwd(), sys.stdin.read())";
+    expect(await beaker.run(where, { inputData: "given" })).toMatchObject({ output: "/workspace/task given", file: "task/main.py" });
+    expect(await beaker.run(where, { workingDir: "/workspace/other", stdin: "too" })).toMatchObject({ output: "/workspace/other too", file: "other/main.py" });
+    expect((await beaker.getHistory()).map((run) => `${run.file} ${run.version}`)).toEqual(["task/main.py v1", "other/main.py v1"]);
+    expect((await beaker.rollbackTo("v1", "task/main.py")).file).toBe("task/main.py");
+    expect((await beaker.run(undefined, { inputData: "back" })).output).toBe("/workspace/task back");
+    expect(await beaker.repeat("import os\nassert os.getcwd() == '/workspace/task'", 3)).toMatchObject({ successRate: 100 });
+    await expect(beaker.run(where, { workingDir: "/etc" })).rejects.toMatchObject({ code: "INVALID_OPTION", message: expect.stringMatching(/workingDir "\/etc" resolves to \/etc, outside \/workspace/) });
+    await beaker.close();
+  });
+
+  it("gives a failed run's errorInfo and its full trace as text, frames beside it", async () => {
+    const beaker = lab.beaker("python");
+    const result = await beaker.run("def divide(a):\n    return a / 0\n\ndivide(1)\n");
+    expect(result.errorInfo).toEqual({
+      type: "ZeroDivisionError",
+      message: expect.stringMatching(/division by zero/),
+      location: { path: "main.py", line: 2, column: expect.any(Number) },
+      frames: result.stackFrames,
+    });
+    expect(result.stackFrames.map((frame) => frame.line)).toEqual([4, 2]);
+    expect(result.stackTrace).toMatch(/^Traceback \(most recent call last\):\n[\s\S]*line 4, in <module>[\s\S]*line 2, in divide[\s\S]*ZeroDivisionError: division by zero$/);
+    expect(await beaker.run("print('fine')")).toMatchObject({ errorInfo: null, stackTrace: null, stackFrames: [] });
+    await beaker.close();
+  });
+
+  it("runs a runtime registered as a class, asking it for the command lines of each file it runs", async () => {
+    class CheckedShell extends BaseRuntime {
+      override entryFile = "main.sh";
+      getRunCommand(entry: string) {
+        return ["sh", entry, "ran"];
+      }
+      override getCompileCommand(entry: string) {
+        return ["sh", "-n", entry];
+      }
+    }
+    RuntimeRegistry.register("class-shell", CheckedShell);
+    const beaker = lab.beaker("class-shell");
+    expect(await beaker.run('echo "$0 $1"')).toMatchObject({ success: true, output: "/workspace/main.sh ran" });
+    expect(await beaker.run('echo "$0 $1"', { workingDir: "tool", file: "go.sh" })).toMatchObject({ success: true, output: "/workspace/tool/go.sh ran" });
+    expect(await beaker.run("if then fi")).toMatchObject({ success: false, status: "CompilationError" });
     await beaker.close();
   });
 

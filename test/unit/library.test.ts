@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { runPath } from "../../host/library/beaker";
 import { parseMemoryLimit, sessionParams, versionMatches } from "../../host/library/config";
 import { Listeners } from "../../host/library/events";
+import { Beaker, BaseRuntime, CodeBeakerError, Lab } from "../../host/library";
 import { toHistoryEntry, toRunResult, versionNumber } from "../../host/library/results";
 import { RuntimeRegistry } from "../../host/library/runtime-registry";
+import { ErrorCodes, RpcError } from "../../host/protocol/errors";
 import type { HistoryRun } from "../../host/protocol/history";
 import { SessionCreateParams, SessionExecuteResult } from "../../host/protocol/session";
 
@@ -112,12 +115,35 @@ describe("a run's result", () => {
       file: "main.py",
     });
     // The stack from the outermost frame to where it was raised.
-    expect(result.stackTrace.map((frame) => frame.line)).toEqual([7, 3]);
+    expect(result.stackFrames.map((frame) => frame.line)).toEqual([7, 3]);
+    expect(result.errorInfo).toEqual({
+      type: "ZeroDivisionError",
+      message: "ZeroDivisionError: division by zero",
+      location: { path: "main.py", line: 3, column: 5 },
+      frames: result.stackFrames,
+    });
+  });
+
+  it("carries the full trace as text: what the failed stage printed", () => {
+    const stage = (status: string, stdout: string, stderr: string) => ({ status, exitCode: 1, signal: null, stdout, stderr, stdoutTruncated: false, stderrTruncated: false, wallMs: 1, cpuMs: 1, peakMemoryBytes: 1 });
+    const trace = "Traceback (most recent call last):\n  File \"/workspace/main.py\", line 3, in <module>\nZeroDivisionError: division by zero\n";
+    const ran = toRunResult("r", { ...failedAnswer, stages: { run: stage("RuntimeError", "before\n", trace) } } as SessionExecuteResult, undefined);
+    expect(ran.stackTrace).toBe(trace.trimEnd());
+    // A compiler that reports on stdout (mcs) is read there.
+    const compiled = toRunResult("c", { ...failedAnswer, status: "CompilationError", stages: { compile: stage("CompilationError", "Program.cs(1,1): error CS1525\n", "") } } as SessionExecuteResult, undefined);
+    expect(compiled.stackTrace).toBe("Program.cs(1,1): error CS1525");
+    const passed = toRunResult("s", { ...failedAnswer, success: true, status: "Success", diagnostics: [], errorType: null, error: null, stages: { run: stage("Success", "", "a warning") } } as SessionExecuteResult, undefined);
+    expect(passed).toMatchObject({ stackTrace: null, errorInfo: null, stackFrames: [] });
+  });
+
+  it("says what failed in errorInfo when no parser placed it: the status and the host's reason", () => {
+    const slow = toRunResult("t", { ...failedAnswer, status: "TimeLimitExceeded", errorType: null, diagnostics: [], error: "TimeLimitExceeded: the program ran past 1000 ms\nmore" } as SessionExecuteResult, undefined);
+    expect(slow.errorInfo).toEqual({ type: "TimeLimitExceeded", message: "TimeLimitExceeded: the program ran past 1000 ms", location: null, frames: [] });
   });
 
   it("says no metrics rather than zero when the host has none", () => {
     const result = toRunResult("run-2", { ...failedAnswer, metrics: null, diagnostics: [] }, undefined);
-    expect(result).toMatchObject({ durationMs: 40, memoryUsedMb: null, cpuPercent: null, errorLocation: null, stackTrace: [], version: null });
+    expect(result).toMatchObject({ durationMs: 40, memoryUsedMb: null, cpuPercent: null, errorLocation: null, stackFrames: [], stackTrace: null, version: null });
   });
 
   it("lists in the history as the seed prints it", () => {
@@ -140,5 +166,120 @@ describe("RuntimeRegistry.register", () => {
   it("refuses a name another language already answers to, when it is registered", () => {
     expect(() => RuntimeRegistry.register("snake", { image: "x", entryFile: "main.sn", run: ["sn"], aliases: ["py"] })).toThrow(/"py" is claimed by both python and snake/);
     expect(RuntimeRegistry.knows("snake")).toBe(false);
+  });
+});
+
+describe("a registered class (the seed's BaseRuntime)", () => {
+  class EchoRuntime extends BaseRuntime {
+    override aliases = ["echo-lang"];
+    getRunCommand(entry: string) {
+      return ["sh", entry];
+    }
+    override getCompileCommand(entry: string) {
+      return ["sh", "-n", entry];
+    }
+  }
+
+  it("is registered by class, with defaults for what it does not say", () => {
+    RuntimeRegistry.register("unit-echo", EchoRuntime);
+    expect(RuntimeRegistry.knows("echo-lang")).toBe(true);
+    expect(RuntimeRegistry.find("unit-echo")?.manifest).toMatchObject({ entryFile: "main.unitecho", extensions: [".unitecho"], image: { from: "debian:bookworm-slim" }, run: ["sh", "/workspace/main.unitecho"] });
+  });
+
+  it("gives its command lines for each file a beaker runs", () => {
+    RuntimeRegistry.register("unit-echo", EchoRuntime);
+    expect(RuntimeRegistry.commandsFor("unit-echo", "/workspace/task/run.sh")).toEqual({ run: ["sh", "/workspace/task/run.sh"], compile: ["sh", "-n", "/workspace/task/run.sh"] });
+    // A runtime that is data has its command lines filled by the host.
+    expect(RuntimeRegistry.commandsFor("python", "/workspace/main.py")).toBeUndefined();
+  });
+
+  it("is refused when it is not a runtime, or its hook gives no command line, saying which", () => {
+    class NotARuntime {}
+    expect(() => RuntimeRegistry.register("unit-bad", NotARuntime as never)).toThrow(/register\("unit-bad"\): a runtime is a class extending BaseRuntime/);
+    class Empty extends BaseRuntime {
+      getRunCommand() {
+        return "my-interpreter" as unknown as string[];
+      }
+    }
+    const failure = (() => {
+      try {
+        RuntimeRegistry.register("unit-empty", Empty);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(failure).toBeInstanceOf(CodeBeakerError);
+    expect(failure).toMatchObject({ code: "INVALID_OPTION", message: expect.stringMatching(/getRunCommand must return a command line, like \["my-interpreter", entry\] \(got "my-interpreter"\)/) });
+    expect(RuntimeRegistry.knows("unit-empty")).toBe(false);
+  });
+
+  it("refuses a data runtime with a field it does not know", () => {
+    expect(() => RuntimeRegistry.register("unit-typo", { image: "x", entryFile: "m.t", run: ["t"], entry_file: "m.t" } as never)).toThrow(/unknown option "entry_file" \(did you mean entryFile\?\)/);
+  });
+});
+
+describe("the library's errors", () => {
+  /** What a call threw, for matching. */
+  const thrown = async (call: () => unknown) => {
+    try {
+      await call();
+    } catch (error) {
+      return error;
+    }
+    throw new Error("it did not throw");
+  };
+
+  it("refuse options that do not exist, naming each and the camelCase of the seed's spelling", async () => {
+    const lab = new Lab({ warmPool: 0 });
+    const construct = await thrown(() => new Beaker({ language: "python", lab, memory_limit: "128m", colour: "red" } as never));
+    expect(construct).toBeInstanceOf(CodeBeakerError);
+    expect(construct).toMatchObject({ code: "INVALID_OPTION", message: expect.stringMatching(/^Beaker: unknown options "memory_limit" \(did you mean memoryLimit\?\), "colour" \(known: /), data: { unknown: ["memory_limit", "colour"] } });
+    await expect(thrown(() => new Beaker({ language: "python", lab, config: { working_dir: "/workspace" } } as never))).resolves.toMatchObject({ message: expect.stringMatching(/Beaker config: unknown option "working_dir" \(did you mean workingDir\?\)/) });
+    // Refused before any sandbox starts: this lab never starts its host.
+    const beaker = new Beaker({ language: "python", lab });
+    await expect(thrown(() => beaker.run("print(1)", { input_data: "x" } as never))).resolves.toMatchObject({ code: "INVALID_OPTION", message: expect.stringMatching(/run\(\): unknown option "input_data" \(did you mean inputData\?\)/) });
+    await expect(thrown(() => beaker.run("print(1)", { stdin: "a", inputData: "b" }))).resolves.toMatchObject({ code: "INVALID_OPTION" });
+    await expect(thrown(() => beaker.run("print(1)", { language: "cobol" }))).resolves.toMatchObject({ code: "UNKNOWN_LANGUAGE", message: expect.stringMatching(/unknown language "cobol" \(known: python, /) });
+    await expect(thrown(() => beaker.run(undefined))).resolves.toMatchObject({ code: "INVALID_CALL" });
+    await expect(thrown(() => lab.beaker("python", { memory: 5 } as never))).resolves.toMatchObject({ code: "INVALID_OPTION" });
+    await expect(thrown(() => new Lab({ history_dir: "/tmp" } as never))).resolves.toMatchObject({ message: expect.stringMatching(/did you mean historyDir/) });
+    await expect(thrown(() => lab.runParallel([{ language: "python", code: "", stdinn: "" } as never]))).resolves.toMatchObject({ code: "INVALID_OPTION" });
+    await lab.close();
+  });
+
+  it("are CodeBeakerErrors with a code, for the library's own checks and the host's answers alike", async () => {
+    for (const call of [() => parseMemoryLimit("lots"), () => versionNumber("latest"), () => new Beaker({ language: "" })]) {
+      expect(await thrown(call)).toMatchObject({ name: "CodeBeakerError", code: "INVALID_OPTION" });
+    }
+    const fromHost = CodeBeakerError.from(new RpcError(ErrorCodes.InvalidParams, "Invalid params: cpuLimit: Too small", ["cpuLimit"]));
+    expect(fromHost).toMatchObject({ code: "INVALID_PARAMS", jsonRpcCode: -32602, message: "Invalid params: cpuLimit: Too small", data: ["cpuLimit"] });
+    expect(CodeBeakerError.from(new Error("engine gone"))).toMatchObject({ code: "INTERNAL_ERROR", message: "engine gone" });
+    const events = new Listeners<{ done: number }>();
+    events.on("done", () => {
+      throw new Error("listener broke");
+    });
+    events.emit("done", 1);
+    expect(await thrown(() => events.rethrow())).toMatchObject({ code: "LISTENER_FAILED", message: "a listener threw: listener broke", cause: { message: "listener broke" } });
+  });
+});
+
+describe("where a run's code goes", () => {
+  const entry = () => "main.py";
+
+  it("is the entry file in /workspace, or in the working directory asked for", () => {
+    expect(runPath({ entry })).toBe("/workspace/main.py");
+    expect(runPath({ workingDir: "/workspace/task", entry })).toBe("/workspace/task/main.py");
+    expect(runPath({ workingDir: "task", file: "solve.py", entry })).toBe("/workspace/task/solve.py");
+  });
+
+  it("continues the current file, in its directory, unless told otherwise", () => {
+    expect(runPath({ continued: "task/solve.py", entry })).toBe("/workspace/task/solve.py");
+    expect(runPath({ continued: "task/solve.py", file: "other.py", entry })).toBe("/workspace/other.py");
+    expect(runPath({ continued: "task/solve.py", workingDir: "/workspace", entry })).toBe("/workspace/solve.py");
+  });
+
+  it("refuses a directory or file outside /workspace, naming the option", () => {
+    expect(() => runPath({ workingDir: "/etc", entry })).toThrow(/workingDir "\/etc" resolves to \/etc, outside \/workspace/);
+    expect(() => runPath({ file: "../x.py", entry })).toThrow(/file "\.\.\/x\.py"/);
   });
 });

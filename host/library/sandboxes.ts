@@ -1,0 +1,98 @@
+import { ErrorCodes } from "../protocol/errors";
+import { SessionClose, SessionCreate } from "../protocol/methods";
+import type { CommandOverrides } from "../protocol/session";
+import { RuntimeConfig, sessionParams, versionMatches } from "./config";
+import { CodeBeakerError } from "./errors";
+import type { Lab } from "./lab";
+
+/**
+ * What a sandbox is made of. A beaker's runs share one sandbox; a run that asks for another language, another
+ * memory limit (anything session.create fixes) runs in a sandbox of its own, kept for the runs like it.
+ */
+export interface SandboxSpec {
+  /** The runtime's own name (not an alias): runs in "js" and "javascript" share a sandbox. */
+  language: string;
+  config: RuntimeConfig;
+  /** The command lines of a runtime registered as a class, for the file this sandbox runs. */
+  commands?: CommandOverrides;
+}
+
+/**
+ * A beaker's sandboxes (host sessions), by what they are made of: started on first use, started again when one
+ * ended behind the beaker's back (idle timeout, maximum lifetime), all closed together.
+ */
+export class Sandboxes {
+  private readonly sessions = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly lab: Lab,
+    private readonly workspace: string,
+    private readonly onFirstStart: () => void,
+  ) {}
+
+  /** Calls with the session of this spec; if that session has ended, once more with a new one. */
+  async with<T>(spec: SandboxSpec, work: (sessionId: string) => Promise<T>): Promise<T> {
+    const key = JSON.stringify([this.params(spec), spec.config.version ?? null]);
+    for (let attempt = 0; ; attempt++) {
+      const session = this.session(key, spec);
+      const sessionId = await session;
+      try {
+        return await work(sessionId);
+      } catch (error) {
+        if (attempt > 0 || !isEndedSession(error)) throw error;
+        if (this.sessions.get(key) === session) this.sessions.delete(key);
+      }
+    }
+  }
+
+  /** Ends every session; a later call starts new ones. */
+  async closeAll(): Promise<void> {
+    const sessions = [...this.sessions.values()];
+    this.sessions.clear();
+    const ids = await Promise.all(sessions.map((session) => session.catch(() => undefined)));
+    await Promise.all(ids.map((sessionId) => sessionId && this.lab.call(SessionClose, { sessionId }).catch(ignoreEnded)));
+  }
+
+  private session(key: string, spec: SandboxSpec): Promise<string> {
+    let session = this.sessions.get(key);
+    if (!session) {
+      if (this.sessions.size === 0) this.onFirstStart();
+      session = this.start(spec);
+      this.sessions.set(key, session);
+      // A failed start may be retried by the next call.
+      session.catch(() => this.sessions.get(key) === session && this.sessions.delete(key));
+    }
+    return session;
+  }
+
+  private async start(spec: SandboxSpec): Promise<string> {
+    const asked = spec.config.version;
+    if (asked) {
+      const runtime = await this.lab.runtimeVersion(spec.language);
+      if (runtime && !versionMatches(asked, runtime)) {
+        throw new CodeBeakerError("VERSION_MISMATCH", `${spec.language} ${asked} was asked for, but this runtime is ${spec.language} ${runtime}`, {
+          data: { language: spec.language, asked, runtime },
+        });
+      }
+    }
+    return (await this.lab.call(SessionCreate, this.params(spec))).sessionId;
+  }
+
+  private params(spec: SandboxSpec) {
+    const params = sessionParams(spec.language, spec.config, this.workspace);
+    return spec.commands ? { ...params, commands: spec.commands } : params;
+  }
+}
+
+/** The error a call gets when the session it names is gone: the one case a beaker starts a new one for. */
+function isEndedSession(error: unknown): boolean {
+  return (
+    error instanceof CodeBeakerError &&
+    error.jsonRpcCode === ErrorCodes.InvalidParams &&
+    /\bsessionId: (no session|session \S+ has ended)/.test(error.message)
+  );
+}
+
+function ignoreEnded(error: unknown): void {
+  if (!isEndedSession(error)) throw error;
+}
