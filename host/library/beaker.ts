@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { posix } from "node:path";
 import type { HistoryRollbackResult, HistoryRun } from "../protocol/history";
-import { HistoryChanged, HistoryList, HistoryRestoreLastSuccess, HistoryRollback, RunOutput, SessionExecute, SessionRepeat } from "../protocol/methods";
+import { HistoryChanged, HistoryList, HistoryRestoreLastSuccess, HistoryRollback, RunOutput, SessionExecute, SessionJudge, SessionRepeat } from "../protocol/methods";
 import type { RepeatStats as HostRepeatStats } from "../protocol/repeat";
 import { resolveWorkspacePath, WORKSPACE_ROOT } from "../protocol/workspace-path";
 import { entryFileName } from "../runtimes/entry-file";
@@ -9,6 +9,7 @@ import type { Runtime } from "../runtimes/manifest";
 import { milliseconds, RUNTIME_CONFIG_KEYS, RuntimeConfig, workingDirectory } from "./config";
 import { asCodeBeakerError, CodeBeakerError } from "./errors";
 import { Listeners } from "./events";
+import { JUDGE_OPTION_KEYS, judgeCases, JudgeOptions, JudgeResult, TestCase } from "./judge";
 import { Lab, NotificationListener } from "./lab";
 import { refuseUnknownOptions } from "./options";
 import { HistoryEntry, RunResult, toHistoryEntry, toRunResult, versionNumber } from "./results";
@@ -167,6 +168,28 @@ export class Beaker {
         if (write) await this.lab.call(SessionExecute, { sessionId, command: write });
         return this.lab.call(SessionRepeat, { sessionId, times, command });
       });
+    });
+  }
+
+  /**
+   * Runs code against test cases (the seed's `for test in test_cases: run(code, input_data=test)`), compiled
+   * once: a verdict per case (Accepted, WrongAnswer with a diff, TimeLimitExceeded, RuntimeError, …) and how many
+   * passed. Each case is a run in the beaker's history.
+   */
+  judge(code: string, cases: readonly TestCase[], options: JudgeOptions = {}): Promise<JudgeResult> {
+    return asCodeBeakerError(async () => {
+      refuseUnknownOptions("judge()", options, JUDGE_OPTION_KEYS);
+      const converted = judgeCases(cases);
+      const runtime = this.runtime(this.language);
+      const path = runPath({ workingDir: this.config.workingDir, file: options.file, entry: () => entryFileName(runtime.manifest, code) });
+      const { write } = commandsFor(path, code, {});
+      const source = write ? { path } : { code, fileName: posix.basename(path) };
+      const result = await this.sandboxes.with(this.sandbox(runtime.manifest.language, path, {}), async (sessionId) => {
+        if (write) await this.lab.call(SessionExecute, { sessionId, command: write });
+        return this.lab.call(SessionJudge, { sessionId, ...source, cases: converted, ...(options.compare !== undefined ? { compare: options.compare } : {}) });
+      });
+      this.current = { file: posix.relative(WORKSPACE_ROOT, path), code, language: runtime.manifest.language };
+      return result;
     });
   }
 

@@ -5,6 +5,7 @@
 export { Beaker } from "./beaker";
 export type { BeakerEvents, BeakerOptions, Experiment, RepeatStats, RestoredVersion, RunOptions } from "./beaker";
 export type { RuntimeConfig } from "./config";
+export type { JudgeOptions, JudgeResult, TestCase } from "./judge";
 export { Lab } from "./lab";
 export type { LabOptions, ParallelJob } from "./lab";
 export type { ErrorInfo, ErrorLocation, HistoryEntry, RunResult, StackFrame } from "./results";

@@ -28,6 +28,46 @@ describe("the library", () => {
     expect(Math.max(...spans.map((span) => overlapping(span.start)))).toBe(2);
   });
 
+  it("judges code against test cases, compiled once: a verdict each, the seed's per-case options, each case in the history", async () => {
+    const beaker = lab.beaker("java", { memoryLimit: "512m" });
+    const code = [
+      "public class Sum {",
+      "  public static void main(String[] args) {",
+      "    java.util.Scanner in = new java.util.Scanner(System.in);",
+      "    int a = in.nextInt(), b = in.nextInt();",
+      "    if (a < 0) while (true) {}",
+      "    System.out.println(a + b);",
+      "  }",
+      "}",
+    ].join("\n");
+    const result = await beaker.judge(code, [
+      { name: "sample", inputData: "2 40", expectedOutput: "42" },
+      { stdin: "1 1", expectedOutput: "3" },
+      { name: "spins", inputData: "-1 0", timeout: 1.5, memoryLimit: "256m" },
+    ]);
+    expect(result.verdicts.map((verdict) => [verdict.name, verdict.status])).toEqual([
+      ["sample", "Accepted"],
+      ["case 2", "WrongAnswer"],
+      ["spins", "TimeLimitExceeded"],
+    ]);
+    expect(result.summary).toMatchObject({ passed: 1, failed: 2, total: 3 });
+    expect(result.compile?.status).toBe("Success");
+    expect((await beaker.getHistory()).map((entry) => [entry.file, entry.status])).toEqual([
+      ["Sum.java", "Success"],
+      ["Sum.java", "Success"],
+      ["Sum.java", "TimeLimitExceeded"],
+    ]);
+    await expect(beaker.judge(code, [{ input_data: "1 2" } as never])).rejects.toMatchObject({
+      code: "INVALID_OPTION",
+      message: expect.stringContaining('judge() case 1: unknown option "input_data" (did you mean inputData?)'),
+    });
+    await expect(beaker.judge(code, [{ inputData: "1 2", memoryLimit: "1g" }])).rejects.toMatchObject({
+      code: "INVALID_PARAMS",
+      message: expect.stringContaining("cases[0].memoryLimitMB: 1024 MB is more than the session's 512 MB"),
+    });
+    await beaker.close();
+  });
+
   it("refuses a job it cannot run before running any, naming it", async () => {
     await expect(lab.runParallel([["python", "print(1)"], ["cobol", "DISPLAY 1"]])).rejects.toThrow(/job 1: unknown language "cobol" \(known: python, /);
     await expect(lab.runParallel([], { concurrency: 0 })).rejects.toThrow(/concurrency must be a whole number/);
