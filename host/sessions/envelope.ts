@@ -52,6 +52,8 @@ function describeFileError({ code, path, detail }: SandboxFileError, workspaceMb
       return `${path} is too large to read: ${detail}`;
     case "NoSpace":
       return `no space left in ${WORKSPACE_ROOT} (it holds ${workspaceMb} MB)`;
+    case "NotARegularFile":
+      return `${path} is not a regular file (a named pipe, a socket or a device): file commands read and write regular files only`;
     case "NotUtf8":
       return `${path} is not UTF-8 text; read it with "encoding": "base64"`;
     default:
