@@ -29,6 +29,39 @@ function inBatches<T>(items: T[]): T[][] {
   return batches.length ? batches : [[]];
 }
 
+/**
+ * The most of each output stream a run's answer holds, whatever the output limit. An answer carries stdout three
+ * times (stdout, result, stages.run.stdout) and stderr twice, and JSON writes a control byte as six characters
+ * (`\u0001`): at 8 MB a stream, the largest answer is 240 M characters, well under the longest string V8 can
+ * make (2^29 - 24), so it can always be sent. A program may still write up to its output limit: a client that
+ * follows the run (run.output) hears all of it, and the answer keeps the head (`stdoutTruncated`).
+ */
+export const HELD_OUTPUT_BYTES = 8 << 20;
+
+/** The head of one output stream, in one buffer that grows as output comes, up to its capacity. */
+class HeldOutput {
+  private buffer = Buffer.alloc(0);
+  private length = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  push(chunk: Buffer): void {
+    const taken = Math.min(chunk.length, this.capacity - this.length);
+    if (taken <= 0) return;
+    if (this.length + taken > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.min(this.capacity, Math.max(64 << 10, 2 * (this.length + taken))));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    chunk.copy(this.buffer, this.length, 0, taken);
+    this.length += taken;
+  }
+
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
+}
+
 /** One request on the wire: the frames it sends and what it does with the frames that come back. */
 interface Exchange {
   send: Buffer[];
@@ -98,8 +131,9 @@ export class RunnerClient {
       if (data.length) send.push(encodeFrame(Frame.Stdin, data));
       send.push(encodeFrame(Frame.Stdin));
     }
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
+    const held = Math.min(request.outputLimitBytes, HELD_OUTPUT_BYTES);
+    const stdout = new HeldOutput(held);
+    const stderr = new HeldOutput(held);
     let exchange!: Exchange;
     let settled = false;
     const outcome = new Promise<RunOutcome>((resolve, reject) => {
@@ -107,10 +141,10 @@ export class RunnerClient {
         send,
         onFrame: (frame) => {
           if (frame.type === Frame.Stdout) {
-            stdout.push(Buffer.from(frame.payload));
+            stdout.push(frame.payload);
             observer.onStdout?.(frame.payload);
           } else if (frame.type === Frame.Stderr) {
-            stderr.push(Buffer.from(frame.payload));
+            stderr.push(frame.payload);
             observer.onStderr?.(frame.payload);
           } else if (frame.type === Frame.Result) {
             settled = true;
@@ -118,7 +152,7 @@ export class RunnerClient {
             const error = fields.get("error");
             // A file the run carried could not be written: the program never started.
             if (error) reject(fileError(error, fields.get("path") ?? "", fields.get("detail")));
-            else resolve(toOutcome(fields, Buffer.concat(stdout), Buffer.concat(stderr)));
+            else resolve(toOutcome(fields, stdout.bytes(), stderr.bytes()));
           }
         },
         onLost: (error) => {

@@ -39,15 +39,16 @@ export function classify(outcome: RunOutcome, kind: StageKind): RunStatus {
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
-export function toStage(outcome: RunOutcome, kind: StageKind, limits: StageLimits): StageResult {
+export function toStage(outcome: RunOutcome, kind: StageKind): StageResult {
   return {
     status: classify(outcome, kind),
     exitCode: outcome.exitCode,
     signal: signalName(outcome.signal),
     stdout: outcome.stdout.toString("utf8"),
     stderr: outcome.stderr.toString("utf8"),
-    stdoutTruncated: outcome.stdoutBytes > limits.outputBytes,
-    stderrTruncated: outcome.stderrBytes > limits.outputBytes,
+    // The answer holds the head of each stream (see HELD_OUTPUT_BYTES): truncated when the program wrote more.
+    stdoutTruncated: outcome.stdoutBytes > outcome.stdout.length,
+    stderrTruncated: outcome.stderrBytes > outcome.stderr.length,
     wallMs: round(outcome.wallMs),
     cpuMs: round(outcome.cpuMs),
     peakMemoryBytes: outcome.peakMemoryBytes,
@@ -68,9 +69,11 @@ export function describeFailure(stage: StageResult, outcome: RunOutcome, kind: S
     case "TimeLimitExceeded":
       cause = `${what} ran longer than ${limits.timeoutMs} ms and was stopped`;
       break;
-    case "OutputLimitExceeded":
-      cause = `${what} wrote more than ${limits.outputBytes} bytes to ${outcome.stdoutBytes > limits.outputBytes ? "stdout" : "stderr"}; it was stopped and the first ${limits.outputBytes} bytes are kept`;
+    case "OutputLimitExceeded": {
+      const stream = outcome.stdoutBytes > limits.outputBytes ? "stdout" : "stderr";
+      cause = `${what} wrote more than ${limits.outputBytes} bytes to ${stream}; it was stopped and the first ${outcome[stream].length} bytes are kept`;
       break;
+    }
     case "Cancelled":
       cause = `${what} was stopped on request`;
       break;

@@ -26,7 +26,7 @@ const context: StageContext = { timeoutMs: 2500, memoryMb: 256, outputBytes: 102
 
 function failure(overrides: Partial<RunOutcome>, kind: StageKind = "run", ctx: StageContext = context): string {
   const run = outcome(overrides);
-  return describeFailure(toStage(run, kind, ctx), run, kind, ctx);
+  return describeFailure(toStage(run, kind), run, kind, ctx);
 }
 
 describe("classify", () => {
@@ -68,18 +68,19 @@ describe("classify", () => {
 
 describe("toStage", () => {
   it("names the signal that ended the process", () => {
-    expect(toStage(outcome({ exitCode: null, signal: 9 }), "run", context).signal).toBe("SIGKILL");
-    expect(toStage(outcome({ exitCode: null, signal: 11 }), "run", context).signal).toBe("SIGSEGV");
-    expect(toStage(outcome({ exitCode: null, signal: 15 }), "run", context).signal).toBe("SIGTERM");
-    expect(toStage(outcome(), "run", context).signal).toBeNull();
+    expect(toStage(outcome({ exitCode: null, signal: 9 }), "run").signal).toBe("SIGKILL");
+    expect(toStage(outcome({ exitCode: null, signal: 11 }), "run").signal).toBe("SIGSEGV");
+    expect(toStage(outcome({ exitCode: null, signal: 15 }), "run").signal).toBe("SIGTERM");
+    expect(toStage(outcome(), "run").signal).toBeNull();
   });
 
-  it("marks a stream truncated only when more bytes were written than the limit", () => {
-    const atLimit = toStage(outcome({ stdoutBytes: 1024, stderrBytes: 1024 }), "run", context);
+  it("marks a stream truncated only when the program wrote more bytes than the answer holds", () => {
+    const held = (bytes: number) => Buffer.alloc(bytes, "x");
+    const atLimit = toStage(outcome({ stdout: held(1024), stdoutBytes: 1024, stderr: held(1024), stderrBytes: 1024 }), "run");
     expect([atLimit.stdoutTruncated, atLimit.stderrTruncated]).toEqual([false, false]);
-    const stdoutOver = toStage(outcome({ stdoutBytes: 1025, stderrBytes: 10 }), "run", context);
+    const stdoutOver = toStage(outcome({ stdout: held(1024), stdoutBytes: 1025, stderr: held(10), stderrBytes: 10 }), "run");
     expect([stdoutOver.stdoutTruncated, stdoutOver.stderrTruncated]).toEqual([true, false]);
-    const stderrOver = toStage(outcome({ stdoutBytes: 0, stderrBytes: 5000 }), "run", context);
+    const stderrOver = toStage(outcome({ stderr: held(1024), stderrBytes: 5000 }), "run");
     expect([stderrOver.stdoutTruncated, stderrOver.stderrTruncated]).toEqual([false, true]);
   });
 
@@ -87,13 +88,12 @@ describe("toStage", () => {
     const stage = toStage(
       outcome({ exitCode: 3, stdout: Buffer.from("héllo\n"), stderr: Buffer.from("warn ✓"), peakMemoryBytes: 123_456 }),
       "run",
-      context,
     );
     expect(stage).toMatchObject({ status: "RuntimeError", exitCode: 3, stdout: "héllo\n", stderr: "warn ✓", peakMemoryBytes: 123_456 });
   });
 
   it("keeps times to a tenth of a millisecond", () => {
-    const stage = toStage(outcome({ wallMs: 12.34, cpuMs: 7.06 }), "run", context);
+    const stage = toStage(outcome({ wallMs: 12.34, cpuMs: 7.06 }), "run");
     expect(stage.wallMs).toBeCloseTo(12.3, 5);
     expect(stage.cpuMs).toBeCloseTo(7.1, 5);
   });
@@ -108,9 +108,10 @@ describe("describeFailure", () => {
   });
 
   it("says which stream passed the output limit, and the limit", () => {
-    const stdout = failure({ outputExceeded: true, stdoutBytes: 5000, exitCode: null, signal: 9 });
+    const stdout = failure({ outputExceeded: true, stdout: Buffer.alloc(1024), stdoutBytes: 5000, exitCode: null, signal: 9 });
     expect(stdout).toMatch(/^OutputLimitExceeded: /);
     expect(stdout).toContain("1024 bytes to stdout");
+    expect(stdout).toContain("the first 1024 bytes are kept");
     const stderr = failure({ outputExceeded: true, stderrBytes: 5000, exitCode: null, signal: 9 });
     expect(stderr).toContain("1024 bytes to stderr");
   });
