@@ -11,7 +11,7 @@ import {
   SandboxLostError,
   UnpackedEntry,
 } from "./backend";
-import { decodeFields, DecodedFrame, encodeFields, encodeFrame, Frame, FrameDecoder } from "./runner-protocol";
+import { decodeFields, decodeName, DecodedFrame, encodeFields, encodeFrame, Frame, FrameDecoder, splitNul } from "./runner-protocol";
 
 type Fields = Array<readonly [string, string]>;
 
@@ -214,7 +214,7 @@ export class RunnerClient {
   async list(path: string): Promise<DirectoryEntryInfo[]> {
     const { data } = await this.request([["op", "list"], ["path", path]], path);
     return data.map((entry) => {
-      const [name = "", type = "other", size = "0", modified = "0"] = entry.toString("utf8").split("\0");
+      const [name = "", type = "other", size = "0", modified = "0"] = textParts(entry);
       return { name, type: type as DirectoryEntryInfo["type"], size: Number(size), modifiedMs: Number(modified) };
     });
   }
@@ -232,7 +232,7 @@ export class RunnerClient {
       const { fields: result, data } = await this.request(fields, "/workspace", frames);
       if (result.get("corrupt") === "1") throw new Error("the runner could not read the archive the host made");
       for (const entry of data) {
-        const [status = "", path = "", detail = "", more] = entry.toString("utf8").split("\0");
+        const [status = "", path = "", detail = "", more] = textParts(entry);
         if (status === "written") entries.push({ status, path, bytes: Number(detail), checksum: more ?? "" });
         else if (status === "deleted") entries.push({ status, path, type: detail as "file" | "directory" | "missing" });
         else entries.push({ status: "failed", path, error: detail, ...(more ? { detail: more } : {}) });
@@ -246,7 +246,7 @@ export class RunnerClient {
     for (const batch of paths.length ? inBatches(paths) : []) {
       const { data } = await this.request([["op", "checksum"], ...batch.map((path) => ["path", path] as const)], "/workspace");
       for (const entry of data) {
-        const [status, , bytes = "0", checksum = ""] = entry.toString("utf8").split("\0");
+        const [status, , bytes = "0", checksum = ""] = textParts(entry);
         found.push(status === "file" ? { bytes: Number(bytes), checksum } : null);
       }
     }
@@ -307,6 +307,11 @@ export class RunnerClient {
     exchange.onFrame(frame);
     if (frame.type === Frame.Result) this.next();
   }
+}
+
+/** A 'd' frame's NUL-separated fields; paths and names among them cross as decodeName says. */
+function textParts(entry: Buffer): string[] {
+  return splitNul(entry).map(decodeName);
 }
 
 /** The runner's error code as a SandboxFileError; a code the protocol does not know is an IoError that names it. */
