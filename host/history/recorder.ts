@@ -40,7 +40,7 @@ export class HistoryRecorder {
   }
 
   async record(session: Session, source: Snapshot, answer: SessionExecuteResult): Promise<HistoryRun> {
-    const history = await this.store.workspace(this.workspaceOf(session.id));
+    const history = await this.store.recording(this.workspaceOf(session.id));
     const others = [...(this.changed.get(session.id) ?? new Map<string, Buffer>())]
       .filter(([path]) => path !== source.path)
       .map(([path, content]) => ({ path, content }));
