@@ -264,7 +264,8 @@ export class RunnerClient {
           if (frame.type !== Frame.Result) return;
           const result = decodeFields(frame.payload);
           const error = result.get("error");
-          if (error && error !== "TooLarge") reject(fileError(error, path, result.get("detail")));
+          // A request on two paths (copy) names the one that failed.
+          if (error && error !== "TooLarge") reject(fileError(error, result.get("path") ?? path, result.get("detail")));
           else resolve({ fields: result, data });
         },
         onLost: reject,

@@ -32,7 +32,7 @@ export function fileCommandFailure(error: SandboxFileError, startedAt: number, w
 }
 
 /** Said the way the guide says it ("File not found: /workspace/missing.py"), with the reason when there is one. */
-function describeFileError({ code, path, detail }: SandboxFileError, workspaceMb: number): string {
+export function describeFileError({ code, path, detail }: SandboxFileError, workspaceMb: number): string {
   switch (code) {
     case "NotFound":
       return `File not found: ${path}`;

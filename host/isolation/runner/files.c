@@ -197,6 +197,7 @@ void op_copy(const struct request *rq) {
   if (in < 0 || dir < 0 || (error && *error)) {
     if (in >= 0) close(in);
     if (dir >= 0) close(dir);
+    if (in >= 0) result_field("path", "%s", field(rq, "dest")); /* the destination was refused, not the source */
     free(dst);
     send_error(error, e);
     return;
@@ -220,7 +221,11 @@ void op_copy(const struct request *rq) {
   close(in);
   close(dir);
   free(dst);
-  if (failed) { send_error(failed, e); return; }
+  if (failed) {
+    if (out < 0 || n >= 0) result_field("path", "%s", field(rq, "dest"));
+    send_error(failed, e);
+    return;
+  }
   result_field("bytes", "%lld", total);
   send_result();
 }

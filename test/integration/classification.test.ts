@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import type { SessionCreateResult, SessionExecuteResult } from "../../host/protocol/session";
+import { useHost } from "./helpers";
+
+type Host = ReturnType<ReturnType<typeof useHost>>;
+
+function client(host: Host) {
+  const context = { notify: () => undefined };
+  return <T>(method: string, params: unknown) => host.dispatcher.call(method, params, context) as Promise<T>;
+}
+
+const shell = (script: string) => ({ type: "execute_shell", commandName: "sh", args: ["-c", script] });
+
+/** What a client is told is the client's (or the program's) doing, said as such: never "Internal error". */
+describe("errors a client or a program caused are not internal errors", () => {
+  const host = useHost({ maxSessions: 1 });
+
+  it("refuses a session past the host's maximum with its own code, and data that says the maximum", async () => {
+    const call = client(host());
+    const { sessionId } = await call<SessionCreateResult>("session.create", { language: "python" });
+    await expect(call("session.create", { language: "python" })).rejects.toMatchObject({
+      code: -32001,
+      message: expect.stringMatching(/^Too many sessions: 1 are open/),
+      data: { maxSessions: 1 },
+    });
+    await call("session.close", { sessionId });
+  });
+
+  it("refuses gVisor with network, where runsc runs without one, as unavailable isolation", async () => {
+    const call = client(host());
+    await expect(call("session.create", { language: "python", isolation: "gvisor", networkEnabled: true })).rejects.toMatchObject({
+      code: -32002,
+      message: expect.stringMatching(/networkEnabled is not available with gvisor/),
+      data: { isolation: "gvisor" },
+    });
+  });
+});
+
+describe.each(["docker", "gvisor", "process"] as const)("a full /tmp and /workspace (%s)", (isolation) => {
+  const host = useHost({ isolation });
+
+  it("is a disk error that names the path, and later runs still run", async () => {
+    const call = client(host());
+    const { sessionId } = await call<SessionCreateResult>("session.create", { language: "python" });
+    const execute = (command: unknown) => call<SessionExecuteResult>("session.execute", { sessionId, command });
+    const fill = await execute(shell("dd if=/dev/zero of=/tmp/fill bs=1M count=4096; dd if=/dev/zero of=/workspace/fill bs=1M count=4096"));
+    expect(fill.status).toBe("RuntimeError");
+    expect(fill.stderr).toMatch(/No space left on device/);
+    const alive = await execute({ type: "execute_code", code: "print('alive')" });
+    expect({ status: alive.status, error: alive.error }).toEqual({ status: "Success", error: null });
+    expect(alive.stdout).toBe("alive\n");
+    await call("session.close", { sessionId });
+  });
+});
