@@ -51,7 +51,7 @@ export function describeFileError({ code, path, detail }: SandboxFileError, work
     case "TooLarge":
       return `${path} is too large to read: ${detail}`;
     case "NoSpace":
-      return `no space left in ${WORKSPACE_ROOT} (it holds ${workspaceMb} MB)`;
+      return `no space left in ${WORKSPACE_ROOT} (it holds ${workspaceMb} MB) to write ${path}`;
     case "NotARegularFile":
       return `${path} is not a regular file (a named pipe, a socket or a device): file commands read and write regular files only`;
     case "NotUtf8":

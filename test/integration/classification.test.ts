@@ -46,9 +46,25 @@ describe.each(["docker", "gvisor", "process"] as const)("a full /tmp and /worksp
     const fill = await execute(shell("dd if=/dev/zero of=/tmp/fill bs=1M count=4096; dd if=/dev/zero of=/workspace/fill bs=1M count=4096"));
     expect(fill.status).toBe("RuntimeError");
     expect(fill.stderr).toMatch(/No space left on device/);
+    const code = await execute({ type: "execute_code", code: "print('alive')" });
+    expect(code).toMatchObject({ status: "FileError", errorCode: "NoSpace", error: expect.stringMatching(/^no space left in \/workspace .* to write \/workspace\/main\.py$/) });
+    const alive = await execute({ type: "execute_shell", commandName: "python3", args: ["-c", "print('alive')"] });
+    expect({ status: alive.status, stdout: alive.stdout }).toEqual({ status: "Success", stdout: "alive\n" });
+    await call("session.close", { sessionId });
+  });
+});
+
+describe("a fork bomb under gVisor at default limits", () => {
+  const host = useHost({ isolation: "gvisor" });
+
+  it("ends at the process limit or the time limit, and the session still answers", async () => {
+    const call = client(host());
+    const { sessionId } = await call<SessionCreateResult>("session.create", { language: "python" });
+    const execute = (command: unknown) => call<SessionExecuteResult>("session.execute", { sessionId, command });
+    const bomb = await execute({ type: "execute_shell", commandName: "bash", args: ["-c", ":(){ :|:& };:; sleep 5"], timeoutMs: 8000 });
+    expect(["Success", "RuntimeError", "TimeLimitExceeded"]).toContain(bomb.status);
     const alive = await execute({ type: "execute_code", code: "print('alive')" });
-    expect({ status: alive.status, error: alive.error }).toEqual({ status: "Success", error: null });
-    expect(alive.stdout).toBe("alive\n");
+    expect({ status: alive.status, stdout: alive.stdout }).toEqual({ status: "Success", stdout: "alive\n" });
     await call("session.close", { sessionId });
   });
 });

@@ -138,6 +138,6 @@ describe("file commands", () => {
   it("says when /workspace is full", async () => {
     const big = Buffer.alloc(5 * 1024 * 1024, 1).toString("base64");
     const answer = await execute(session, { type: "write_file", path: "big.bin", content: big, encoding: "base64" });
-    expect(answer).toMatchObject({ success: false, errorCode: "NoSpace", error: "no space left in /workspace (it holds 4 MB)" });
+    expect(answer).toMatchObject({ success: false, errorCode: "NoSpace", error: "no space left in /workspace (it holds 4 MB) to write /workspace/big.bin" });
   });
 });
