@@ -1,5 +1,6 @@
 import type { Readable, Writable } from "node:stream";
 import { FileErrorCode } from "../protocol/results";
+import { WORKSPACE_ROOT } from "../protocol/workspace-path";
 import {
   DirectoryEntryInfo,
   FileChecksum,
@@ -345,5 +346,8 @@ function toOutcome(fields: Map<string, string>, stdout: Buffer, stderr: Buffer):
     outputExceeded: flag("output_exceeded"),
     killed: flag("killed"),
     oomKilled: flag("oom"),
+    filesystems: [["tmp", "/tmp"], ["workspace", WORKSPACE_ROOT]].flatMap(([name, path]) =>
+      fields.has(`${name}_size`) ? [{ path: path!, usedBytes: number(`${name}_used`) ?? 0, sizeBytes: number(`${name}_size`) ?? 0 }] : [],
+    ),
   };
 }

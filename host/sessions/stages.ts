@@ -46,7 +46,7 @@ export async function runStage(session: Session, kind: StageKind, request: Stage
     program: request.argv[0] ?? "",
     cwd: request.cwd,
   };
-  return { kind, stage: toStage(outcome, kind), outcome, context };
+  return { kind, stage: toStage(outcome, kind, context), outcome, context };
 }
 
 /**

@@ -68,3 +68,24 @@ describe("a fork bomb under gVisor at default limits", () => {
     await call("session.close", { sessionId });
   });
 });
+
+/** Where files may take all of the memory (a host that sizes /tmp as large as the memory): docker and process keep the session. */
+describe.each(["docker", "process"] as const)("a /tmp that fills the sandbox's memory (%s)", (isolation) => {
+  const host = useHost({ isolation, limits: { tmpMb: 256, workspaceMb: 256 } });
+
+  it("is a disk error naming /tmp, for the run that filled it and for later runs, until the files go", async () => {
+    const call = client(host());
+    const { sessionId } = await call<SessionCreateResult>("session.create", { language: "python", memoryLimitMB: 256 });
+    const execute = (command: unknown) => call<SessionExecuteResult>("session.execute", { sessionId, command });
+    const fill = await execute(shell("dd if=/dev/zero of=/tmp/fill bs=1M count=4096"));
+    expect(fill.status).toBe("RuntimeError");
+    expect(fill.error).toMatch(/^RuntimeError: no space left on \/tmp: files there are kept in the sandbox's 256 MB of memory/);
+    const starved = await execute({ type: "execute_shell", commandName: "python3", args: ["-c", "print('alive')"] });
+    expect(starved.status).toBe("RuntimeError");
+    expect(starved.error).toMatch(/no space left on \/tmp/);
+    expect((await execute(shell("rm /tmp/fill && echo freed"))).stdout).toBe("freed\n");
+    const alive = await execute({ type: "execute_code", code: "print('alive')" });
+    expect({ status: alive.status, stdout: alive.stdout }).toEqual({ status: "Success", stdout: "alive\n" });
+    await call("session.close", { sessionId });
+  });
+});

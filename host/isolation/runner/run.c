@@ -156,6 +156,17 @@ static int write_carried_files(const struct request *rq) {
   return rc;
 }
 
+/* How full a file system is, in bytes: <name>_used and <name>_size. */
+static void report_fill(const char *name, const char *path) {
+  struct statvfs fs;
+  if (statvfs(path, &fs) != 0 || fs.f_blocks == 0) return;
+  char key[32];
+  snprintf(key, sizeof key, "%s_used", name);
+  result_field(key, "%llu", (unsigned long long)(fs.f_blocks - fs.f_bfree) * fs.f_frsize);
+  snprintf(key, sizeof key, "%s_size", name);
+  result_field(key, "%llu", (unsigned long long)fs.f_blocks * fs.f_frsize);
+}
+
 void op_run(const struct request *rq) {
   char **argv = field_list(rq, "arg"), **envp = field_list(rq, "env"), **dirs = field_list(rq, "mkdir");
   const char *cwd = field(rq, "cwd");
@@ -281,7 +292,10 @@ void op_run(const struct request *rq) {
   result_field("timed_out", "%d", timed_out);
   result_field("output_exceeded", "%d", output_exceeded);
   result_field("killed", "%d", killed);
-  result_field("oom", "%d", oom_before >= 0 && oom_after > oom_before);
+  int oom = oom_before >= 0 && oom_after > oom_before;
+  result_field("oom", "%d", oom);
+  /* /tmp and /workspace are tmpfs, in the sandbox's memory: when they are full, they may be what took it. */
+  if (oom) { report_fill("tmp", "/tmp"); report_fill("workspace", workspace_root); }
   send_result();
   free(argv);
   free(envp);
