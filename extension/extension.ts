@@ -10,6 +10,8 @@ import { RunController } from "./run-controller";
 import { RunTerminals } from "./run-terminal";
 import { SessionPool } from "./session-pool";
 import { StatusBar } from "./status-bar";
+import { addLastRunAsCase, TestCaseLenses } from "./test-cases/commands";
+import { TestExplorer } from "./test-cases/test-explorer";
 
 /** Wires the parts together; activation is narrow (CodeBeaker's commands and panel), and starts nothing until used. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -26,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
     await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.One });
     await runs.run();
   };
+  const tests = new TestExplorer({ judge: (source, request) => runs.judge(source, request), stop: (runId) => runs.stopRun(runId) });
   const panel = new HistoryPanel(context.extensionUri, host, historyActions(host, rerun), () => runs.workspaces());
 
   host.onDidChangeState((state) => status.setHost(state));
@@ -41,6 +44,13 @@ export function activate(context: vscode.ExtensionContext): void {
     diagnostics,
     status,
     panel,
+    tests,
+    vscode.languages.registerCodeLensProvider({ scheme: "file" }, new TestCaseLenses(tests)),
+    command("codebeaker.runTestCases", (uri?: vscode.Uri) => {
+      const source = uri ?? vscode.window.activeTextEditor?.document.uri;
+      return source ? tests.runFile(source) : vscode.window.showWarningMessage("CodeBeaker: open the file whose test cases to run.");
+    }),
+    command("codebeaker.addTestCase", () => addLastRunAsCase((source) => runs.lastRun(source))),
     vscode.workspace.registerTextDocumentContentProvider(HISTORY_SCHEME, new HistoryDocuments(host)),
     vscode.window.registerWebviewPanelSerializer(HISTORY_VIEW, {
       deserializeWebviewPanel: async (restored) => panel.restore(restored),

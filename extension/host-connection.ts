@@ -9,6 +9,7 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 import type { NotificationType, RequestType } from "vscode-jsonrpc";
+import type { NotificationsSubscribeParams } from "../host/protocol/methods";
 
 export type HostState = "stopped" | "starting" | "running" | "restarting";
 
@@ -92,6 +93,9 @@ export class HostConnection implements vscode.Disposable {
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [], // no language features: only CodeBeaker's own requests
+      // The host sends notifications (image.progress, history.changed) only to a client that asks; this asks
+      // in the handshake, so the host restarted by the language client is asked again.
+      initializationOptions: { notifications: {} satisfies NotificationsSubscribeParams },
       outputChannel: this.log,
       traceOutputChannel: this.log,
       errorHandler: {

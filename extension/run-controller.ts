@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
-import { IsolationStatus, RunInput, RunOutput, RunStop, SessionExecute, SessionRepeat, WorkspaceSync } from "../host/protocol/methods";
+import type { Comparison, JudgeCase, SessionJudgeResult } from "../host/protocol/judge";
+import { IsolationStatus, RunInput, RunOutput, RunStop, SessionExecute, SessionJudge, SessionRepeat, WorkspaceSync } from "../host/protocol/methods";
 import type { SessionExecuteResult } from "../host/protocol/session";
 import { summaryLine } from "../host/protocol/summary";
 import type { RuntimeRegistry } from "../host/runtimes/registry";
@@ -28,6 +29,8 @@ export class RunController {
   private readonly outputs = new Map<string, (stream: "stdout" | "stderr", text: string) => void>();
   private warnedAboutIsolation = false;
   private readonly scopes = new Set<string>();
+  /** What the last run of each file (by URI) read and wrote: the makings of a test case. */
+  private readonly lastRuns = new Map<string, { stdin: string; stdout: string }>();
 
   constructor(
     private readonly host: HostConnection,
@@ -84,6 +87,11 @@ export class RunController {
     if (run) await this.host.request(RunStop.type, { runId: run.runId });
   }
 
+  /** Stops a run (or a judge) by the runId it was started with. */
+  async stopRun(runId: string): Promise<void> {
+    await this.host.request(RunStop.type, { runId });
+  }
+
   /**
    * Runs the active editor's file `times` times in its warm session (the seed's repeat) and shows the
    * statistics in the history panel.
@@ -104,6 +112,23 @@ export class RunController {
         ),
     );
     show({ label: target.label, language: target.runtime.manifest.language, stats });
+  }
+
+  /** Judges a file's test cases in its session (session.judge), its folder mirrored first as for a run. */
+  async judge(source: vscode.Uri, request: { cases: JudgeCase[]; compare?: Comparison; runId: string }): Promise<SessionJudgeResult> {
+    const target = targetOf({ document: await vscode.workspace.openTextDocument(source) }, this.registry, {});
+    if (typeof target === "string") throw new Error(target);
+    if (target.command.type !== "run_file") throw new Error(`${target.label} is not a file on disk`);
+    const { path } = target.command;
+    const settings = readSettings(target.folder?.uri ?? source);
+    return this.withSession(target, settings, (session) =>
+      this.host.request(SessionJudge.type, { sessionId: session.info.sessionId, path, ...request }),
+    );
+  }
+
+  /** The stdin and stdout of the file's last run in this window, if it ran. */
+  lastRun(source: vscode.Uri): { stdin: string; stdout: string } | undefined {
+    return this.lastRuns.get(source.toString());
   }
 
   /** The workspaces this window's runs are recorded in: its folders, and the scopes it ran outside them. */
@@ -169,19 +194,25 @@ export class RunController {
     this.active.set(target.key, { runId, target: target.key });
     void vscode.commands.executeCommand("setContext", "codebeaker.running", true);
     this.outputs.set(runId, (stream, text) => terminal.write(text, stream));
+    let typed = "";
     terminal.begin(`${target.label} · ${target.runtime.manifest.language} · ${session.info.isolation}`, {
-      send: (text) => void this.host.notify(RunInput.type, { runId, text }),
+      send: (text) => {
+        typed += text;
+        void this.host.notify(RunInput.type, { runId, text });
+      },
       end: () => void this.host.notify(RunInput.type, { runId, eof: true }),
       interrupt: () => void this.host.request(RunStop.type, { runId }),
     });
     this.status.setActivity("running", session.info.isolation);
     try {
-      return await this.host.request(SessionExecute.type, {
+      const answer = await this.host.request(SessionExecute.type, {
         sessionId: session.info.sessionId,
         command: target.command,
         runId,
         interactive: true,
       });
+      if (target.command.type === "run_file") this.lastRuns.set(target.key, { stdin: typed, stdout: answer.stdout });
+      return answer;
     } finally {
       this.outputs.delete(runId);
       this.active.delete(target.key);

@@ -26,7 +26,7 @@ export interface RunTarget {
 
 /** The run target of an editor, in the language its file (or the user) says. */
 export function targetOf(
-  editor: vscode.TextEditor,
+  editor: { document: vscode.TextDocument; selection?: vscode.Selection },
   registry: RuntimeRegistry,
   options: { language?: string; selection?: boolean },
 ): RunTarget | string {
@@ -41,7 +41,7 @@ export function targetOf(
   const name = posix.basename(document.uri.path);
   const inFolder = (path: string) => (folder ? vscode.Uri.joinPath(folder.uri, path) : undefined);
 
-  if (options.selection && !editor.selection.isEmpty) {
+  if (options.selection && editor.selection && !editor.selection.isEmpty) {
     const code = document.getText(editor.selection);
     const fileName = selectionFileName(runtime, code);
     const lineOffset = editor.selection.start.line;

@@ -21,7 +21,7 @@ Usage:
       JSON-RPC over WebSocket at ws://HOST:PORT/ws/jsonrpc (default localhost:5000), GET /health.
       --warm-pool N keeps N sandboxes ready per configuration in use (default 1; 0: none).
   codebeaker serve --stdio     (or: codebeaker --stdio)
-      JSON-RPC over stdin/stdout with Content-Length framing (vscode-jsonrpc).
+      JSON-RPC over stdin/stdout with Content-Length framing (as the Language Server Protocol frames it).
   codebeaker mcp [--isolation KIND] [--workspace DIR]
       An MCP server over stdin/stdout for agents (Claude Desktop, VS Code, …): run_code, file tools, history.
       Runs are recorded in DIR's history (default: the current folder), as the editor records that folder's.
@@ -120,7 +120,7 @@ async function serve(args: string[]): Promise<number> {
 
   if (values.stdio) {
     const connection = serveStdio(host.dispatcher, log, process.stdin, process.stdout);
-    connection.onClose(() => void stop(0));
+    void connection.closed.then(() => stop(0));
     return new Promise<number>(() => undefined); // runs until the client goes away
   }
   const server = await serveWebSocket(host.dispatcher, log, {

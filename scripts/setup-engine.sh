@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes CodeBeaker's isolation available on this machine: a Docker engine with the base image the runtime
-# Dockerfiles start FROM, gVisor (runsc) registered with it, and bubblewrap for process isolation.
+# Dockerfiles start FROM, gVisor (runsc) registered with it, bubblewrap for process isolation, and Docker Compose
+# to run the host as a service.
 # Idempotent: every step is skipped when its result is already there. Installing needs root; without root,
 # what is missing is said, and sessions use what there is (bubblewrap when no engine answers).
 set -euo pipefail
@@ -105,6 +106,13 @@ SOURCES
   log "imported $image"
 }
 
+# Docker Compose, to run the host as a service as the README does (`docker-compose up -d`): Debian's
+# docker-compose, the one its archive has (the compose plugin is not in it); openssl makes the service's token.
+ensure_compose() {
+  command -v docker-compose >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 && return 0
+  apt_install docker-compose openssl || log "docker-compose is missing: the host cannot run as a compose service here"
+}
+
 # Process isolation: bubblewrap, and a C compiler with static libc to build its runner once.
 # (and python3 in /usr, which the escape suite runs there).
 apt_install bubblewrap gcc libc6-dev python3 || log "process isolation needs bubblewrap, gcc and libc6-dev"
@@ -112,6 +120,7 @@ runsc_config=$(register_runsc)
 if start_engine; then
   reload_engine "$runsc_config"
   ensure_base_image
+  ensure_compose
 else
   log "no Docker engine: sessions will use process isolation (bubblewrap)"
 fi

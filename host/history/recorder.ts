@@ -39,7 +39,8 @@ export class HistoryRecorder {
     this.changed.set(sessionId, pending);
   }
 
-  async record(session: Session, source: Snapshot, answer: SessionExecuteResult): Promise<HistoryRun> {
+  /** `testCase` marks a run of session.judge with the case it ran. */
+  async record(session: Session, source: Snapshot, answer: SessionExecuteResult, testCase?: string): Promise<HistoryRun> {
     const history = await this.store.recording(this.workspaceOf(session.id));
     const others = [...(this.changed.get(session.id) ?? new Map<string, Buffer>())]
       .filter(([path]) => path !== source.path)
@@ -59,6 +60,7 @@ export class HistoryRecorder {
         errorType: answer.errorType,
         stdoutHead: answer.stdout.slice(0, HEAD_BYTES),
         stderrHead: answer.stderr.slice(0, HEAD_BYTES),
+        ...(testCase === undefined ? {} : { case: testCase }),
       },
       [source, ...others],
     );

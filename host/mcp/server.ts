@@ -7,6 +7,7 @@ import { VERSION } from "../version";
 import { registerFileTools } from "./file-tools";
 import { registerHistoryTools } from "./history-tools";
 import { HostCalls } from "./host-calls";
+import { registerJudgeTool } from "./judge-tool";
 import { LanguageSessions } from "./language-sessions";
 import { registerRunTools } from "./run-tools";
 
@@ -24,7 +25,8 @@ export const MCP_OUTPUT_LIMIT_BYTES = 128 << 10;
 const INSTRUCTIONS = `CodeBeaker runs code in sandboxes: containers with no network and limited memory, CPU and time.
 run_code runs a program and reports its output, status, and where it failed. Each language has one sandbox,
 kept between calls, whose /workspace the file tools and execute_shell of that language share. Every run is
-recorded as a version of its file: history_list, history_compare and history_rollback look back at them.`;
+recorded as a version of its file: history_list, history_compare and history_rollback look back at them.
+run_tests checks a program against test cases (stdin and expected output), compiled once, a verdict per case.`;
 
 /**
  * `codebeaker mcp`: the host's methods as MCP tools over stdio. The tools call the host's JSON-RPC
@@ -39,6 +41,7 @@ export async function serveMcp(host: Host, options: McpOptions): Promise<McpServ
   });
   const context = { host: calls, sessions, workspace: options.workspace, log: options.log };
   registerRunTools(server, context);
+  registerJudgeTool(server, context);
   registerFileTools(server, context);
   registerHistoryTools(server, context);
   await server.connect(new StdioServerTransport(options.input, options.output));

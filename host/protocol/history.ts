@@ -33,6 +33,8 @@ export const HistoryRun = z.object({
   errorType: z.string().nullable(),
   stdoutHead: z.string(),
   stderrHead: z.string(),
+  /** For a run of session.judge: the case it ran. */
+  case: z.string().optional(),
   /** Snapshots: the file run (first), then the other files that had changed since the previous run. */
   files: z.array(HistoryFile),
 });

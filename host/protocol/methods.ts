@@ -12,6 +12,7 @@ import {
   HistoryRollbackParams,
   HistoryRollbackResult,
 } from "./history";
+import { JudgeCaseParams, SessionJudgeParams, SessionJudgeResult } from "./judge";
 import { RepeatStats, SessionRepeatParams } from "./repeat";
 import {
   SessionCloseParams,
@@ -90,6 +91,11 @@ export const RunStage = notification("run.stage", RunStageParams);
 /** Client → host. Runs a command N times in a session: success rate and timing statistics (the seed's repeat). */
 export const SessionRepeat = request("session.repeat", SessionRepeatParams, RepeatStats);
 
+/** Client → host. One program against many cases: compiled once, then a run and a verdict per case. */
+export const SessionJudge = request("session.judge", SessionJudgeParams, SessionJudgeResult);
+/** Host → client. A case of a followed session.judge (one with a runId) ended, with its verdict. */
+export const JudgeCaseEnded = notification("judge.case", JudgeCaseParams);
+
 /** Client → host. A workspace's runs, newest first, by file and status. */
 export const HistoryList = request("history.list", HistoryListParams, HistoryListResult);
 /** Client → host. One run with the files it ran. */
@@ -113,3 +119,31 @@ export type ImageProgressParams = z.infer<typeof ImageProgressParams>;
 
 /** Host → client. A runtime image is being built (first use of a language, or its recipe changed). */
 export const ImageProgress = notification("image.progress", ImageProgressParams);
+
+/** Notifications a client hears only once it asked for them (run.output and run.stage come with a runId). */
+export const SubscribableNotification = z.enum(["image.progress", "history.changed"]);
+export type SubscribableNotification = z.infer<typeof SubscribableNotification>;
+const Subscription = z.strictObject({ methods: z.array(SubscribableNotification).optional() });
+export const NotificationsSubscribeParams = Subscription.default({});
+export type NotificationsSubscribeParams = z.input<typeof NotificationsSubscribeParams>;
+export const NotificationsSubscribeResult = z.object({ methods: z.array(SubscribableNotification) });
+/**
+ * Client → host. Which notifications this connection receives from now on: `methods`, or all of them when
+ * omitted (`[]`: none). A client that never asks receives only answers to its requests.
+ */
+export const NotificationsSubscribe = request("notifications.subscribe", NotificationsSubscribeParams, NotificationsSubscribeResult);
+
+/**
+ * Client → host, over stdio: the Language Server Protocol's handshake, which vscode-languageclient opens with.
+ * CodeBeaker offers no language features, only its own methods; `initializationOptions.notifications` takes
+ * notifications.subscribe's params, so a language client asks for notifications again on every restart.
+ */
+export const Initialize = request(
+  "initialize",
+  z.looseObject({ initializationOptions: z.looseObject({ notifications: Subscription.optional() }).nullish() }),
+  z.object({ capabilities: z.object({}), serverInfo: z.object({ name: z.string(), version: z.string() }) }),
+);
+/** Client → host, over stdio: the handshake's end; `exit` follows. */
+export const Shutdown = request("shutdown", z.unknown(), z.null());
+/** Client → host, over stdio: the host ends. */
+export const Exit = notification("exit", z.unknown());

@@ -18,7 +18,15 @@ type Handler = (params: never, context: CallContext) => Promise<unknown>;
 export class Dispatcher {
   private readonly routes = new Map<string, { params: z.ZodType; handler: Handler }>();
 
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly parent?: Dispatcher,
+  ) {}
+
+  /** A dispatcher with methods of its own over this one's: what one connection adds to the host's methods. */
+  extend(): Dispatcher {
+    return new Dispatcher(this.log, this);
+  }
 
   on<P extends z.ZodType, R extends z.ZodType>(
     definition: RequestDefinition<P, R>,
@@ -38,11 +46,15 @@ export class Dispatcher {
   }
 
   methods(): string[] {
-    return [...this.routes.keys()];
+    return [...new Set([...(this.parent?.methods() ?? []), ...this.routes.keys()])];
   }
 
   has(method: string): boolean {
-    return this.routes.has(method);
+    return this.route(method) !== undefined;
+  }
+
+  private route(method: string): { params: z.ZodType; handler: Handler } | undefined {
+    return this.routes.get(method) ?? this.parent?.route(method);
   }
 
   /** A typed call of a protocol request from inside the host's process (the library, the MCP tools). */
@@ -56,9 +68,14 @@ export class Dispatcher {
 
   /** Calls a method; failures are thrown as RpcError with the code the guide lists. */
   async call(method: string, params: unknown, context: CallContext): Promise<unknown> {
-    const route = this.routes.get(method);
+    const route = this.route(method);
     if (!route) {
-      throw new RpcError(ErrorCodes.MethodNotFound, `Method not found: ${method} (methods: ${this.methods().join(", ")})`);
+      const methods = this.methods().join(", ");
+      throw new RpcError(
+        ErrorCodes.MethodNotFound,
+        `Method not found: ${method} (methods: ${methods})`,
+        `method: no method named ${JSON.stringify(method)}; the methods are ${methods}`,
+      );
     }
     if (Array.isArray(params)) throw invalidParams("params must be an object with named fields, not an array");
     const parsed = route.params.safeParse(params);

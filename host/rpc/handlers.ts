@@ -8,6 +8,7 @@ import {
   SessionClose,
   SessionCreate,
   SessionExecute,
+  SessionJudge,
   SessionList,
   WorkspaceSync,
 } from "../protocol/methods";
@@ -17,6 +18,7 @@ import type { SessionManager } from "../sessions/manager";
 import { syncWorkspace } from "../sessions/workspace-sync";
 import type { Dispatcher } from "./dispatcher";
 import { executeAndRecord } from "./history-handlers";
+import { judgeAndRecord } from "./judge-handler";
 
 /** The guide's four methods on the session manager, and beside them the ones an editor needs. */
 export function registerSessionMethods(
@@ -37,6 +39,15 @@ export function registerSessionMethods(
       const options = params.runId ? runs.follow(params.runId, context, params.interactive ?? false) : {};
       try {
         return await executeAndRecord(session, params.command, () => executeCommand(session, params.command, options), recorder, context);
+      } finally {
+        if (params.runId) runs.forget(params.runId);
+      }
+    })
+    .on(SessionJudge, async (params, context) => {
+      const session = sessions.get(params.sessionId);
+      const options = params.runId ? runs.follow(params.runId, context, false) : {};
+      try {
+        return await judgeAndRecord(session, params, options, recorder, context);
       } finally {
         if (params.runId) runs.forget(params.runId);
       }

@@ -5,7 +5,7 @@ import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import type { Logger } from "../log";
 import type { Dispatcher } from "./dispatcher";
-import { answerJsonRpcText } from "./json-rpc";
+import { RpcConnection } from "./connection";
 
 export const JSON_RPC_PATH = "/ws/jsonrpc";
 
@@ -48,9 +48,15 @@ export async function serveWebSocket(dispatcher: Dispatcher, log: Logger, option
     createServer((request, response) => answerHttp(request, response, options)).on(
       "upgrade",
       (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        const peer = request.socket.remoteAddress;
         const refusal = refuseUpgrade(request, options);
+        // Node leaves an upgraded socket without an error listener: a client that resets it (closing with our
+        // answer unread) would otherwise raise an unhandled 'error' and end the host, before any authentication.
+        socket.on("error", (error) => {
+          log.debug(`${refusal ? "refused connection" : "WebSocket connection"} from ${peer}: ${error.message}`);
+        });
         if (refusal) {
-          log.warn(`refused a WebSocket connection from ${request.socket.remoteAddress}: ${refusal}`);
+          log.warn(`refused a WebSocket connection from ${peer}: ${refusal}`);
           socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
           return;
         }
@@ -93,18 +99,12 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 function attach(ws: WebSocket, dispatcher: Dispatcher, log: Logger): void {
-  const context = {
-    notify: (method: string, params: unknown) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ jsonrpc: "2.0", method, params }));
-    },
+  const send = (text: string) => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(text);
   };
+  const connection = new RpcConnection(dispatcher, send, log);
   ws.on("message", (data, isBinary) => {
-    const text = isBinary ? Buffer.from(data as Buffer).toString("utf8") : data.toString();
-    answerJsonRpcText(text, dispatcher, context)
-      .then((reply) => {
-        if (reply !== undefined && ws.readyState === WebSocket.OPEN) ws.send(reply);
-      })
-      .catch((error) => log.error(`answering a WebSocket message: ${error}`));
+    void connection.receive(isBinary ? Buffer.from(data as Buffer).toString("utf8") : data.toString());
   });
   ws.on("error", (error) => log.warn(`WebSocket client: ${error.message}`));
 }

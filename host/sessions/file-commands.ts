@@ -82,7 +82,7 @@ export async function restoreFile(session: Session, path: string, content: Buffe
     await session.exclusive(() => session.sandbox.writeFile(path, content, "create"));
   } catch (error) {
     if (!(error instanceof SandboxFileError)) throw error;
-    throw new RpcError(ErrorCodes.FileError, describeFileError(error, session.limits.workspaceMb), { code: error.code, path: error.path });
+    throw new RpcError(ErrorCodes.FileError, describeFileError(error, session.limits.workspaceMb), `${error.path}: ${error.code}`);
   }
 }
 

@@ -88,7 +88,7 @@ export class SessionManager {
       throw new RpcError(
         ErrorCodes.TooManySessions,
         `Too many sessions: ${this.settings.maxSessions} are open; close one (session.close) before creating another`,
-        { maxSessions: this.settings.maxSessions },
+        `maxSessions: this host allows ${this.settings.maxSessions} open at once`,
       );
     }
     const limits = resolveLimits({
@@ -149,7 +149,7 @@ export class SessionManager {
     } catch (error) {
       // Not the host's fault: this machine cannot give what was asked (no engine, no runsc, gVisor with network).
       if (error instanceof IsolationUnavailableError) {
-        throw new RpcError(ErrorCodes.IsolationUnavailable, error.message, { isolation: error.kind, reason: error.message });
+        throw new RpcError(ErrorCodes.IsolationUnavailable, error.message, `isolation: ${error.message}`);
       }
       throw error;
     } finally {

@@ -85,10 +85,7 @@ async function runSource(
   sources: () => Promise<SourceFiles>,
   written?: { path: string; content: Buffer },
 ): Promise<SessionExecuteResult> {
-  const { manifest } = session.runtime;
-  const commands = { compile: manifest.compile, run: manifest.run, ...session.config.commands };
-  const cwd = posix.dirname(source.path);
-  const siblings = await sourcesBeside(session, source, [commands.compile ?? [], commands.run], written?.path);
+  const program = await programOf(session, source, written?.path);
   const files = written ? [written] : undefined;
   const done = async (stages: StageRun[]) => {
     const failed = stages.some((stage) => stage.stage.status !== "Success");
@@ -97,26 +94,55 @@ async function runSource(
   };
 
   let compile: StageRun | undefined;
-  if (commands.compile) {
-    compile = await runStage(session, "compile", {
-      argv: expandCommand(commands.compile, source, { sources: siblings }),
-      cwd,
-      timeoutMs: session.limits.compileTimeoutMs,
-      makeDirectories: [BUILD_DIR],
-      files,
-      stdin: "",
-    }, { observer: options.observer, onStage: options.onStage });
+  if (program.compile) {
+    compile = await compileStage(session, program, { observer: options.observer, onStage: options.onStage }, files);
     if (compile.stage.status !== "Success") return done([compile]);
   }
-  const granted = permissionFlags(manifest.permissions, session.config.permissions);
   const run = await runStage(session, "run", {
-    argv: expandCommand(commands.run, source, { permissions: granted, sources: siblings }),
-    cwd,
+    argv: program.run,
+    cwd: program.cwd,
     timeoutMs: command.timeoutMs ?? session.limits.timeoutMs,
     files: compile ? undefined : files,
     stdin: command.stdin,
   }, options);
   return done(compile ? [compile, run] : [run]);
+}
+
+/** A source file's program: its compile step (when the runtime has one) and run step, expanded, and its directory. */
+export interface Program {
+  cwd: string;
+  compile?: string[];
+  run: string[];
+}
+
+/** `pending` is a file the first stage will write before it starts (execute_code's code). */
+export async function programOf(session: Session, source: SourceFile, pending?: string): Promise<Program> {
+  const { manifest } = session.runtime;
+  const commands = { compile: manifest.compile, run: manifest.run, ...session.config.commands };
+  const siblings = await sourcesBeside(session, source, [commands.compile ?? [], commands.run], pending);
+  const granted = permissionFlags(manifest.permissions, session.config.permissions);
+  return {
+    cwd: posix.dirname(source.path),
+    compile: commands.compile ? expandCommand(commands.compile, source, { sources: siblings }) : undefined,
+    run: expandCommand(commands.run, source, { permissions: granted, sources: siblings }),
+  };
+}
+
+/** The program's compile stage, under the compile time limit; `files` are written before it starts. */
+export function compileStage(
+  session: Session,
+  program: Program,
+  options: RunOptions,
+  files?: Array<{ path: string; content: Buffer }>,
+): Promise<StageRun> {
+  return runStage(session, "compile", {
+    argv: program.compile!,
+    cwd: program.cwd,
+    timeoutMs: session.limits.compileTimeoutMs,
+    makeDirectories: [BUILD_DIR],
+    files,
+    stdin: "",
+  }, options);
 }
 
 /**

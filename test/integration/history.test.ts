@@ -87,7 +87,7 @@ describe("run history through the host's API", () => {
     await expect(call("history.rollback", { workspace: "planted", path: "app.py", version: 1, sessionId })).rejects.toMatchObject({
       code: -32003,
       message: expect.stringMatching(/^\/workspace\/app\.py is or passes through a symbolic link/),
-      data: { code: "Symlink", path: "/workspace/app.py" },
+      data: "/workspace/app.py: Symlink",
     });
     await call("session.close", { sessionId });
   });

@@ -51,6 +51,7 @@ describe("codebeaker mcp: the host's tools for agents, through the MCP SDK's own
         "list_directory",
         "read_file",
         "run_code",
+        "run_tests",
         "write_file",
       ].sort(),
     );
@@ -211,8 +212,31 @@ describe("codebeaker mcp: the host's tools for agents, through the MCP SDK's own
     cancel.abort();
     await expect(call).rejects.toThrow(/abort/i);
     await eventually(async () => !(await running()), "the program is stopped");
-    const listed = await client.callTool({ name: "history_list", arguments: { path: "forever.py" } });
-    expect(listed.structuredContent).toMatchObject({ runs: [{ version: 1, status: "Cancelled" }] });
+    // The host records the run once the runner has reported it, which may be just after the process is gone.
+    const history = async () => (await client.callTool({ name: "history_list", arguments: { path: "forever.py" } })).structuredContent;
+    await eventually(async () => ((await history()) as { count: number }).count > 0, "the cancelled run is recorded");
+    expect(await history()).toMatchObject({ runs: [{ version: 1, status: "Cancelled" }] });
+  });
+
+  it("checks a program against test cases: a verdict per case, and how many passed", async () => {
+    const code = "a, b = map(int, input().split())\nprint(a // b)\n";
+    const cases = [
+      { name: "divides", stdin: "84 2", expectedOutput: "42" },
+      { name: "rounds down", stdin: "7 2", expectedOutput: "3.5" },
+      { name: "by zero", stdin: "1 0", expectedOutput: "" },
+    ];
+    const result = await call("run_tests", { language: "python", file: "divide.py", code, cases });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toMatchObject({ status: "WrongAnswer", summary: { passed: 1, failed: 2, total: 3 } });
+    const text = textOf(result).split("\n");
+    expect(text[0]).toMatch(/^✓ divides \(\d+ ms\)$/);
+    expect(text).toContain('  line 1: expected "3.5", got "3"');
+    expect(text).toContain("  at divide.py line 2: ZeroDivisionError integer division or modulo by zero");
+    expect(text.at(-1)).toBe("1 passed, 2 failed of 3");
+
+    const passing = await call("run_tests", { language: "python", file: "divide.py", cases: [{ stdin: "9 3", expectedOutput: "3\n" }] });
+    expect(passing.isError).toBe(false);
+    expect(textOf(passing)).toMatch(/^✓ case 1 \(\d+ ms\)\n1 passed, 0 failed of 1$/);
   });
 
   it("logs to stderr only, and removes every sandbox when the client closes", async () => {

@@ -5,6 +5,7 @@ import type { ChildProcess } from "node:child_process";
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SessionClose, SessionCreate, SessionExecute, SessionList } from "../../host/protocol/methods";
+import { ContentLengthReader, frame } from "../../host/rpc/content-length-framing";
 import { containersOf, containersOwnedBy, eventually } from "./helpers";
 import { finished, spawnHost, waitForOutput } from "./processes";
 
@@ -55,6 +56,72 @@ describe("codebeaker --stdio: JSON-RPC with vscode-jsonrpc framing", () => {
       message: "Invalid params: language: expected string, received number",
     });
     await expect(connection.sendRequest("session.nope", {})).rejects.toMatchObject({ code: -32601 });
+  });
+});
+
+describe("codebeaker --stdio: JSON-RPC 2.0 whatever the client sends", () => {
+  let child: ChildProcess;
+  let exited: ReturnType<typeof finished>;
+  const received: any[] = [];
+  let wake = () => undefined as void;
+
+  beforeAll(() => {
+    child = spawnHost(["serve", "--stdio"]);
+    const reader = new ContentLengthReader(1 << 30, (item) => {
+      if ("text" in item) received.push(JSON.parse(item.text));
+      wake();
+    });
+    child.stdout!.on("data", (chunk: Buffer) => reader.push(chunk));
+    exited = finished(child);
+  });
+  afterAll(async () => {
+    child.stdin!.end();
+    expect((await exited).code).toBe(0);
+  });
+
+  /** Writes raw bytes, then a session.list with `id`, and resolves with what came back up to its answer. */
+  async function sendThenList(bytes: string | Buffer, id: number): Promise<any[]> {
+    const from = received.length;
+    child.stdin!.write(bytes);
+    child.stdin!.write(frame(JSON.stringify({ jsonrpc: "2.0", id, method: "session.list" })));
+    while (!received.slice(from).some((message) => message.id === id && "result" in message)) {
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+    return received.slice(from);
+  }
+
+  it("answers -32700 for text that is not JSON and -32600 for jsonrpc 1.0, with data", async () => {
+    const [parse, invalid, listed] = await sendThenList(
+      Buffer.concat([frame("{oops"), frame(JSON.stringify({ jsonrpc: "1.0", id: 1, method: "session.list" }))]),
+      2,
+    );
+    expect(parse).toMatchObject({ id: null, error: { code: -32700, data: expect.any(String) } });
+    expect(invalid).toMatchObject({ id: 1, error: { code: -32600, data: 'jsonrpc: must be "2.0" (got "1.0")' } });
+    expect(listed).toMatchObject({ id: 2, result: { count: 0 } });
+  });
+
+  it("answers a batch with one array", async () => {
+    const batch = [
+      { jsonrpc: "2.0", id: "a", method: "session.list" },
+      { jsonrpc: "2.0", id: "b", method: "session.nope" },
+    ];
+    const [answers] = await sendThenList(frame(JSON.stringify(batch)), 3);
+    expect(answers).toMatchObject([{ id: "a", result: { count: 0 } }, { id: "b", error: { code: -32601 } }]);
+  });
+
+  it("loses one message to a malformed header, never the stream", async () => {
+    for (const [index, bad] of ["Content-Length: lots\r\n\r\n{}", "Content-Type: text/plain\r\n\r\n{}", "\u0000\u0001 garbage\r\n\r\n"].entries()) {
+      const [error, listed] = await sendThenList(bad, 10 + index);
+      expect(error).toMatchObject({ id: null, error: { code: -32700, data: expect.stringMatching(/^header: /) } });
+      expect(listed).toMatchObject({ id: 10 + index, result: { count: 0 } });
+    }
+  });
+
+  it("reads a 50 MB message whose header ends in bare line feeds", async () => {
+    const big = JSON.stringify({ jsonrpc: "2.0", id: 20, method: "session.list", params: { pad: "x".repeat(50 << 20) } });
+    const [answer, listed] = await sendThenList(`Content-Length: ${big.length}\n\n${big}`, 21);
+    expect(answer).toMatchObject({ id: 20, error: { code: -32602, data: 'params: unknown field "pad"' } });
+    expect(listed).toMatchObject({ id: 21 });
   });
 });
 

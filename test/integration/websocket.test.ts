@@ -8,10 +8,13 @@ import { finished, spawnHost, startServer, stop } from "./processes";
 class GuideClient {
   private readonly waiting = new Map<unknown, (message: any) => void>();
   readonly notifications: any[] = [];
+  /** Every message, in the order it came. */
+  readonly received: any[] = [];
 
   private constructor(private readonly ws: WebSocket) {
     ws.on("message", (data) => {
       const message = JSON.parse(data.toString());
+      this.received.push(message);
       if (Array.isArray(message) || !("method" in message)) {
         const id = Array.isArray(message) ? "batch" : message.id;
         this.waiting.get(id)?.(message);
@@ -188,13 +191,24 @@ describe("codebeaker serve: the guide's WebSocket API", () => {
   });
 
   it("answers bad input with the guide's error codes and says what was wrong", async () => {
-    expect(await client.sendRaw("{not json", null)).toMatchObject({ id: null, error: { code: -32700 } });
+    expect(await client.sendRaw("{not json", null)).toMatchObject({
+      id: null,
+      error: { code: -32700, message: expect.stringMatching(/^Parse error: /), data: expect.stringMatching(/JSON/) },
+    });
     expect(await client.sendRaw(JSON.stringify({ id: 7, method: "session.list" }), 7)).toMatchObject({
       id: 7,
-      error: { code: -32600, message: 'Invalid Request: the "jsonrpc" member must be "2.0"' },
+      error: { code: -32600, message: 'Invalid Request: the "jsonrpc" member must be "2.0"', data: 'jsonrpc: must be "2.0" (got nothing)' },
+    });
+    expect(await client.sendRaw(JSON.stringify({ jsonrpc: "1.0", id: 8, method: "session.list" }), 8)).toMatchObject({
+      id: 8,
+      error: { code: -32600, data: 'jsonrpc: must be "2.0" (got "1.0")' },
     });
     expect(await client.request("session.destroy", {})).toMatchObject({
-      error: { code: -32601, message: expect.stringMatching(/^Method not found: session.destroy/) },
+      error: {
+        code: -32601,
+        message: expect.stringMatching(/^Method not found: session.destroy/),
+        data: expect.stringMatching(/^method: no method named "session.destroy"; the methods are session.create, /),
+      },
     });
     expect(await client.request("session.create", { language: "python", memoryLimitMB: "lots" })).toMatchObject({
       error: { code: -32602, message: "Invalid params: memoryLimitMB: expected number, received string" },
@@ -211,9 +225,22 @@ describe("codebeaker serve: the guide's WebSocket API", () => {
       error: { code: -32602, message: expect.stringMatching(/^Invalid params: command.type: must be one of write_file, read_file/) },
     });
     expect(await client.request("session.execute", { sessionId: "nope", command: { type: "list_directory" } })).toMatchObject({
-      error: { code: -32602, message: expect.stringMatching(/^Invalid params: sessionId: no session nope/) },
+      error: {
+        code: -32602,
+        message: expect.stringMatching(/^Invalid params: sessionId: no session nope/),
+        data: expect.stringMatching(/^sessionId: no session nope/),
+      },
     });
-    expect(await client.request("session.close", { sessionId: "nope" })).toMatchObject({ error: { code: -32602 } });
+    expect(await client.request("session.close", { sessionId: "nope" })).toMatchObject({
+      error: { code: -32602, data: expect.stringMatching(/^sessionId: no session nope/) },
+    });
+    expect(await client.request("session.create", { language: "cobol" })).toMatchObject({
+      error: { code: -32602, data: expect.stringMatching(/^language: unknown language "cobol" \(known: .*python/) },
+    });
+    // Every error reply carries data, as the guide's error shape does.
+    const errors = client.received.filter((message) => message.error);
+    expect(errors.length).toBeGreaterThanOrEqual(11);
+    for (const { error } of errors) expect(error.data, JSON.stringify(error)).toEqual(expect.any(String));
   });
 
   it("answers a batch, and sends nothing back for a notification", async () => {
@@ -228,13 +255,44 @@ describe("codebeaker serve: the guide's WebSocket API", () => {
     expect(answers[1]).toMatchObject({ id: "b", error: { code: -32601 } });
   });
 
-  it("reports an image build as image.progress notifications", async () => {
-    // A custom image (the guide's dockerImage) gets CodeBeaker's runner added: a small build, every time it is new.
-    const [repo, tag] = ["codebeaker-test/base", String(Date.now())];
-    const base = `${repo}:${tag}`;
-    await docker.getImage("debian:bookworm-slim").tag({ repo, tag });
-    imagesMade.push(base);
-    const created = await client.request("session.create", { language: "python", dockerImage: base });
+  /**
+   * A custom image (the guide's dockerImage) gets CodeBeaker's runner added: a small build. This base is one of a
+   * kind (its own label), so that build cannot come from Docker's cache: it happens in the test.
+   */
+  async function freshBaseImage(): Promise<string> {
+    const [repo, tag] = ["codebeaker-test/base", `${Date.now()}-${imagesMade.length}`];
+    const container = await docker.createContainer({ Image: "debian:bookworm-slim" });
+    try {
+      await container.commit({ repo, tag, changes: `LABEL codebeaker-test.base="${tag}"` });
+    } finally {
+      await container.remove();
+    }
+    imagesMade.push(`${repo}:${tag}`);
+    return `${repo}:${tag}`;
+  }
+
+  it("sends a client that never asked for notifications only its answer, even while an image builds", async () => {
+    // The guide's client: send one request, read one message. Its first message must be its answer.
+    const guide = await GuideClient.open(server.url);
+    try {
+      const base = await freshBaseImage();
+      const asked = new Date();
+      const created = await guide.request("session.create", { language: "python", dockerImage: base });
+      imagesMade.push(created.result.image);
+      expect(guide.received).toEqual([created]);
+      // …and the image was indeed built while it waited (whole seconds: Docker's clock and ours may round apart).
+      const built = new Date((await docker.getImage(created.result.image).inspect()).Created);
+      expect(Math.floor(built.getTime() / 1000)).toBeGreaterThanOrEqual(Math.floor(asked.getTime() / 1000));
+      await guide.request("session.close", { sessionId: created.result.sessionId });
+    } finally {
+      guide.close();
+    }
+  });
+
+  it("reports an image build as image.progress notifications to a client that asked", async () => {
+    const subscribed = await client.request("notifications.subscribe", { methods: ["image.progress"] });
+    expect(subscribed.result).toEqual({ methods: ["image.progress"] });
+    const created = await client.request("session.create", { language: "python", dockerImage: await freshBaseImage() });
     expect(created.result.image).toMatch(/^codebeaker\/custom:/);
     imagesMade.push(created.result.image);
     const phases = client.notifications.filter((n) => n.method === "image.progress").map((n) => n.params.phase);

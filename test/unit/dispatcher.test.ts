@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type Logger, silentLogger } from "../../host/log";
-import { ErrorCodes, RpcError } from "../../host/protocol/errors";
+import { ErrorCodes, invalidParams, RpcError } from "../../host/protocol/errors";
 import { SessionClose, SessionCreate, SessionExecute, SessionList } from "../../host/protocol/methods";
 import type { SessionCreateResult, SessionExecuteResult } from "../../host/protocol/session";
 import { type CallContext, Dispatcher } from "../../host/rpc/dispatcher";
@@ -106,6 +106,9 @@ describe("Dispatcher routing", () => {
     expect(error.code).toBe(-32601);
     expect(error.message).toBe(
       "Method not found: session.delete (methods: session.create, session.execute, session.list, session.close)",
+    );
+    expect(error.data).toBe(
+      'method: no method named "session.delete"; the methods are session.create, session.execute, session.list, session.close',
     );
   });
 
@@ -228,6 +231,7 @@ describe("Dispatcher handler failures", () => {
     const error = await rpcFailure(dispatcher.call("session.close", { sessionId: "s1" }, context));
     expect(error.code).toBe(-32603);
     expect(error.message).toBe("Internal error: docker went away");
+    expect(error.data).toBe("docker went away");
     expect(logged).toHaveLength(1);
     expect(logged[0]).toContain("session.close failed");
     expect(logged[0]).toContain("docker went away");
@@ -249,6 +253,45 @@ describe("Dispatcher handler failures", () => {
     expect(await rpcFailure(dispatcher.call("session.close", { sessionId: "x" }, context))).toBe(thrown);
     expect(thrown.code).toBe(-32602);
     expect(thrown.data).toEqual({ sessionId: "x" });
+  });
+});
+
+describe("Dispatcher error data", () => {
+  it("gives a handler's -32602 the clause that names the field (an unknown session, an unknown language)", async () => {
+    const dispatcher = new Dispatcher(silentLogger)
+      .on(SessionClose, async ({ sessionId }) => {
+        throw invalidParams(`sessionId: no session ${sessionId} (sessions end after their idle timeout or lifetime; see session.list)`);
+      })
+      .on(SessionCreate, async ({ language }) => {
+        throw invalidParams(`language: unknown language "${language}" (known: python, go)`);
+      });
+    const session = await rpcFailure(dispatcher.call("session.close", { sessionId: "nope" }, context));
+    expect([session.code, session.data]).toEqual([
+      -32602,
+      "sessionId: no session nope (sessions end after their idle timeout or lifetime; see session.list)",
+    ]);
+    const language = await rpcFailure(dispatcher.call("session.create", { language: "cobol" }, context));
+    expect([language.code, language.data]).toEqual([-32602, 'language: unknown language "cobol" (known: python, go)']);
+  });
+
+  it("gives an RpcError made without data its message, without the code's title", () => {
+    expect(new RpcError(ErrorCodes.InternalError, "Internal error: the engine went away").data).toBe("the engine went away");
+    expect(new RpcError(ErrorCodes.InternalError, "Too many sessions: 10 are open").data).toBe("Too many sessions: 10 are open");
+    expect(new RpcError(ErrorCodes.InvalidParams, "Invalid params: x", "given").data).toBe("given");
+  });
+});
+
+describe("Dispatcher.extend: a connection's own methods over the host's", () => {
+  it("answers its own methods and the host's, and lists both", async () => {
+    const { dispatcher: host, seen } = stubbed();
+    const connection = host.extend().on(SessionList, async () => ({ count: 42, sessions: [] }));
+    expect(await connection.call("session.list", {}, context)).toEqual({ count: 42, sessions: [] });
+    expect(await connection.call("session.close", { sessionId: "s" }, context)).toEqual({ sessionId: "s", closed: true });
+    expect(seen.map((call) => call.method)).toEqual(["session.close"]);
+    expect(connection.has("session.create")).toBe(true);
+    expect(connection.methods()).toEqual(["session.create", "session.execute", "session.list", "session.close"]);
+    expect(host.has("session.list")).toBe(true);
+    expect(await host.call("session.list", {}, context)).toEqual({ count: 0, sessions: [] });
   });
 });
 

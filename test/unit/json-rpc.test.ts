@@ -28,11 +28,13 @@ function setup() {
   return { ask, calls };
 }
 
-const invalid = (id: string | number | null, why: string) => ({
+/** A -32600 reply: the sentence, and in `data` the member that was wrong with the value it had. */
+const invalid = (id: string | number | null, why: string, data: string) => ({
   jsonrpc: "2.0",
   id,
-  error: { code: -32600, message: `Invalid Request: ${why}` },
+  error: { code: -32600, message: `Invalid Request: ${why}`, data },
 });
+const notAnObject = (got: string) => invalid(null, "a request must be a JSON object", `request: must be a JSON object (got ${got})`);
 
 describe("answerJsonRpcText: single requests", () => {
   it("answers a request with its result and echoes a number id", async () => {
@@ -54,37 +56,41 @@ describe("answerJsonRpcText: single requests", () => {
     expect(await ask({ jsonrpc: "2.0", id: null, method: "session.list" })).toEqual({ jsonrpc: "2.0", id: null, result: emptyList });
   });
 
-  it("answers text that is not JSON with -32700 and id null", async () => {
+  it("answers text that is not JSON with -32700 and id null, saying where it broke in data", async () => {
     const { ask } = setup();
-    const answer = (await ask('{"jsonrpc": "2.0", "id": 1,')) as { id: unknown; error: { code: number; message: string } };
+    const answer = (await ask('{"jsonrpc": "2.0", "id": 1,')) as { id: unknown; error: { code: number; message: string; data: string } };
     expect(answer.id).toBeNull();
     expect(answer.error.code).toBe(-32700);
     expect(answer.error.message).toMatch(/^Parse error: /);
+    expect(answer.error.data).toMatch(/JSON/);
+    expect(answer.error.message).toBe(`Parse error: ${answer.error.data}`);
   });
 
   it.each(["1", "null", '"text"', "true"])("refuses %s, which is not an object, with -32600", async (text) => {
     const { ask } = setup();
-    expect(await ask(text)).toEqual(invalid(null, "a request must be a JSON object"));
+    expect(await ask(text)).toEqual(notAnObject(text));
   });
 
   it("refuses a missing or wrong jsonrpc member, echoing the id", async () => {
     const { ask, calls } = setup();
-    expect(await ask({ id: 5, method: "session.list" })).toEqual(invalid(5, 'the "jsonrpc" member must be "2.0"'));
-    expect(await ask({ jsonrpc: "1.0", id: "x", method: "session.list" })).toEqual(invalid("x", 'the "jsonrpc" member must be "2.0"'));
-    expect(await ask({ jsonrpc: 2, id: 6, method: "session.list" })).toEqual(invalid(6, 'the "jsonrpc" member must be "2.0"'));
+    const why = 'the "jsonrpc" member must be "2.0"';
+    expect(await ask({ id: 5, method: "session.list" })).toEqual(invalid(5, why, 'jsonrpc: must be "2.0" (got nothing)'));
+    expect(await ask({ jsonrpc: "1.0", id: "x", method: "session.list" })).toEqual(invalid("x", why, 'jsonrpc: must be "2.0" (got "1.0")'));
+    expect(await ask({ jsonrpc: 2, id: 6, method: "session.list" })).toEqual(invalid(6, why, 'jsonrpc: must be "2.0" (got 2)'));
     expect(calls).toEqual([]);
   });
 
   it("refuses a missing or non-string method", async () => {
     const { ask } = setup();
-    expect(await ask({ jsonrpc: "2.0", id: 1 })).toEqual(invalid(1, 'the "method" member must be a string'));
-    expect(await ask({ jsonrpc: "2.0", id: 2, method: 42 })).toEqual(invalid(2, 'the "method" member must be a string'));
+    const why = 'the "method" member must be a string';
+    expect(await ask({ jsonrpc: "2.0", id: 1 })).toEqual(invalid(1, why, "method: must be a string (got nothing)"));
+    expect(await ask({ jsonrpc: "2.0", id: 2, method: 42 })).toEqual(invalid(2, why, "method: must be a string (got 42)"));
   });
 
   it.each([true, {}, [1]])("refuses the id %j and answers with id null", async (id) => {
     const { ask, calls } = setup();
     expect(await ask({ jsonrpc: "2.0", id, method: "session.list" })).toEqual(
-      invalid(null, 'the "id" member must be a string, a number or null'),
+      invalid(null, 'the "id" member must be a string, a number or null', `id: must be a string, a number or null (got ${JSON.stringify(id)})`),
     );
     expect(calls).toEqual([]);
   });
@@ -92,16 +98,26 @@ describe("answerJsonRpcText: single requests", () => {
   it.each([null, 5, "s1", true])("refuses params %j, which is neither an object nor an array", async (params) => {
     const { ask } = setup();
     expect(await ask({ jsonrpc: "2.0", id: 3, method: "session.list", params })).toEqual(
-      invalid(3, 'the "params" member must be an object (or an array)'),
+      invalid(3, 'the "params" member must be an object (or an array)', `params: must be an object or an array (got ${JSON.stringify(params)})`),
     );
   });
 
-  it("answers an unknown method with -32601", async () => {
+  it("cuts a long wrong value short in data", async () => {
+    const { ask } = setup();
+    const answer = (await ask({ jsonrpc: "x".repeat(10_000), id: 1, method: "session.list" })) as { error: { data: string } };
+    expect(answer.error.data).toBe(`jsonrpc: must be "2.0" (got "${"x".repeat(56)}...)`);
+  });
+
+  it("answers an unknown method with -32601, naming it in data", async () => {
     const { ask } = setup();
     expect(await ask({ jsonrpc: "2.0", id: 4, method: "nope" })).toEqual({
       jsonrpc: "2.0",
       id: 4,
-      error: { code: -32601, message: "Method not found: nope (methods: session.list, session.close)" },
+      error: {
+        code: -32601,
+        message: "Method not found: nope (methods: session.list, session.close)",
+        data: 'method: no method named "nope"; the methods are session.list, session.close',
+      },
     });
   });
 
@@ -123,7 +139,11 @@ describe("answerJsonRpcText: single requests", () => {
     expect(await ask({ jsonrpc: "2.0", id: 9, method: "session.close", params: ["s1"] })).toEqual({
       jsonrpc: "2.0",
       id: 9,
-      error: { code: -32602, message: "Invalid params: params must be an object with named fields, not an array" },
+      error: {
+        code: -32602,
+        message: "Invalid params: params must be an object with named fields, not an array",
+        data: "params must be an object with named fields, not an array",
+      },
     });
   });
 
@@ -132,7 +152,7 @@ describe("answerJsonRpcText: single requests", () => {
     expect(await ask({ jsonrpc: "2.0", id: 10, method: "session.close", params: { sessionId: "boom" } })).toEqual({
       jsonrpc: "2.0",
       id: 10,
-      error: { code: -32603, message: "Internal error: it broke" },
+      error: { code: -32603, message: "Internal error: it broke", data: "it broke" },
     });
   });
 });
@@ -163,7 +183,7 @@ describe("answerJsonRpcText: batches", () => {
     ]);
     expect(answer).toEqual([
       { jsonrpc: "2.0", id: "a", result: emptyList },
-      invalid(null, "a request must be a JSON object"),
+      notAnObject("3"),
       { jsonrpc: "2.0", id: "b", result: { sessionId: "s2", closed: true } },
     ]);
     expect(calls).toContain("session.close n");
@@ -171,15 +191,12 @@ describe("answerJsonRpcText: batches", () => {
 
   it("answers an empty batch with a single -32600 error", async () => {
     const { ask } = setup();
-    expect(await ask("[]")).toEqual(invalid(null, "empty batch"));
+    expect(await ask("[]")).toEqual(invalid(null, "empty batch", "batch: an empty array holds no request"));
   });
 
   it("answers a batch of invalid items with one error each", async () => {
     const { ask } = setup();
-    expect(await ask("[1, 2]")).toEqual([
-      invalid(null, "a request must be a JSON object"),
-      invalid(null, "a request must be a JSON object"),
-    ]);
+    expect(await ask("[1, 2]")).toEqual([notAnObject("1"), notAnObject("2")]);
   });
 
   it("owes nothing for a batch of notifications only", async () => {

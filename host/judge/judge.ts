@@ -1,0 +1,150 @@
+import { posix } from "node:path";
+import { SandboxFileError } from "../isolation/backend";
+import { invalidParams } from "../protocol/errors";
+import type { Comparison, JudgeCase, SessionJudgeResult, Verdict, VerdictStatus } from "../protocol/judge";
+import type { SessionExecuteResult } from "../protocol/session";
+import { WORKSPACE_ROOT } from "../protocol/workspace-path";
+import { entryFileName } from "../runtimes/entry-file";
+import { compileStage, programOf, RunOptions } from "../sessions/run-commands";
+import type { Session } from "../sessions/session";
+import { diagnose, envelope, runStage, StageRun } from "../sessions/stages";
+import { describeDifference, outputMatches } from "./compare";
+
+/** What session.judge runs: a source (given as code, or a file in /workspace) and its cases. */
+export interface JudgeRequest {
+  code?: string;
+  fileName?: string;
+  path?: string;
+  cases: JudgeCase[];
+  compare: Comparison;
+}
+
+/** The file a judge ran, as its history records it: its path under /workspace and its text. */
+export interface JudgedSource {
+  path: string;
+  content: Buffer;
+}
+
+export interface JudgeHooks extends RunOptions {
+  /** The source is known (written, or read from /workspace): before anything runs. */
+  onSource?(source: JudgedSource): void;
+  /** A case ended (or the compile failed, with no case): its verdict, and the run as session.execute answers it. */
+  onRun?(answer: SessionExecuteResult, verdict: Verdict | undefined, index: number): Promise<void> | void;
+}
+
+/**
+ * Compiles the program once, then runs it once per case, in order, each with its own stdin and limits: a case
+ * that fails stops nothing but itself. A compile error is the whole answer.
+ */
+export function judge(session: Session, request: JudgeRequest, hooks: JudgeHooks = {}): Promise<SessionJudgeResult> {
+  request.cases.forEach((testCase, index) => {
+    if (testCase.memoryLimitMB !== undefined && testCase.memoryLimitMB > session.limits.memoryMb) {
+      throw invalidParams(
+        `cases[${index}].memoryLimitMB: ${testCase.memoryLimitMB} MB is more than the session's ${session.limits.memoryMb} MB (session.create's memoryLimitMB)`,
+      );
+    }
+  });
+  return session.exclusive(async () => {
+    const startedAt = Date.now();
+    const source = await sourceOf(session, request);
+    hooks.onSource?.({ path: posix.relative(WORKSPACE_ROOT, source.path), content: source.content });
+    const sources = { [posix.relative(WORKSPACE_ROOT, source.path)]: source.content.toString("utf8") };
+    const pending = request.code !== undefined ? [{ path: source.path, content: source.content }] : undefined;
+    const program = await programOf(session, { path: source.path }, pending?.[0]!.path);
+    const follow = { observer: hooks.observer, onStage: hooks.onStage };
+
+    let compile: StageRun | undefined;
+    let diagnostics: SessionJudgeResult["diagnostics"] = [];
+    if (program.compile) {
+      compile = await compileStage(session, program, follow, pending);
+      diagnostics = diagnose(session, [compile], sources);
+      if (compile.stage.status !== "Success") {
+        await hooks.onRun?.(envelope(null, [compile], startedAt, diagnostics), undefined, -1);
+        const summary = { passed: 0, failed: request.cases.length, total: request.cases.length, wallMs: Date.now() - startedAt };
+        return { status: "CompilationError", compile: compile.stage, diagnostics, verdicts: [], summary };
+      }
+    }
+
+    const verdicts: Verdict[] = [];
+    for (const [index, testCase] of request.cases.entries()) {
+      const name = testCase.name ?? `case ${index + 1}`;
+      if (verdicts.at(-1)?.status === "Cancelled") {
+        verdicts.push(notRun(name, testCase, "Cancelled: not run, the judge was stopped"));
+        continue;
+      }
+      const caseStartedAt = Date.now();
+      const run = await runStage(session, "run", {
+        argv: program.run,
+        cwd: program.cwd,
+        timeoutMs: testCase.timeoutMs ?? session.limits.timeoutMs,
+        files: compile || index > 0 ? undefined : pending,
+        stdin: testCase.stdin,
+      }, follow);
+      const answer = envelope(null, [run], caseStartedAt, diagnose(session, [run], run.stage.status === "Success" ? {} : sources));
+      const verdict = verdictOf(name, testCase, answer, request.compare);
+      verdicts.push(verdict);
+      await hooks.onRun?.(answer, verdict, index);
+    }
+    const failed = verdicts.find((verdict) => verdict.status !== "Accepted");
+    return {
+      status: failed?.status ?? "Accepted",
+      compile: compile?.stage ?? null,
+      diagnostics,
+      verdicts,
+      summary: summarize(verdicts, startedAt),
+    };
+  });
+}
+
+/** The program's file: the code written where execute_code would write it, or a regular file already there. */
+async function sourceOf(session: Session, request: JudgeRequest): Promise<{ path: string; content: Buffer }> {
+  if (request.code !== undefined) {
+    const name = request.fileName ?? entryFileName(session.runtime.manifest, request.code);
+    return { path: posix.join(WORKSPACE_ROOT, name), content: Buffer.from(request.code, "utf8") };
+  }
+  const path = request.path!;
+  try {
+    const entry = (await session.sandbox.list(posix.dirname(path))).find((candidate) => candidate.name === posix.basename(path));
+    if (!entry) throw new SandboxFileError("NotFound", path);
+    if (entry.type !== "file") throw invalidParams(`path: ${path} is not a regular file (${entry.type})`);
+    return { path, content: await session.sandbox.readFile(path, 1 << 20) };
+  } catch (error) {
+    if (!(error instanceof SandboxFileError)) throw error;
+    const why = error.code === "NotFound" || error.code === "NotADirectory" ? "does not exist" : `cannot be read (${error.code})`;
+    throw invalidParams(`path: ${path} ${why} in the session's /workspace`);
+  }
+}
+
+function verdictOf(name: string, testCase: JudgeCase, answer: SessionExecuteResult, comparison: Comparison): Verdict {
+  const expectedOutput = testCase.expectedOutput ?? null;
+  const base = {
+    name,
+    stdout: answer.stdout,
+    stderr: answer.stderr,
+    expectedOutput,
+    exitCode: answer.exitCode,
+    metrics: answer.metrics!,
+    diagnostics: answer.diagnostics,
+  };
+  if (!answer.success) return { ...base, status: answer.status as VerdictStatus, error: answer.error };
+  const peakMb = answer.metrics!.peakMemoryBytes / (1 << 20);
+  if (testCase.memoryLimitMB !== undefined && peakMb > testCase.memoryLimitMB) {
+    const error = `MemoryLimitExceeded: the program's peak memory, ${peakMb.toFixed(1)} MB, is over this case's ${testCase.memoryLimitMB} MB`;
+    return { ...base, status: "MemoryLimitExceeded", error };
+  }
+  if (expectedOutput === null || outputMatches(answer.stdout, expectedOutput, comparison)) {
+    return { ...base, status: "Accepted", error: null };
+  }
+  const diff = describeDifference(answer.stdout, expectedOutput);
+  return { ...base, status: "WrongAnswer", diff, error: `WrongAnswer: ${diff.split("\n")[0]}` };
+}
+
+function notRun(name: string, testCase: JudgeCase, error: string): Verdict {
+  const metrics = { wallMs: 0, cpuMs: 0, peakMemoryBytes: 0 };
+  return { name, status: "Cancelled", stdout: "", stderr: "", expectedOutput: testCase.expectedOutput ?? null, exitCode: null, metrics, diagnostics: [], error };
+}
+
+function summarize(verdicts: Verdict[], startedAt: number) {
+  const passed = verdicts.filter((verdict) => verdict.status === "Accepted").length;
+  return { passed, failed: verdicts.length - passed, total: verdicts.length, wallMs: Date.now() - startedAt };
+}
