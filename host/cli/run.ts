@@ -5,6 +5,7 @@ import type { Host } from "../host";
 import type { SessionExecuteResult } from "../protocol/session";
 import { summaryLine } from "../protocol/summary";
 import { executeCommand } from "../sessions/execute";
+import { TerminalFilter } from "./terminal-filter";
 
 export interface RunFileOptions {
   file: string;
@@ -50,10 +51,7 @@ export async function runFile(host: Host, options: RunFileOptions): Promise<numb
     session,
     { type: "execute_code", code, ...(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) ? { fileName: name } : {}) },
     {
-      observer: {
-        onStdout: (chunk) => process.stdout.write(chunk),
-        onStderr: (chunk) => process.stderr.write(chunk),
-      },
+      observer: { onStdout: toTerminal(process.stdout), onStderr: toTerminal(process.stderr) },
       interactive: true,
       onStage: (kind, handle) => {
         if (kind !== "run") return;
@@ -73,6 +71,13 @@ export async function runFile(host: Host, options: RunFileOptions): Promise<numb
   );
   process.stderr.write(`${summaryLine(result)}\n`);
   return exitCodeOf(result);
+}
+
+/** Writes a program's output to `stream`; through a TerminalFilter when it is a terminal the program must not drive. */
+function toTerminal(stream: NodeJS.WriteStream): (chunk: Buffer) => void {
+  if (!stream.isTTY) return (chunk) => stream.write(chunk);
+  const filter = new TerminalFilter();
+  return (chunk) => stream.write(filter.push(chunk));
 }
 
 /** The program's own code; 128 + signal when it was killed; 124 on a timeout (as timeout(1)); 130 on Ctrl-C. */

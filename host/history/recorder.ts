@@ -41,7 +41,7 @@ export class HistoryRecorder {
 
   /** `testCase` marks a run of session.judge with the case it ran. */
   async record(session: Session, source: Snapshot, answer: SessionExecuteResult, testCase?: string): Promise<HistoryRun> {
-    const history = await this.store.workspace(this.workspaceOf(session.id));
+    const history = await this.store.recording(this.workspaceOf(session.id));
     const others = [...(this.changed.get(session.id) ?? new Map<string, Buffer>())]
       .filter(([path]) => path !== source.path)
       .map(([path, content]) => ({ path, content }));

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdir, open, readFile, rename, stat, truncate } from "node:fs/promises";
 import { join } from "node:path";
 import { HistoryRun } from "../protocol/history";
@@ -42,12 +43,17 @@ export class WorkspaceHistory {
     this.log = join(dir, "runs.jsonl");
   }
 
+  /** Opens a workspace's history to read it; its directory is made by the first record, never by a read. */
   static async open(root: string, workspace: string, maxRuns: number): Promise<WorkspaceHistory> {
     const dir = join(root, createHash("sha256").update(workspace).digest("hex").slice(0, 16));
-    await mkdir(dir, { recursive: true });
     const history = new WorkspaceHistory(workspace, dir, maxRuns);
     await history.load();
     return history;
+  }
+
+  /** Whether anything was ever recorded here: the directory exists. */
+  exists(): boolean {
+    return existsSync(this.dir);
   }
 
   /** Reads the log; a last line without its newline (a crash mid-append) is cut off, and so is any unreadable one. */
@@ -70,6 +76,7 @@ export class WorkspaceHistory {
   /** Records a run: snapshots stored (once per content), then one line appended and flushed. */
   record(run: NewRun, snapshots: readonly Snapshot[]): Promise<HistoryRun> {
     const turn = this.tail.then(async () => {
+      await mkdir(this.dir, { recursive: true });
       const files = [];
       for (const snapshot of snapshots) {
         files.push({ path: snapshot.path, hash: await this.blobs.put(snapshot.content), size: snapshot.content.length });
@@ -155,7 +162,10 @@ export class WorkspaceHistory {
   }
 }
 
-/** The histories of every workspace the host has seen, under one directory. */
+/**
+ * The histories of every workspace the host has seen, under one directory. Reading a workspace that has no
+ * history leaves nothing behind, on disk or here: only one with runs (or one being recorded into) is kept open.
+ */
 export class HistoryStore {
   private readonly open = new Map<string, Promise<WorkspaceHistory>>();
 
@@ -164,13 +174,25 @@ export class HistoryStore {
     private readonly maxRuns: number,
   ) {}
 
-  workspace(name: string): Promise<WorkspaceHistory> {
-    let history = this.open.get(name);
-    if (!history) {
-      history = WorkspaceHistory.open(this.root, name, this.maxRuns);
-      this.open.set(name, history);
-      history.catch(() => this.open.delete(name));
-    }
-    return history;
+  /** A workspace's history, to read: empty, and not kept, when nothing was ever recorded in it. */
+  async workspace(name: string): Promise<WorkspaceHistory> {
+    const kept = this.open.get(name);
+    if (kept) return kept;
+    const history = await WorkspaceHistory.open(this.root, name, this.maxRuns);
+    return history.exists() ? this.keep(name, history) : history;
+  }
+
+  /** A workspace's history, to record into: kept open, so its records take their turns in one queue. */
+  recording(name: string): Promise<WorkspaceHistory> {
+    return this.open.get(name) ?? this.keep(name, WorkspaceHistory.open(this.root, name, this.maxRuns));
+  }
+
+  private keep(name: string, history: WorkspaceHistory | Promise<WorkspaceHistory>): Promise<WorkspaceHistory> {
+    const kept = this.open.get(name);
+    if (kept) return kept; // opened meanwhile: one instance per workspace
+    const opened = Promise.resolve(history);
+    this.open.set(name, opened);
+    opened.catch(() => this.open.delete(name));
+    return opened;
   }
 }

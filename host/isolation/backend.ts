@@ -90,6 +90,14 @@ export interface RunOutcome {
   outputExceeded: boolean;
   killed: boolean;
   oomKilled: boolean;
+  /** With an OOM kill: how full /tmp and /workspace were (tmpfs, held in the sandbox's memory). */
+  filesystems?: FilesystemFill[];
+}
+
+export interface FilesystemFill {
+  path: string;
+  usedBytes: number;
+  sizeBytes: number;
 }
 
 export interface RunHandle {

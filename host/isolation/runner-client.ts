@@ -1,5 +1,6 @@
 import type { Readable, Writable } from "node:stream";
 import { FileErrorCode } from "../protocol/results";
+import { WORKSPACE_ROOT } from "../protocol/workspace-path";
 import {
   DirectoryEntryInfo,
   FileChecksum,
@@ -11,7 +12,7 @@ import {
   SandboxLostError,
   UnpackedEntry,
 } from "./backend";
-import { decodeFields, DecodedFrame, encodeFields, encodeFrame, Frame, FrameDecoder } from "./runner-protocol";
+import { decodeFields, decodeName, DecodedFrame, encodeFields, encodeFrame, Frame, FrameDecoder, splitNul } from "./runner-protocol";
 
 type Fields = Array<readonly [string, string]>;
 
@@ -27,6 +28,39 @@ function inBatches<T>(items: T[]): T[][] {
   const batches: T[][] = [];
   for (let at = 0; at < items.length; at += LIST_FIELDS_PER_REQUEST) batches.push(items.slice(at, at + LIST_FIELDS_PER_REQUEST));
   return batches.length ? batches : [[]];
+}
+
+/**
+ * The most of each output stream a run's answer holds, whatever the output limit. An answer carries stdout three
+ * times (stdout, result, stages.run.stdout) and stderr twice, and JSON writes a control byte as six characters
+ * (`\u0001`): at 8 MB a stream, the largest answer is 240 M characters, well under the longest string V8 can
+ * make (2^29 - 24), so it can always be sent. A program may still write up to its output limit: a client that
+ * follows the run (run.output) hears all of it, and the answer keeps the head (`stdoutTruncated`).
+ */
+export const HELD_OUTPUT_BYTES = 8 << 20;
+
+/** The head of one output stream, in one buffer that grows as output comes, up to its capacity. */
+class HeldOutput {
+  private buffer = Buffer.alloc(0);
+  private length = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  push(chunk: Buffer): void {
+    const taken = Math.min(chunk.length, this.capacity - this.length);
+    if (taken <= 0) return;
+    if (this.length + taken > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.min(this.capacity, Math.max(64 << 10, 2 * (this.length + taken))));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    chunk.copy(this.buffer, this.length, 0, taken);
+    this.length += taken;
+  }
+
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
 }
 
 /** One request on the wire: the frames it sends and what it does with the frames that come back. */
@@ -98,8 +132,9 @@ export class RunnerClient {
       if (data.length) send.push(encodeFrame(Frame.Stdin, data));
       send.push(encodeFrame(Frame.Stdin));
     }
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
+    const held = Math.min(request.outputLimitBytes, HELD_OUTPUT_BYTES);
+    const stdout = new HeldOutput(held);
+    const stderr = new HeldOutput(held);
     let exchange!: Exchange;
     let settled = false;
     const outcome = new Promise<RunOutcome>((resolve, reject) => {
@@ -107,10 +142,10 @@ export class RunnerClient {
         send,
         onFrame: (frame) => {
           if (frame.type === Frame.Stdout) {
-            stdout.push(Buffer.from(frame.payload));
+            stdout.push(frame.payload);
             observer.onStdout?.(frame.payload);
           } else if (frame.type === Frame.Stderr) {
-            stderr.push(Buffer.from(frame.payload));
+            stderr.push(frame.payload);
             observer.onStderr?.(frame.payload);
           } else if (frame.type === Frame.Result) {
             settled = true;
@@ -118,7 +153,7 @@ export class RunnerClient {
             const error = fields.get("error");
             // A file the run carried could not be written: the program never started.
             if (error) reject(fileError(error, fields.get("path") ?? "", fields.get("detail")));
-            else resolve(toOutcome(fields, Buffer.concat(stdout), Buffer.concat(stderr)));
+            else resolve(toOutcome(fields, stdout.bytes(), stderr.bytes()));
           }
         },
         onLost: (error) => {
@@ -180,7 +215,7 @@ export class RunnerClient {
   async list(path: string): Promise<DirectoryEntryInfo[]> {
     const { data } = await this.request([["op", "list"], ["path", path]], path);
     return data.map((entry) => {
-      const [name = "", type = "other", size = "0", modified = "0"] = entry.toString("utf8").split("\0");
+      const [name = "", type = "other", size = "0", modified = "0"] = textParts(entry);
       return { name, type: type as DirectoryEntryInfo["type"], size: Number(size), modifiedMs: Number(modified) };
     });
   }
@@ -198,7 +233,7 @@ export class RunnerClient {
       const { fields: result, data } = await this.request(fields, "/workspace", frames);
       if (result.get("corrupt") === "1") throw new Error("the runner could not read the archive the host made");
       for (const entry of data) {
-        const [status = "", path = "", detail = "", more] = entry.toString("utf8").split("\0");
+        const [status = "", path = "", detail = "", more] = textParts(entry);
         if (status === "written") entries.push({ status, path, bytes: Number(detail), checksum: more ?? "" });
         else if (status === "deleted") entries.push({ status, path, type: detail as "file" | "directory" | "missing" });
         else entries.push({ status: "failed", path, error: detail, ...(more ? { detail: more } : {}) });
@@ -212,7 +247,7 @@ export class RunnerClient {
     for (const batch of paths.length ? inBatches(paths) : []) {
       const { data } = await this.request([["op", "checksum"], ...batch.map((path) => ["path", path] as const)], "/workspace");
       for (const entry of data) {
-        const [status, , bytes = "0", checksum = ""] = entry.toString("utf8").split("\0");
+        const [status, , bytes = "0", checksum = ""] = textParts(entry);
         found.push(status === "file" ? { bytes: Number(bytes), checksum } : null);
       }
     }
@@ -230,7 +265,8 @@ export class RunnerClient {
           if (frame.type !== Frame.Result) return;
           const result = decodeFields(frame.payload);
           const error = result.get("error");
-          if (error && error !== "TooLarge") reject(fileError(error, path, result.get("detail")));
+          // A request on two paths (copy) names the one that failed.
+          if (error && error !== "TooLarge") reject(fileError(error, result.get("path") ?? path, result.get("detail")));
           else resolve({ fields: result, data });
         },
         onLost: reject,
@@ -275,6 +311,11 @@ export class RunnerClient {
   }
 }
 
+/** A 'd' frame's NUL-separated fields; paths and names among them cross as decodeName says. */
+function textParts(entry: Buffer): string[] {
+  return splitNul(entry).map(decodeName);
+}
+
 /** The runner's error code as a SandboxFileError; a code the protocol does not know is an IoError that names it. */
 function fileError(error: string, path: string, detail: string | undefined): SandboxFileError {
   const code = FileErrorCode.safeParse(error);
@@ -305,5 +346,8 @@ function toOutcome(fields: Map<string, string>, stdout: Buffer, stderr: Buffer):
     outputExceeded: flag("output_exceeded"),
     killed: flag("killed"),
     oomKilled: flag("oom"),
+    filesystems: [["tmp", "/tmp"], ["workspace", WORKSPACE_ROOT]].flatMap(([name, path]) =>
+      fields.has(`${name}_size`) ? [{ path: path!, usedBytes: number(`${name}_used`) ?? 0, sizeBytes: number(`${name}_size`) ?? 0 }] : [],
+    ),
   };
 }

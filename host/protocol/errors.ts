@@ -5,6 +5,14 @@ export const ErrorCodes = {
   MethodNotFound: -32601,
   InvalidParams: -32602,
   InternalError: -32603,
+  // Server errors (the spec leaves -32000 to -32099 to the implementation): understood, and refused for a reason
+  // the client can act on; `data` says which.
+  /** The host has as many sessions open as it allows. */
+  TooManySessions: -32001,
+  /** The isolation asked for cannot run here, or not as asked. */
+  IsolationUnavailable: -32002,
+  /** A file in a session's /workspace could not be written or read outside a command; `data` names it and its code. */
+  FileError: -32003,
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 

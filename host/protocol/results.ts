@@ -32,6 +32,8 @@ export const FileErrorCode = z.enum([
   "TooLarge",
   "NoSpace",
   "NotUtf8",
+  /** A named pipe, a socket or a device: file commands read and write regular files only. */
+  "NotARegularFile",
   "IoError",
 ]);
 export type FileErrorCode = z.infer<typeof FileErrorCode>;

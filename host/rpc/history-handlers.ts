@@ -19,6 +19,7 @@ import type { SessionExecuteResult } from "../protocol/session";
 import { WORKSPACE_ROOT } from "../protocol/workspace-path";
 import { entryFileName } from "../runtimes/entry-file";
 import { executeCommand } from "../sessions/execute";
+import { restoreFile } from "../sessions/file-commands";
 import type { SessionManager } from "../sessions/manager";
 import type { Session } from "../sessions/session";
 import type { CallContext, Dispatcher } from "./dispatcher";
@@ -102,7 +103,7 @@ async function sourceOf(session: Session, command: Command) {
 async function restore(history: WorkspaceHistory, run: HistoryRun, session: Session | undefined): Promise<HistoryRollbackResult> {
   const content = (await history.content(run))!;
   if (session) {
-    await session.exclusive(() => session.sandbox.writeFile(posix.join(WORKSPACE_ROOT, run.path), content, "create"));
+    await restoreFile(session, posix.join(WORKSPACE_ROOT, run.path), content);
   }
   return { path: run.path, version: run.version, ...asText(content), written: session !== undefined };
 }

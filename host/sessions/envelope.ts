@@ -32,7 +32,7 @@ export function fileCommandFailure(error: SandboxFileError, startedAt: number, w
 }
 
 /** Said the way the guide says it ("File not found: /workspace/missing.py"), with the reason when there is one. */
-function describeFileError({ code, path, detail }: SandboxFileError, workspaceMb: number): string {
+export function describeFileError({ code, path, detail }: SandboxFileError, workspaceMb: number): string {
   switch (code) {
     case "NotFound":
       return `File not found: ${path}`;
@@ -51,7 +51,9 @@ function describeFileError({ code, path, detail }: SandboxFileError, workspaceMb
     case "TooLarge":
       return `${path} is too large to read: ${detail}`;
     case "NoSpace":
-      return `no space left in ${WORKSPACE_ROOT} (it holds ${workspaceMb} MB)`;
+      return `no space left in ${WORKSPACE_ROOT} (it holds ${workspaceMb} MB) to write ${path}`;
+    case "NotARegularFile":
+      return `${path} is not a regular file (a named pipe, a socket or a device): file commands read and write regular files only`;
     case "NotUtf8":
       return `${path} is not UTF-8 text; read it with "encoding": "base64"`;
     default:

@@ -9,7 +9,8 @@ import type {
   ReadFileResult,
   WriteFileResult,
 } from "../protocol/command-results";
-import { invalidParams } from "../protocol/errors";
+import { ErrorCodes, invalidParams, RpcError } from "../protocol/errors";
+import { describeFileError } from "./envelope";
 import type { Session } from "./session";
 
 /** The most read_file returns in one answer. */
@@ -69,6 +70,20 @@ export async function listDirectory(
       modifiedAt: new Date(entry.modifiedMs).toISOString(),
     }));
   return { path: command.path, count: entries.length, entries };
+}
+
+/**
+ * Writes a file into a session's /workspace outside any command (history.rollback), after the commands before
+ * it. What the sandbox refuses (a link planted on the path, no space) is the client's to act on: a JSON-RPC
+ * FileError naming the file's error code and path, never an internal error.
+ */
+export async function restoreFile(session: Session, path: string, content: Buffer): Promise<void> {
+  try {
+    await session.exclusive(() => session.sandbox.writeFile(path, content, "create"));
+  } catch (error) {
+    if (!(error instanceof SandboxFileError)) throw error;
+    throw new RpcError(ErrorCodes.FileError, describeFileError(error, session.limits.workspaceMb), `${error.path}: ${error.code}`);
+  }
 }
 
 function decodeContent(content: string, encoding: "utf8" | "base64"): Buffer {

@@ -86,8 +86,9 @@ export class SessionManager {
     if (packages.length) checkPackages(runtime, params);
     if (this.sessions.size + this.pending >= this.settings.maxSessions) {
       throw new RpcError(
-        ErrorCodes.InternalError,
+        ErrorCodes.TooManySessions,
         `Too many sessions: ${this.settings.maxSessions} are open; close one (session.close) before creating another`,
+        `maxSessions: this host allows ${this.settings.maxSessions} open at once`,
       );
     }
     const limits = resolveLimits({
@@ -145,6 +146,12 @@ export class SessionManager {
       const how = spare ? "took a ready sandbox" : "started";
       this.log.info(`session ${id} (${runtime.manifest.language}, ${backend.kind}) ${how} ${sandbox.id.slice(0, 12)}`);
       return session;
+    } catch (error) {
+      // Not the host's fault: this machine cannot give what was asked (no engine, no runsc, gVisor with network).
+      if (error instanceof IsolationUnavailableError) {
+        throw new RpcError(ErrorCodes.IsolationUnavailable, error.message, `isolation: ${error.message}`);
+      }
+      throw error;
     } finally {
       this.pending--;
     }

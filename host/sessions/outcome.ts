@@ -1,5 +1,5 @@
 import { constants } from "node:os";
-import type { RunOutcome } from "../isolation/backend";
+import type { FilesystemFill, RunOutcome } from "../isolation/backend";
 import type { Metrics, RunStatus, StageResult } from "../protocol/results";
 
 export type StageKind = "compile" | "run";
@@ -24,13 +24,28 @@ export function signalName(signal: number | null): string | null {
   return signal === null ? null : (signalNames.get(signal) ?? `signal ${signal}`);
 }
 
+/**
+ * /tmp and /workspace live in the sandbox's memory: a program killed for memory while one of them is full, and
+ * files there hold at least half of the memory, was stopped by full disks, not by its own appetite. Then no
+ * program can run until files are deleted, and the answer says which paths are full (a disk error), rather than
+ * MemoryLimitExceeded. The full paths, or none.
+ */
+export function fullFilesystems(outcome: RunOutcome, memoryMb: number): FilesystemFill[] {
+  const fills = outcome.oomKilled ? (outcome.filesystems ?? []) : [];
+  const held = fills.reduce((sum, fill) => sum + fill.usedBytes, 0);
+  if (held < (memoryMb * MiB) / 2) return [];
+  return fills.filter((fill) => fill.sizeBytes - fill.usedBytes < Math.max(MiB, fill.sizeBytes / 50));
+}
+
+const MiB = 1024 * 1024;
+
 /** The status of a stage, from the most specific cause to the least. */
-export function classify(outcome: RunOutcome, kind: StageKind): RunStatus {
+export function classify(outcome: RunOutcome, kind: StageKind, memoryMb: number): RunStatus {
   // SIGXCPU: the CPU-time limit, a second past the wall-clock one, ended it first.
   if (outcome.timedOut || outcome.signal === constants.signals.SIGXCPU) return "TimeLimitExceeded";
   if (outcome.outputExceeded) return "OutputLimitExceeded";
   if (outcome.killed) return "Cancelled";
-  if (outcome.oomKilled) return "MemoryLimitExceeded";
+  if (outcome.oomKilled && !fullFilesystems(outcome, memoryMb).length) return "MemoryLimitExceeded";
   if (outcome.spawnError || outcome.signal !== null || outcome.exitCode !== 0) {
     return kind === "compile" ? "CompilationError" : "RuntimeError";
   }
@@ -39,15 +54,16 @@ export function classify(outcome: RunOutcome, kind: StageKind): RunStatus {
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
-export function toStage(outcome: RunOutcome, kind: StageKind, limits: StageLimits): StageResult {
+export function toStage(outcome: RunOutcome, kind: StageKind, limits: Pick<StageLimits, "memoryMb">): StageResult {
   return {
-    status: classify(outcome, kind),
+    status: classify(outcome, kind, limits.memoryMb),
     exitCode: outcome.exitCode,
     signal: signalName(outcome.signal),
     stdout: outcome.stdout.toString("utf8"),
     stderr: outcome.stderr.toString("utf8"),
-    stdoutTruncated: outcome.stdoutBytes > limits.outputBytes,
-    stderrTruncated: outcome.stderrBytes > limits.outputBytes,
+    // The answer holds the head of each stream (see HELD_OUTPUT_BYTES): truncated when the program wrote more.
+    stdoutTruncated: outcome.stdoutBytes > outcome.stdout.length,
+    stderrTruncated: outcome.stderrBytes > outcome.stderr.length,
     wallMs: round(outcome.wallMs),
     cpuMs: round(outcome.cpuMs),
     peakMemoryBytes: outcome.peakMemoryBytes,
@@ -68,9 +84,11 @@ export function describeFailure(stage: StageResult, outcome: RunOutcome, kind: S
     case "TimeLimitExceeded":
       cause = `${what} ran longer than ${limits.timeoutMs} ms and was stopped`;
       break;
-    case "OutputLimitExceeded":
-      cause = `${what} wrote more than ${limits.outputBytes} bytes to ${outcome.stdoutBytes > limits.outputBytes ? "stdout" : "stderr"}; it was stopped and the first ${limits.outputBytes} bytes are kept`;
+    case "OutputLimitExceeded": {
+      const stream = outcome.stdoutBytes > limits.outputBytes ? "stdout" : "stderr";
+      cause = `${what} wrote more than ${limits.outputBytes} bytes to ${stream}; it was stopped and the first ${outcome[stream].length} bytes are kept`;
       break;
+    }
     case "Cancelled":
       cause = `${what} was stopped on request`;
       break;
@@ -78,7 +96,8 @@ export function describeFailure(stage: StageResult, outcome: RunOutcome, kind: S
       cause = `${what} ran out of its ${limits.memoryMb} MB of memory and was killed`;
       break;
     default:
-      if (outcome.spawnError) cause = describeSpawnError(outcome.spawnError, limits);
+      if (fullFilesystems(outcome, limits.memoryMb).length) cause = describeFullFilesystems(outcome, limits.memoryMb);
+      else if (outcome.spawnError) cause = describeSpawnError(outcome.spawnError, limits);
       else if (stage.signal) cause = `${what} was killed by ${stage.signal}`;
       else if (kind === "compile") cause = `compilation failed (exit code ${stage.exitCode})`;
       else cause = `${what} exited with code ${stage.exitCode}`;
@@ -87,6 +106,15 @@ export function describeFailure(stage: StageResult, outcome: RunOutcome, kind: S
   const said = (kind === "compile" ? `${stage.stdout}${stage.stderr}` : stage.stderr).trim();
   const detail = said.length > DETAIL_LIMIT ? `…${said.slice(-DETAIL_LIMIT)}` : said;
   return detail ? `${stage.status}: ${cause}\n${detail}` : `${stage.status}: ${cause}`;
+}
+
+function describeFullFilesystems(outcome: RunOutcome, memoryMb: number): string {
+  const full = fullFilesystems(outcome, memoryMb).map((fill) => fill.path);
+  const held = (outcome.filesystems ?? []).map((fill) => `${fill.path} holds ${Math.round(fill.usedBytes / MiB)} MB`).join(", ");
+  return (
+    `no space left on ${full.join(" and ")}: files there are kept in the sandbox's ${memoryMb} MB of memory (${held}), ` +
+    "so none was left to run the program; delete some (delete_file) and run again"
+  );
 }
 
 function describeSpawnError(error: NonNullable<RunOutcome["spawnError"]>, context: StageContext): string {

@@ -60,7 +60,10 @@ export async function runFile(
   const entries = await session.sandbox.list(posix.dirname(command.path));
   const entry = entries.find((candidate) => candidate.name === posix.basename(command.path));
   if (!entry) throw new SandboxFileError("NotFound", command.path);
-  if (entry.type !== "file") throw new SandboxFileError(entry.type === "symlink" ? "Symlink" : "IsADirectory", command.path);
+  if (entry.type !== "file") {
+    const code = entry.type === "symlink" ? "Symlink" : entry.type === "directory" ? "IsADirectory" : "NotARegularFile";
+    throw new SandboxFileError(code, command.path);
+  }
   // The file's text sharpens the diagnostics' columns; it is read only when something failed.
   const readSources = async (): Promise<SourceFiles> => ({
     [posix.relative(WORKSPACE_ROOT, command.path)]: (await session.sandbox.readFile(command.path, 1 << 20)).toString("utf8"),

@@ -112,6 +112,23 @@ describe("file commands", () => {
     expect(etc.exitCode).toBe(0); // deleting the link left its target alone
   });
 
+  it("lists, reads and deletes a file whose name is not UTF-8, by the escaped name the listing gives", async () => {
+    const made = await execute(session, {
+      type: "execute_code",
+      code: "open(b'/workspace/bad\\xff\\xc3(.txt', 'wb').write(b'odd name')\nprint('made')",
+    });
+    expect(made.result).toBe("made");
+    const listing = await execute(session, { type: "list_directory", path: "/workspace" });
+    const entry = (listing.result as { entries: Array<{ name: string; path: string }> }).entries.find((e) => e.name.startsWith("bad"));
+    expect(entry?.name).toBe("bad\udcff\udcc3(.txt"); // each byte that is not UTF-8 as U+DC80 + byte
+    // What a client gets through JSON and sends back.
+    const path = (JSON.parse(JSON.stringify({ path: entry!.path })) as { path: string }).path;
+    expect((await execute(session, { type: "read_file", path })).result).toMatchObject({ content: "odd name", bytes: 8 });
+    expect((await execute(session, { type: "delete_file", path })).result).toMatchObject({ deleted: true, type: "file" });
+    const gone = await execute(session, { type: "execute_code", code: "import os\nprint(any(n.startswith(b'bad') for n in os.listdir(b'/workspace')))" });
+    expect(gone.result).toBe("False");
+  });
+
   it("refuses to treat a directory as a file and /workspace as deletable", async () => {
     expect((await execute(session, { type: "read_file", path: "/workspace/notes" })).errorCode).toBe("IsADirectory");
     expect((await execute(session, { type: "list_directory", path: "/workspace/notes/a.txt" })).errorCode).toBe("NotADirectory");
@@ -121,6 +138,6 @@ describe("file commands", () => {
   it("says when /workspace is full", async () => {
     const big = Buffer.alloc(5 * 1024 * 1024, 1).toString("base64");
     const answer = await execute(session, { type: "write_file", path: "big.bin", content: big, encoding: "base64" });
-    expect(answer).toMatchObject({ success: false, errorCode: "NoSpace", error: "no space left in /workspace (it holds 4 MB)" });
+    expect(answer).toMatchObject({ success: false, errorCode: "NoSpace", error: "no space left in /workspace (it holds 4 MB) to write /workspace/big.bin" });
   });
 });

@@ -16,10 +16,13 @@ import type { Session } from "../../host/sessions/session";
 export const docker = new Docker(resolveEngineConnection().options);
 
 /** A host for the file, in-process; after its tests it shuts down and must leave no container behind. */
-export function useHost(settings: Parameters<typeof startHost>[0]["settings"] = {}): () => Host {
+export function useHost(
+  settings: Parameters<typeof startHost>[0]["settings"] = {},
+  history: { dir: string } = { dir: mkdtempSync(join(tmpdir(), "codebeaker-history-")) },
+): () => Host {
   let host: Host | undefined;
   beforeAll(async () => {
-    host = await startHost({ log: silentLogger, settings, history: { dir: mkdtempSync(join(tmpdir(), "codebeaker-history-")) } });
+    host = await startHost({ log: silentLogger, settings, history });
   });
   afterAll(async () => {
     await host?.shutdown();

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -17,7 +17,8 @@ function client(host: ReturnType<ReturnType<typeof useHost>>) {
 }
 
 describe("run history through the host's API", () => {
-  const host = useHost();
+  const historyDir = mkdtempSync(join(tmpdir(), "codebeaker-history-api-"));
+  const host = useHost({}, { dir: historyDir });
 
   it("makes each run a version of its file, with how it went and where it failed", async () => {
     const { call, notifications } = client(host());
@@ -75,6 +76,27 @@ describe("run history through the host's API", () => {
     await expect(call("history.restoreLastSuccess", { workspace: "rollback", path: "other.py" })).rejects.toMatchObject({ code: -32602 });
     await expect(call("history.list", { workspace: "", limit: 0 })).rejects.toMatchObject({ code: -32602 });
     await call("session.close", { sessionId });
+  });
+
+  it("refuses to roll back through a link a program planted, as a FileError the client can act on", async () => {
+    const { call } = client(host());
+    const { sessionId } = await call<SessionCreateResult>("session.create", { language: "python", workspace: "planted" });
+    await call("session.execute", { sessionId, command: { type: "execute_code", code: "print(1)", fileName: "app.py" } });
+    const planted = { type: "execute_shell", commandName: "sh", args: ["-c", "rm app.py && ln -s /etc/passwd app.py"] };
+    expect((await call<SessionExecuteResult>("session.execute", { sessionId, command: planted })).status).toBe("Success");
+    await expect(call("history.rollback", { workspace: "planted", path: "app.py", version: 1, sessionId })).rejects.toMatchObject({
+      code: -32003,
+      message: expect.stringMatching(/^\/workspace\/app\.py is or passes through a symbolic link/),
+      data: "/workspace/app.py: Symlink",
+    });
+    await call("session.close", { sessionId });
+  });
+
+  it("reads the history of a workspace that has none without creating anything", async () => {
+    const { call } = client(host());
+    const before = readdirSync(historyDir);
+    for (let i = 0; i < 5; i++) expect((await call<HistoryListResult>("history.list", { workspace: `never-${i}` })).count).toBe(0);
+    expect(readdirSync(historyDir)).toEqual(before);
   });
 
   it("keeps, with a run of one file, the other files the editor changed since the last run", async () => {

@@ -1,5 +1,6 @@
 import { createServer, Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HELD_OUTPUT_BYTES } from "../../host/isolation/runner-client";
 import type { Session } from "../../host/sessions/session";
 import { createSession, execute, useHost } from "./helpers";
 
@@ -75,6 +76,25 @@ describe("limits and execution semantics (python sandbox)", () => {
       expect(answer.stdout.startsWith("x".repeat(999) + "\n")).toBe(true);
       expect(answer.stages!.run!.stdoutTruncated).toBe(true);
       expect(answer.error).toMatch(/wrote more than 100000 bytes to stdout/);
+    } finally {
+      await host().sessions.close(flood.id, "test done");
+    }
+  });
+
+  it("answers a run whose output is as large as its limit allows, holding the head of it once", async () => {
+    // 40 MB of \x01: JSON writes each as six characters, and the answer carries stdout three times.
+    const flood = await createSession(host(), { language: "python", outputLimitBytes: 64 << 20 });
+    try {
+      const answer = await execute(flood, {
+        type: "execute_code",
+        code: "import sys\nchunk = b'\\x01' * (1 << 20)\nfor _ in range(40): sys.stdout.buffer.write(chunk)",
+      });
+      expect(answer).toMatchObject({ status: "Success", success: true });
+      expect(answer.stdout).toHaveLength(HELD_OUTPUT_BYTES);
+      expect(/^\x01*$/.test(answer.stdout)).toBe(true);
+      expect(answer.stages!.run!.stdoutTruncated).toBe(true);
+      const sent = JSON.stringify(answer); // what every transport does with it
+      expect(sent.length).toBeGreaterThan(3 * 6 * HELD_OUTPUT_BYTES);
     } finally {
       await host().sessions.close(flood.id, "test done");
     }

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { blobHash } from "../../host/history/blobs";
 import { unifiedDiff } from "../../host/history/diff";
 import { describe as stats, percentile } from "../../host/history/repeat";
-import { NewRun, WorkspaceHistory } from "../../host/history/store";
+import { HistoryStore, NewRun, WorkspaceHistory } from "../../host/history/store";
 
 const root = () => mkdtempSync(join(tmpdir(), "codebeaker-history-unit-"));
 
@@ -171,5 +171,25 @@ describe("repeat statistics", () => {
     expect(stats([7])).toMatchObject({ avgDurationMs: 7, stdDurationMs: 0, p50: 7, p95: 7 });
     expect(stats([5, 5, 5]).histogram[0]!.count).toBe(3);
     expect(percentile([1, 2, 3, 4], 50)).toBe(2.5);
+  });
+});
+
+describe("the store of every workspace's history", () => {
+  it("reads a workspace that has no history without creating anything", async () => {
+    const base = root();
+    const store = new HistoryStore(base, 100);
+    for (let i = 0; i < 20; i++) expect((await store.workspace(`never-run-${i}`)).list({ limit: 10 })).toEqual([]);
+    expect(readdirSync(base)).toEqual([]);
+  });
+
+  it("creates a workspace's directory with its first record, and reads it back through the same history", async () => {
+    const base = root();
+    const store = new HistoryStore(base, 100);
+    const [read, recording] = await Promise.all([store.workspace("w"), store.recording("w")]);
+    await recording.record(run("a.py"), [snap("a.py", "print(1)")]);
+    expect(readdirSync(base)).toHaveLength(1);
+    expect(read.list({ limit: 10 })).toEqual([]); // opened before the record, and not kept
+    expect(await store.workspace("w")).toBe(recording);
+    expect((await store.workspace("w")).list({ limit: 10 }).map((r) => r.version)).toEqual([1]);
   });
 });

@@ -31,29 +31,50 @@ function failure(overrides: Partial<RunOutcome>, kind: StageKind = "run", ctx: S
 
 describe("classify", () => {
   it("calls a clean exit Success, for both kinds", () => {
-    expect(classify(outcome(), "run")).toBe("Success");
-    expect(classify(outcome(), "compile")).toBe("Success");
+    expect(classify(outcome(), "run", 256)).toBe("Success");
+    expect(classify(outcome(), "compile", 256)).toBe("Success");
   });
 
   it("puts a timeout before every other cause", () => {
     const all = { timedOut: true, outputExceeded: true, killed: true, oomKilled: true, exitCode: null, signal: 9 };
-    expect(classify(outcome(all), "run")).toBe("TimeLimitExceeded");
-    expect(classify(outcome(all), "compile")).toBe("TimeLimitExceeded");
+    expect(classify(outcome(all), "run", 256)).toBe("TimeLimitExceeded");
+    expect(classify(outcome(all), "compile", 256)).toBe("TimeLimitExceeded");
   });
 
   it("puts the output limit before a kill, OOM and the signal", () => {
-    expect(classify(outcome({ outputExceeded: true, killed: true, oomKilled: true, signal: 9, exitCode: null }), "run")).toBe(
+    expect(classify(outcome({ outputExceeded: true, killed: true, oomKilled: true, signal: 9, exitCode: null }), "run", 256)).toBe(
       "OutputLimitExceeded",
     );
   });
 
   it("calls a run stopped on request Cancelled, before OOM", () => {
-    expect(classify(outcome({ killed: true, oomKilled: true, signal: 9, exitCode: null }), "run")).toBe("Cancelled");
+    expect(classify(outcome({ killed: true, oomKilled: true, signal: 9, exitCode: null }), "run", 256)).toBe("Cancelled");
   });
 
   it("calls an OOM kill MemoryLimitExceeded, not a runtime error", () => {
-    expect(classify(outcome({ oomKilled: true, signal: 9, exitCode: null }), "run")).toBe("MemoryLimitExceeded");
-    expect(classify(outcome({ oomKilled: true, exitCode: 137 }), "compile")).toBe("MemoryLimitExceeded");
+    expect(classify(outcome({ oomKilled: true, signal: 9, exitCode: null }), "run", 256)).toBe("MemoryLimitExceeded");
+    expect(classify(outcome({ oomKilled: true, exitCode: 137 }), "compile", 256)).toBe("MemoryLimitExceeded");
+  });
+
+  it("calls an OOM kill with /tmp or /workspace full and holding half the memory a disk error, naming the path", () => {
+    const MiB = 1 << 20;
+    const full = [
+      { path: "/tmp", usedBytes: 254 * MiB, sizeBytes: 256 * MiB },
+      { path: "/workspace", usedBytes: 0, sizeBytes: 256 * MiB },
+    ];
+    const oom = { oomKilled: true, signal: 9, exitCode: null, filesystems: full };
+    expect(classify(outcome(oom), "run", 256)).toBe("RuntimeError");
+    expect(classify(outcome(oom), "compile", 256)).toBe("CompilationError");
+    const message = failure(oom);
+    expect(message).toMatch(/^RuntimeError: no space left on \/tmp: files there are kept in the sandbox's 256 MB of memory/);
+    expect(message).toContain("/tmp holds 254 MB, /workspace holds 0 MB");
+    // The program's own appetite: the files are few, or nothing is full.
+    expect(classify(outcome({ ...oom, filesystems: [{ path: "/tmp", usedBytes: 15 * MiB, sizeBytes: 16 * MiB }] }), "run", 256)).toBe(
+      "MemoryLimitExceeded",
+    );
+    expect(classify(outcome({ ...oom, filesystems: [{ path: "/tmp", usedBytes: 200 * MiB, sizeBytes: 512 * MiB }] }), "run", 256)).toBe(
+      "MemoryLimitExceeded",
+    );
   });
 
   it.each<[string, Partial<RunOutcome>]>([
@@ -61,8 +82,8 @@ describe("classify", () => {
     ["a signal", { exitCode: null, signal: 11 }],
     ["a spawn error", { exitCode: null, spawnError: { step: "exec", message: "No such file or directory", errno: 2 } }],
   ])("calls %s RuntimeError in a run and CompilationError in a compile", (_what, overrides) => {
-    expect(classify(outcome(overrides), "run")).toBe("RuntimeError");
-    expect(classify(outcome(overrides), "compile")).toBe("CompilationError");
+    expect(classify(outcome(overrides), "run", 256)).toBe("RuntimeError");
+    expect(classify(outcome(overrides), "compile", 256)).toBe("CompilationError");
   });
 });
 
@@ -74,12 +95,13 @@ describe("toStage", () => {
     expect(toStage(outcome(), "run", context).signal).toBeNull();
   });
 
-  it("marks a stream truncated only when more bytes were written than the limit", () => {
-    const atLimit = toStage(outcome({ stdoutBytes: 1024, stderrBytes: 1024 }), "run", context);
+  it("marks a stream truncated only when the program wrote more bytes than the answer holds", () => {
+    const held = (bytes: number) => Buffer.alloc(bytes, "x");
+    const atLimit = toStage(outcome({ stdout: held(1024), stdoutBytes: 1024, stderr: held(1024), stderrBytes: 1024 }), "run", context);
     expect([atLimit.stdoutTruncated, atLimit.stderrTruncated]).toEqual([false, false]);
-    const stdoutOver = toStage(outcome({ stdoutBytes: 1025, stderrBytes: 10 }), "run", context);
+    const stdoutOver = toStage(outcome({ stdout: held(1024), stdoutBytes: 1025, stderr: held(10), stderrBytes: 10 }), "run", context);
     expect([stdoutOver.stdoutTruncated, stdoutOver.stderrTruncated]).toEqual([true, false]);
-    const stderrOver = toStage(outcome({ stdoutBytes: 0, stderrBytes: 5000 }), "run", context);
+    const stderrOver = toStage(outcome({ stderr: held(1024), stderrBytes: 5000 }), "run", context);
     expect([stderrOver.stdoutTruncated, stderrOver.stderrTruncated]).toEqual([false, true]);
   });
 
@@ -108,9 +130,10 @@ describe("describeFailure", () => {
   });
 
   it("says which stream passed the output limit, and the limit", () => {
-    const stdout = failure({ outputExceeded: true, stdoutBytes: 5000, exitCode: null, signal: 9 });
+    const stdout = failure({ outputExceeded: true, stdout: Buffer.alloc(1024), stdoutBytes: 5000, exitCode: null, signal: 9 });
     expect(stdout).toMatch(/^OutputLimitExceeded: /);
     expect(stdout).toContain("1024 bytes to stdout");
+    expect(stdout).toContain("the first 1024 bytes are kept");
     const stderr = failure({ outputExceeded: true, stderrBytes: 5000, exitCode: null, signal: 9 });
     expect(stderr).toContain("1024 bytes to stderr");
   });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { type DecodedFrame, decodeFields, encodeFields, encodeFrame, Frame, FrameDecoder } from "../../host/isolation/runner-protocol";
+import {
+  type DecodedFrame,
+  decodeFields,
+  decodeName,
+  encodeFields,
+  encodeFrame,
+  encodeName,
+  Frame,
+  FrameDecoder,
+} from "../../host/isolation/runner-protocol";
 
 const allBytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 
@@ -126,5 +135,36 @@ describe("encodeFields and decodeFields", () => {
   it("refuses a NUL or '=' in a key", () => {
     expect(() => encodeFields([["a=b", "x"]])).toThrow(/"a=b"/);
     expect(() => encodeFields([["a\0", "x"]])).toThrow();
+  });
+});
+
+describe("file names that are not UTF-8", () => {
+  const names = [
+    Buffer.from("plain.txt"),
+    Buffer.from("héllo ✓ 😀.py"),
+    Buffer.from("\uFFFD genuine replacement character"),
+    Buffer.from([0x62, 0x61, 0x64, 0xff, 0x2e, 0x74]), // bad\xff.t
+    Buffer.from([0xc3, 0x28]), // a lead byte without its continuation
+    Buffer.from([0xed, 0xa0, 0x80]), // an encoded surrogate, which UTF-8 forbids
+    Buffer.from([0xf0, 0x9f, 0x98]), // an emoji cut short
+    Buffer.from([0x80, 0x81, 0xfe, 0xff]),
+  ];
+
+  it("cross as text and come back as the same bytes", () => {
+    for (const bytes of names) expect(encodeName(decodeName(bytes)).equals(bytes)).toBe(true);
+  });
+
+  it("escape each byte that is not UTF-8 as a lone surrogate U+DC80-U+DCFF, and leave valid text alone", () => {
+    expect(decodeName(Buffer.from([0x62, 0xff, 0x63]))).toBe("b\udcffc");
+    expect(decodeName(Buffer.from([0xc3, 0x28]))).toBe("\udcc3(");
+    expect(decodeName(Buffer.from("héllo ✓ 😀"))).toBe("héllo ✓ 😀");
+    expect(JSON.stringify(decodeName(Buffer.from([0xff])))).toBe('"\\udcff"');
+    expect(encodeName(JSON.parse('"bad\\udcff"') as string)).toEqual(Buffer.from([0x62, 0x61, 0x64, 0xff]));
+  });
+
+  it("carries escaped names through request and result fields", () => {
+    const decoded = decodeFields(encodeFields([["path", "/workspace/b\udcffd"]]));
+    expect(decoded.get("path")).toBe("/workspace/b\udcffd");
+    expect(encodeFields([["path", "b\udcff"]])).toEqual(Buffer.from([...Buffer.from("path=b"), 0xff, 0]));
   });
 });

@@ -40,7 +40,12 @@ int open_parent(char *path, int make_parents, char **leaf, const char **error) {
   return dir;
 }
 
-/* Opens a regular file under the workspace; a symbolic link or a directory is refused. */
+/* What open(2) says when the path is a FIFO without a reader (O_NONBLOCK), a socket or a device without a driver. */
+static int not_a_file_errno(int err) { return err == ENXIO || err == ENODEV || err == EOPNOTSUPP; }
+
+/* Opens a regular file under the workspace; a symbolic link, a directory or anything else that is not a regular file
+ * (a named pipe, a socket, a device) is refused, never opened in a way that could block: O_NONBLOCK makes open
+ * return at once whatever the path turned into meanwhile, and fstat on the opened file decides. */
 int open_file(char *path, int flags, int make_parents, const char **error) {
   char *leaf;
   int dir = open_parent(path, make_parents, &leaf, error);
@@ -50,12 +55,24 @@ int open_file(char *path, int flags, int make_parents, const char **error) {
   if (fstatat(dir, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0) {
     if (S_ISLNK(st.st_mode)) { close(dir); *error = "Symlink"; return -1; }
     if (S_ISDIR(st.st_mode)) { close(dir); *error = "IsADirectory"; return -1; }
+    if (!S_ISREG(st.st_mode)) { close(dir); *error = "NotARegularFile"; return -1; }
   } else if (!(flags & O_CREAT)) { close(dir); *error = "NotFound"; return -1; }
-  int fd = openat(dir, leaf, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+  int fd = openat(dir, leaf, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0644);
   int saved = errno;
   close(dir);
-  if (fd < 0) *error = saved == ELOOP ? "Symlink" : saved == ENOSPC ? "NoSpace" : "IoError";
-  errno = saved;
+  if (fd < 0) {
+    *error = saved == ELOOP ? "Symlink" : saved == ENOSPC ? "NoSpace" : saved == EISDIR ? "IsADirectory"
+           : not_a_file_errno(saved) ? "NotARegularFile" : "IoError";
+    errno = saved;
+    return -1;
+  }
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    *error = S_ISDIR(st.st_mode) ? "IsADirectory" : "NotARegularFile";
+    errno = 0;
+    return -1;
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   return fd;
 }
 
@@ -145,27 +162,70 @@ void op_mkdir(const struct request *rq) {
   send_result();
 }
 
+/* The file a copy is written to before it is renamed into place, beside its destination. */
+static void copy_temp_name(char *name, size_t size) {
+  static unsigned counter;
+  snprintf(name, size, ".cb-copy-%d-%u", (int)getpid(), counter++);
+}
+
+/* Copies into a new file beside the destination, then renames it into place: a failed copy leaves no partial
+ * destination, and a destination that is the source itself (`/workspace/./a`, a hard link) is never truncated:
+ * the same file (device and inode) is a copy already made. */
 void op_copy(const struct request *rq) {
   const char *error = NULL;
   char *src = strdup(field(rq, "path") ? field(rq, "path") : "");
   char *dst = strdup(field(rq, "dest") ? field(rq, "dest") : "");
-  int in = open_file(src, O_RDONLY, 0, &error);
-  int out = in < 0 ? -1 : open_file(dst, O_WRONLY | O_CREAT | O_TRUNC, 1, &error);
-  int e = errno;
+  char *leaf;
+  struct stat from, to;
+  int in = open_file(src, O_RDONLY, 0, &error), e = errno;
+  int dir = in < 0 ? -1 : open_parent(dst, 1, &leaf, &error);
+  if (in >= 0 && dir < 0) e = errno;
   free(src);
-  free(dst);
-  if (in < 0 || out < 0) { if (in >= 0) close(in); send_error(error, e); return; }
-  unsigned char buf[CHUNK];
-  long long total = 0;
-  ssize_t n;
-  while ((n = read(in, buf, sizeof buf)) > 0) {
-    if (write_fully(out, buf, (size_t)n) != 0) {
-      e = errno; close(in); close(out); send_error(e == ENOSPC ? "NoSpace" : "IoError", e); return;
+  if (dir >= 0 && !*leaf) error = "IsADirectory";
+  else if (dir >= 0 && fstatat(dir, leaf, &to, AT_SYMLINK_NOFOLLOW) == 0) {
+    if (S_ISLNK(to.st_mode)) error = "Symlink";
+    else if (S_ISDIR(to.st_mode)) error = "IsADirectory";
+    else if (!S_ISREG(to.st_mode)) error = "NotARegularFile";
+    else if (fstat(in, &from) == 0 && from.st_dev == to.st_dev && from.st_ino == to.st_ino) {
+      close(in); close(dir); free(dst);
+      result_field("bytes", "%lld", (long long)from.st_size);
+      result_field("same_file", "1");
+      send_result();
+      return;
     }
+  }
+  if (in < 0 || dir < 0 || (error && *error)) {
+    if (in >= 0) close(in);
+    if (dir >= 0) close(dir);
+    if (in >= 0) result_field("path", "%s", field(rq, "dest")); /* the destination was refused, not the source */
+    free(dst);
+    send_error(error, e);
+    return;
+  }
+  char temp[64];
+  copy_temp_name(temp, sizeof temp);
+  int out = openat(dir, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  const char *failed = NULL;
+  long long total = 0;
+  if (out < 0) e = errno, failed = e == ENOSPC || e == EDQUOT ? "NoSpace" : "IoError";
+  unsigned char buf[CHUNK];
+  ssize_t n = 0;
+  while (!failed && (n = read(in, buf, sizeof buf)) > 0) {
+    if (write_fully(out, buf, (size_t)n) != 0) e = errno, failed = e == ENOSPC || e == EDQUOT || e == EFBIG ? "NoSpace" : "IoError";
     total += n;
   }
+  if (!failed && n < 0) e = errno, failed = "IoError";
+  if (out >= 0 && close(out) != 0 && !failed) e = errno, failed = e == ENOSPC ? "NoSpace" : "IoError";
+  if (!failed && renameat(dir, temp, dir, leaf) != 0) e = errno, failed = e == EISDIR ? "IsADirectory" : "IoError";
+  if (failed && out >= 0) unlinkat(dir, temp, 0);
   close(in);
-  close(out);
+  close(dir);
+  free(dst);
+  if (failed) {
+    if (out < 0 || n >= 0) result_field("path", "%s", field(rq, "dest"));
+    send_error(failed, e);
+    return;
+  }
   result_field("bytes", "%lld", total);
   send_result();
 }

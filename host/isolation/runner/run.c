@@ -29,7 +29,9 @@ static pid_t run_group;
 
 /* Ends every process of the run. As PID 1, kill(-1) reaches all of them except the runner itself; beside a
  * keeper, all of them except the runner and the keeper (PID 1): the namespace is the sandbox's either way. */
+static int run_ending;
 static void kill_run(void) {
+  run_ending = 1;
   if (getpid() == 1 || options.exec_mode) kill(-1, SIGKILL);
   else if (run_group > 0) kill(-run_group, SIGKILL);
 }
@@ -154,6 +156,17 @@ static int write_carried_files(const struct request *rq) {
   return rc;
 }
 
+/* How full a file system is, in bytes: <name>_used and <name>_size. */
+static void report_fill(const char *name, const char *path) {
+  struct statvfs fs;
+  if (statvfs(path, &fs) != 0 || fs.f_blocks == 0) return;
+  char key[32];
+  snprintf(key, sizeof key, "%s_used", name);
+  result_field(key, "%llu", (unsigned long long)(fs.f_blocks - fs.f_bfree) * fs.f_frsize);
+  snprintf(key, sizeof key, "%s_size", name);
+  result_field(key, "%llu", (unsigned long long)fs.f_blocks * fs.f_frsize);
+}
+
 void op_run(const struct request *rq) {
   char **argv = field_list(rq, "arg"), **envp = field_list(rq, "env"), **dirs = field_list(rq, "mkdir");
   const char *cwd = field(rq, "cwd");
@@ -206,8 +219,11 @@ void op_run(const struct request *rq) {
     if (stdin_fd >= 0 && pending_len) { i_stdin = n; pfd[n++] = (struct pollfd){stdin_fd, POLLOUT, 0}; }
     i_chld = n; pfd[n++] = (struct pollfd){sigchld_fd, POLLIN, 0};
 
+    /* Once the run is being ended, kill again until its output pipes close: a process that was being forked as
+     * kill(-1) went round (gVisor lets a fork bomb's children slip through so) would hold them open for ever. */
+    if (run_ending) kill_run();
     int wait_ms = -1;
-    if (timed_out) wait_ms = 100; /* killed: the SIGCHLD is on its way */
+    if (timed_out || run_ending) wait_ms = 100; /* killed: the SIGCHLD is on its way */
     else if (!main_done) {
       long long left = deadline - now_us();
       wait_ms = left <= 0 ? 0 : (int)((left + 999) / 1000);
@@ -242,9 +258,18 @@ void op_run(const struct request *rq) {
   /* Everything was killed; wait for the last of them so their CPU time is counted. */
   int status;
   struct rusage ru;
-  while (wait4(-1, &status, 0, &ru) > 0) add_usage(&usage, &ru);
+  for (;;) {
+    pid_t w = wait4(-1, &status, WNOHANG, &ru);
+    if (w > 0) { add_usage(&usage, &ru); continue; }
+    if (w < 0 && errno != EINTR) break; /* ECHILD: none left */
+    kill_run(); /* one still there may still be forking: kill again, then wait for its SIGCHLD */
+    struct pollfd chld = {sigchld_fd, POLLIN, 0};
+    poll(&chld, 1, 100);
+    drain_sigchld();
+  }
   drain_sigchld();
   run_group = 0;
+  run_ending = 0;
 
   int report[2] = {0, 0};
   if (read(report_p[0], report, sizeof report) != (ssize_t)sizeof report) report[1] = 0;
@@ -267,7 +292,10 @@ void op_run(const struct request *rq) {
   result_field("timed_out", "%d", timed_out);
   result_field("output_exceeded", "%d", output_exceeded);
   result_field("killed", "%d", killed);
-  result_field("oom", "%d", oom_before >= 0 && oom_after > oom_before);
+  int oom = oom_before >= 0 && oom_after > oom_before;
+  result_field("oom", "%d", oom);
+  /* /tmp and /workspace are tmpfs, in the sandbox's memory: when they are full, they may be what took it. */
+  if (oom) { report_fill("tmp", "/tmp"); report_fill("workspace", workspace_root); }
   send_result();
   free(argv);
   free(envp);
