@@ -1,10 +1,11 @@
 import { posix } from "node:path";
-import { SandboxFileError } from "../isolation/backend";
+import { SandboxFileError, SandboxLostError } from "../isolation/backend";
 import { invalidParams } from "../protocol/errors";
 import type { Comparison, JudgeCase, SessionJudgeResult, Verdict, VerdictStatus } from "../protocol/judge";
 import type { SessionExecuteResult } from "../protocol/session";
 import { WORKSPACE_ROOT } from "../protocol/workspace-path";
 import { entryFileName } from "../runtimes/entry-file";
+import { sessionEnded } from "../sessions/execute";
 import { compileStage, programOf, RunOptions } from "../sessions/run-commands";
 import type { Session } from "../sessions/session";
 import { diagnose, envelope, runStage, StageRun } from "../sessions/stages";
@@ -66,21 +67,34 @@ export function judge(session: Session, request: JudgeRequest, hooks: JudgeHooks
     }
 
     const verdicts: Verdict[] = [];
+    let ended: string | undefined;
     for (const [index, testCase] of request.cases.entries()) {
       const name = testCase.name ?? `case ${index + 1}`;
       if (verdicts.at(-1)?.status === "Cancelled") {
         verdicts.push(notRun(name, testCase, "Cancelled: not run, the judge was stopped"));
         continue;
       }
+      if (ended) {
+        verdicts.push(notRun(name, testCase, `Cancelled: not run, the session ended (${ended})`));
+        continue;
+      }
       const caseStartedAt = Date.now();
-      const run = await runStage(session, "run", {
-        argv: program.run,
-        cwd: program.cwd,
-        timeoutMs: testCase.timeoutMs ?? session.limits.timeoutMs,
-        files: compile || index > 0 ? undefined : pending,
-        stdin: testCase.stdin,
-      }, follow);
-      const answer = envelope(null, [run], caseStartedAt, diagnose(session, [run], run.stage.status === "Success" ? {} : sources));
+      let answer: SessionExecuteResult;
+      try {
+        const run = await runStage(session, "run", {
+          argv: program.run,
+          cwd: program.cwd,
+          timeoutMs: testCase.timeoutMs ?? session.limits.timeoutMs,
+          files: compile || index > 0 ? undefined : pending,
+          stdin: testCase.stdin,
+        }, follow);
+        answer = envelope(null, [run], caseStartedAt, diagnose(session, [run], run.stage.status === "Success" ? {} : sources));
+      } catch (error) {
+        // Under gVisor a program out of memory stops the whole sandbox: this case says so, the rest cannot run.
+        if (!(error instanceof SandboxLostError)) throw error;
+        answer = await sessionEnded(session, error, caseStartedAt);
+        ended = answer.error ?? error.message;
+      }
       const verdict = verdictOf(name, testCase, answer, request.compare);
       verdicts.push(verdict);
       await hooks.onRun?.(answer, verdict, index);
@@ -123,11 +137,11 @@ function verdictOf(name: string, testCase: JudgeCase, answer: SessionExecuteResu
     stderr: answer.stderr,
     expectedOutput,
     exitCode: answer.exitCode,
-    metrics: answer.metrics!,
+    metrics: answer.metrics ?? { wallMs: 0, cpuMs: 0, peakMemoryBytes: 0 },
     diagnostics: answer.diagnostics,
   };
   if (!answer.success) return { ...base, status: answer.status as VerdictStatus, error: answer.error };
-  const peakMb = answer.metrics!.peakMemoryBytes / (1 << 20);
+  const peakMb = base.metrics.peakMemoryBytes / (1 << 20);
   if (testCase.memoryLimitMB !== undefined && peakMb > testCase.memoryLimitMB) {
     const error = `MemoryLimitExceeded: the program's peak memory, ${peakMb.toFixed(1)} MB, is over this case's ${testCase.memoryLimitMB} MB`;
     return { ...base, status: "MemoryLimitExceeded", error };

@@ -40,7 +40,7 @@ export function executeCommand(session: Session, command: Command, options: RunO
 }
 
 /** The sandbox went away under the command: closed, expired, out of memory (gVisor), or its container died. */
-async function sessionEnded(session: Session, error: SandboxLostError, startedAt: number): Promise<SessionExecuteResult> {
+export async function sessionEnded(session: Session, error: SandboxLostError, startedAt: number): Promise<SessionExecuteResult> {
   const end = await Promise.race([session.sandbox.ended, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 5000))]);
   const failed = { ...fileCommandResult(null, startedAt), success: false };
   if (end?.cause === "out-of-memory") {

@@ -165,6 +165,22 @@ describe("session.judge: one program, many cases, a verdict each", () => {
     await call("session.close", { sessionId });
   });
 
+  it("under gVisor, a case out of memory ends the sandbox: that case says so, the rest are not run", async (test) => {
+    const gvisor = await host().isolations.byKind("gvisor").available();
+    const required = (process.env.CODEBEAKER_REQUIRE_ISOLATION ?? "").split(",").includes("gvisor");
+    if (!gvisor.ok && !required) return test.skip(gvisor.reason);
+    const { sessionId } = await call<SessionCreateResult>("session.create", { language: "python", isolation: "gvisor", memoryLimitMB: 128 });
+    const code = "import sys\nif sys.stdin.read().strip() == 'hog':\n    held = [b'x' * (1 << 20) for _ in range(1024)]\nprint('ok')\n";
+    const result = await call<SessionJudgeResult>("session.judge", {
+      sessionId,
+      code,
+      cases: [{ stdin: "small", expectedOutput: "ok" }, { stdin: "hog", expectedOutput: "ok" }, { stdin: "small", expectedOutput: "ok" }],
+    });
+    expect(result.verdicts.map((verdict) => verdict.status)).toEqual(["Accepted", "MemoryLimitExceeded", "Cancelled"]);
+    expect(result.verdicts[2]!.error).toMatch(/^Cancelled: not run, the session ended/);
+    await call("session.close", { sessionId }).catch(() => undefined); // it has ended: closing it is a no-op or a -32602
+  });
+
   it("refuses a case's memory limit above the session's, and a path that is not there, naming them", async () => {
     const { sessionId } = await call<SessionCreateResult>("session.create", { language: "python", memoryLimitMB: 256 });
     await expect(call("session.judge", { sessionId, code: "print(1)", cases: [{ stdin: "" }, { stdin: "", memoryLimitMB: 512 }] })).rejects.toMatchObject({
