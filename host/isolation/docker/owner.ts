@@ -1,24 +1,64 @@
-import { readlinkSync } from "node:fs";
+import { readFileSync, readlinkSync } from "node:fs";
 import { hostname } from "node:os";
 
 /**
- * Which host process made a sandbox: `<hostname>/<pid namespace>/<pid>`. A later host removes a running
- * sandbox as a leftover only when it can tell that owner is gone: same machine, same PID namespace, and no
- * process with that pid. Anything it cannot judge (another machine sharing the engine, a host in another
- * container) is left alone.
+ * Which host process made a sandbox: `<hostname>/<pid namespace>/<pid>/<start time>`, the start time in clock
+ * ticks after boot as /proc says it (empty when unreadable), so that a pid the kernel gave to another process
+ * since is not taken for the owner.
  */
 export function ownerLabel(pid = process.pid): string {
-  return `${hostname()}/${pidNamespace()}/${pid}`;
+  return `${hostname()}/${pidNamespace()}/${pid}/${startTime(pid) ?? ""}`;
+}
+
+/**
+ * What this process can tell of a sandbox's owner from its label: `gone` when it is on this machine, in this PID
+ * namespace, and no process with its pid and start time is there; `alive` when it is; `unknown` otherwise (a host
+ * on another machine sharing the engine, a host in another container), which only the engine can judge further.
+ */
+export type OwnerVerdict = "gone" | "alive" | "unknown";
+
+export function judgeOwner(owner: string | undefined): OwnerVerdict {
+  const [ownerHost, namespace, pid, started] = (owner ?? "").split("/");
+  if (ownerHost !== hostname() || namespace !== pidNamespace() || !pid || !/^\d+$/.test(pid)) return "unknown";
+  try {
+    process.kill(Number(pid), 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH" ? "gone" : "alive";
+  }
+  // Labels of older hosts have no start time: the pid alone is all there is to go by.
+  if (!started) return "alive";
+  const now = startTime(Number(pid));
+  return now === undefined || now === started ? "alive" : "gone";
 }
 
 export function ownerIsGone(owner: string | undefined): boolean {
-  const [ownerHost, namespace, pid] = (owner ?? "").split("/");
-  if (ownerHost !== hostname() || namespace !== pidNamespace() || !pid) return false;
+  return judgeOwner(owner) === "gone";
+}
+
+/**
+ * The id of the Docker container this process runs in, if it runs in one: Docker bind-mounts the container's own
+ * `hostname` file from `…/containers/<id>/`. Whether that container is on the engine the sandboxes are on is for
+ * the engine to say (see leftovers.ts).
+ */
+export function ownContainerId(mountinfo = readMountinfo()): string | undefined {
+  return /\/containers\/([0-9a-f]{64})\/hostname /.exec(mountinfo)?.[1];
+}
+
+function readMountinfo(): string {
   try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
+    return readFileSync("/proc/self/mountinfo", "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** Field 22 of /proc/<pid>/stat; the name before it is in parentheses and may hold spaces. */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
   }
 }
 
