@@ -3,7 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { DockerBackend } from "../../host/isolation/docker/docker-backend";
 import { ABANDONED_AFTER_MS, findLeftovers } from "../../host/isolation/docker/leftovers";
-import { judgeOwner, ownContainerId, ownerLabel } from "../../host/isolation/docker/owner";
+import { judgeOwner, ownContainerId, ownerLabel, ownerStartTime } from "../../host/isolation/docker/owner";
 import { containerOptions, gvisorHostPidsLimit } from "../../host/isolation/docker/container-spec";
 import { bwrapArgs, BwrapPlan, SANDBOX_OOM_FILE, SANDBOX_RUNNER } from "../../host/isolation/process/bwrap-args";
 import type { IsolationBackend } from "../../host/isolation/backend";
@@ -227,11 +227,10 @@ describe("who owns a sandbox", () => {
   const deadPid = spawnSync("true").pid!;
 
   it("is alive while its process runs, and gone once its pid is free or taken by another process", () => {
-    expect(judgeOwner(ownerLabel())).toBe("alive");
+    expect(judgeOwner(ownerLabel(), ownerStartTime())).toBe("alive");
     expect(judgeOwner(ownerLabel(deadPid))).toBe("gone");
-    const [machine, namespace, pid] = ownerLabel().split("/");
-    expect(judgeOwner(`${machine}/${namespace}/${pid}/1`)).toBe("gone"); // this pid, started at another time
-    expect(judgeOwner(`${machine}/${namespace}/${pid}`)).toBe("alive"); // an older host's label: the pid alone
+    expect(judgeOwner(ownerLabel(), "1")).toBe("gone"); // this pid, started at another time: reused
+    expect(judgeOwner(ownerLabel())).toBe("alive"); // an older host's label: the pid alone
   });
 
   it("cannot be judged from another machine or PID namespace", () => {
@@ -252,7 +251,7 @@ describe("who owns a sandbox", () => {
 describe("leftovers", () => {
   const now = Date.parse("2026-01-01T12:00:00Z");
   const minutesAgo = (minutes: number) => Math.floor((now - minutes * 60_000) / 1000);
-  const elsewhere = "another-machine/4026531836/77/123";
+  const elsewhere = "another-machine/4026531836/77";
 
   function engine(containers: Array<Partial<Docker.ContainerInfo> & { Id: string }>, inspected: Record<string, object> = {}) {
     return {
@@ -273,9 +272,10 @@ describe("leftovers", () => {
       const docker = engine([
         { Id: "created-by-live", State: "created", Labels: { "codebeaker.owner": ownerLabel(live.pid) } },
         { Id: "mine", State: "created", Labels: { "codebeaker.owner": ownerLabel() } },
+        { Id: "pid-reused", State: "running", Labels: { "codebeaker.owner": ownerLabel(live.pid), "codebeaker.owner-started": "1" } },
         { Id: "dead-owner", State: "running", Labels: { "codebeaker.owner": ownerLabel(spawnSync("true").pid!) } },
       ]);
-      expect(await ids(docker)).toEqual(["dead-owner"]);
+      expect(await ids(docker)).toEqual(["pid-reused", "dead-owner"]);
     } finally {
       live.kill();
     }

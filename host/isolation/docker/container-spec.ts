@@ -11,6 +11,8 @@ export const Labels = {
   session: "codebeaker.session",
   /** The host process that started it (see owner.ts): leftovers are found by it. */
   owner: "codebeaker.owner",
+  /** When the owner process started (owner.ts): a pid reused since is not the owner. */
+  ownerStarted: "codebeaker.owner-started",
   /** The container the owner runs in, when it runs in one on this same engine (a host in a compose service). */
   ownerContainer: "codebeaker.owner-container",
   language: "codebeaker.language",
@@ -32,6 +34,7 @@ export function gvisorHostPidsLimit(pids: number): number {
 /** Who starts a sandbox (see owner.ts): its label, and the container it runs in when that is on this engine. */
 export interface Owner {
   label: string;
+  started?: string;
   container?: string;
 }
 
@@ -53,7 +56,7 @@ export function containerOptions(
   runtime: ContainerRuntime = {},
 ): Docker.ContainerCreateOptions {
   const { limits } = spec;
-  const { label: ownerLabel, container: ownerContainer } = typeof owner === "string" ? { label: owner, container: undefined } : owner;
+  const { label: ownerLabel, started, container } = typeof owner === "string" ? ({ label: owner } as Owner) : owner;
   const user = `${SANDBOX_USER.uid}:${SANDBOX_USER.gid}`;
   const env = { HOME: "/tmp", TMPDIR: "/tmp", LANG: "C.UTF-8", USER: "sandbox", ...spec.runtime.manifest.env };
   return {
@@ -68,7 +71,8 @@ export function containerOptions(
     Labels: {
       [Labels.session]: spec.sessionId,
       [Labels.owner]: ownerLabel,
-      ...(ownerContainer ? { [Labels.ownerContainer]: ownerContainer } : {}),
+      ...(started ? { [Labels.ownerStarted]: started } : {}),
+      ...(container ? { [Labels.ownerContainer]: container } : {}),
       [Labels.language]: spec.runtime.manifest.language,
     },
     // The runner speaks over the attached stdin/stdout. StdinOnce: when the host goes away, the runner reads

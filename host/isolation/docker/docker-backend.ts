@@ -8,7 +8,7 @@ import { RunnerSandbox } from "../runner-sandbox";
 import { containerOptions, keeperOptions, Labels, Owner } from "./container-spec";
 import { guideImageName, ImageBuilder, RUNNER_PATH } from "./images";
 import { findLeftovers } from "./leftovers";
-import { ownContainerId, ownerLabel } from "./owner";
+import { ownContainerId, ownerLabel, ownerStartTime } from "./owner";
 import { addressOf, explainUnreachableEngine, isUnreachable, type EngineAddress } from "./unreachable-engine";
 
 const HELLO_TIMEOUT_MS = 30_000;
@@ -113,7 +113,7 @@ export class DockerBackend implements IsolationBackend {
       : await this.images.customImage(spec.customImage!, onProgress);
     const image = spec.packages?.length ? await this.images.packagesImage(spec.runtime, base, spec.packages, onProgress) : base;
     this.watchOutOfMemory();
-    const owner: Owner = { label: this.owner, container: await this.containerOfOwner() };
+    const owner: Owner = { label: this.owner, started: ownerStartTime(), container: await this.containerOfOwner() };
     const options = containerOptions(spec, image, owner, { gvisor: ociRuntime });
     if (this.runnerStart === "exec") return this.startBesideKeeper(spec, image, options);
     try {

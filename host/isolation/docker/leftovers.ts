@@ -24,7 +24,7 @@ export async function findLeftovers(docker: Docker, self: string, now = Date.now
 async function isLeftover(docker: Docker, info: Docker.ContainerInfo, self: string, now: number): Promise<boolean> {
   const owner = info.Labels[Labels.owner];
   if (owner === self) return false;
-  const verdict = judgeOwner(owner);
+  const verdict = judgeOwner(owner, info.Labels[Labels.ownerStarted]);
   if (verdict !== "unknown") return verdict === "gone";
   const ownerContainer = info.Labels[Labels.ownerContainer];
   if (ownerContainer) return ownerContainerIsGone(docker, ownerContainer, info.Id);

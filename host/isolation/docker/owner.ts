@@ -2,37 +2,48 @@ import { readFileSync, readlinkSync } from "node:fs";
 import { hostname } from "node:os";
 
 /**
- * Which host process made a sandbox: `<hostname>/<pid namespace>/<pid>/<start time>`, the start time in clock
- * ticks after boot as /proc says it (empty when unreadable), so that a pid the kernel gave to another process
- * since is not taken for the owner.
+ * Which host process made a sandbox: `<hostname>/<pid namespace>/<pid>`. Its start time (ownerStartTime) goes
+ * beside it in a label of its own, so that a pid the kernel has given to another process since is not taken for
+ * the owner, while the owner label alone still finds a process's sandboxes.
  */
 export function ownerLabel(pid = process.pid): string {
-  return `${hostname()}/${pidNamespace()}/${pid}/${startTime(pid) ?? ""}`;
+  return `${hostname()}/${pidNamespace()}/${pid}`;
+}
+
+/** When the process started, in clock ticks after boot as /proc says it; undefined when it cannot be read. */
+export function ownerStartTime(pid = process.pid): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Field 22; the name before it is in parentheses and may hold spaces.
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * What this process can tell of a sandbox's owner from its label: `gone` when it is on this machine, in this PID
- * namespace, and no process with its pid and start time is there; `alive` when it is; `unknown` otherwise (a host
- * on another machine sharing the engine, a host in another container), which only the engine can judge further.
+ * What this process can tell of a sandbox's owner from its labels: `gone` when it is on this machine, in this PID
+ * namespace, and no process with its pid (and start time, when the label has one) is there; `alive` when it is;
+ * `unknown` otherwise (a host on another machine sharing the engine, a host in another container), which only
+ * the engine can judge further (leftovers.ts).
  */
 export type OwnerVerdict = "gone" | "alive" | "unknown";
 
-export function judgeOwner(owner: string | undefined): OwnerVerdict {
-  const [ownerHost, namespace, pid, started] = (owner ?? "").split("/");
+export function judgeOwner(owner: string | undefined, started?: string): OwnerVerdict {
+  const [ownerHost, namespace, pid] = (owner ?? "").split("/");
   if (ownerHost !== hostname() || namespace !== pidNamespace() || !pid || !/^\d+$/.test(pid)) return "unknown";
   try {
     process.kill(Number(pid), 0);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "ESRCH" ? "gone" : "alive";
   }
-  // Labels of older hosts have no start time: the pid alone is all there is to go by.
-  if (!started) return "alive";
-  const now = startTime(Number(pid));
+  if (!started) return "alive"; // an older host's label: the pid alone is all there is to go by
+  const now = ownerStartTime(Number(pid));
   return now === undefined || now === started ? "alive" : "gone";
 }
 
-export function ownerIsGone(owner: string | undefined): boolean {
-  return judgeOwner(owner) === "gone";
+export function ownerIsGone(owner: string | undefined, started?: string): boolean {
+  return judgeOwner(owner, started) === "gone";
 }
 
 /**
@@ -49,16 +60,6 @@ function readMountinfo(): string {
     return readFileSync("/proc/self/mountinfo", "utf8");
   } catch {
     return "";
-  }
-}
-
-/** Field 22 of /proc/<pid>/stat; the name before it is in parentheses and may hold spaces. */
-function startTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
-  } catch {
-    return undefined;
   }
 }
 
