@@ -56,8 +56,9 @@ describe("the usage guide's image names", () => {
   it("name each runtime's image, as docker images shows", async () => {
     const images = new ImageBuilder(docker);
     for (const runtime of RuntimeRegistry.builtIn().all()) {
-      const image = await images.runtimeImage(runtime);
       const guideName = guideImageName(runtime.manifest.language);
+      await docker.getImage(guideName).remove({ noprune: true }).catch(() => undefined); // the name only: from scratch
+      const image = await images.runtimeImage(runtime);
       expect((await docker.getImage(guideName).inspect()).Id).toBe((await docker.getImage(image).inspect()).Id);
     }
     const listed = (await docker.listImages()).flatMap((image) => image.RepoTags ?? []);
