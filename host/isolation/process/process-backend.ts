@@ -6,8 +6,8 @@ import type { Writable } from "node:stream";
 import type { Logger } from "../../log";
 import type { Runtime } from "../../runtimes/manifest";
 import type { IsolationBackend, Sandbox, SandboxEnd, SandboxSpec } from "../backend";
-import { IsolationUnavailableError, SandboxLostError } from "../backend";
 import { invalidParams, RpcError } from "../../protocol/errors";
+import { IsolationUnavailableError, SandboxLostError } from "../backend";
 import { RunnerClient } from "../runner-client";
 import { RunnerSandbox } from "../runner-sandbox";
 import { BwrapPlan, bwrapArgs, GROUP_FD, PASSWD_FD, SANDBOX_GROUP, SANDBOX_PASSWD, SYSTEM_DIRS, systemArgs } from "./bwrap-args";
@@ -20,8 +20,8 @@ const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 const SANDBOX_UID_BASE = 0x6f000000;
 
 /**
- * Sessions in bubblewrap: new namespaces (network included, always: see networkRefused), this machine's /usr read-only, private tmpfs
- * /workspace and /tmp, cb-runner as PID 1. As root, each sandbox runs as its own unprivileged uid inside a
+ * Sessions in bubblewrap: new namespaces (network included, always: see networkRefused), this machine's /usr
+ * read-only, private tmpfs /workspace and /tmp, cb-runner as PID 1. As root, each sandbox runs as its own unprivileged uid inside a
  * cgroup that holds its memory, processes and CPU like Docker's; without root, rlimits hold data size and
  * process count instead.
  */
