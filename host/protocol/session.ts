@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Command, WorkspacePath } from "./commands";
 import { Diagnostic } from "./diagnostics";
+import { isImageReference } from "./image-reference";
 import { CommandStatus, FileErrorCode, Metrics, Stages } from "./results";
 
 const Minutes = z.number().positive().max(7 * 24 * 60);
@@ -50,7 +51,10 @@ export const SessionCreateParams = z.strictObject({
   memoryLimitMB: z.number().int().min(32).max(65_536).optional(),
   cpuShares: z.number().int().min(2).max(262_144).optional(),
   /** An image to use instead of the runtime's own; CodeBeaker adds its runner to it. */
-  dockerImage: z.string().min(1).optional(),
+  dockerImage: z
+    .string()
+    .refine(isImageReference, "must be an image reference like python:3.12-slim or ghcr.io/owner/name:tag (lowercase name, optional tag and digest, nothing else)")
+    .optional(),
   // Beside the guide:
   cpuLimit: z.number().min(0.01).max(256).optional(),
   pidsLimit: z.number().int().min(16).max(32_768).optional(),

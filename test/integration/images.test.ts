@@ -3,9 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ImageProgress } from "../../host/isolation/backend";
-import { ImageBuilder } from "../../host/isolation/docker/images";
+import { startHost } from "../../host/host";
+import { guideImageName, ImageBuilder } from "../../host/isolation/docker/images";
+import { silentLogger } from "../../host/log";
 import { RuntimeRegistry, loadRuntime } from "../../host/runtimes/registry";
-import { docker } from "./helpers";
+import { createSession, docker, execute } from "./helpers";
 
 /** A copy of the python runtime folder, to change its recipe without touching the real one. */
 function pythonCopy(): string {
@@ -47,5 +49,33 @@ describe("runtime images", () => {
     writeFileSync(join(folder, "runtime.json"), JSON.stringify(manifest));
     const failed = builder.runtimeImage(loadRuntime(folder));
     await expect(failed).rejects.toThrow(/does not match its integrity .*: refusing it/);
+  });
+});
+
+describe("the usage guide's image names", () => {
+  it("name each runtime's image, as docker images shows", async () => {
+    const images = new ImageBuilder(docker);
+    for (const runtime of RuntimeRegistry.builtIn().all()) {
+      const guideName = guideImageName(runtime.manifest.language);
+      await docker.getImage(guideName).remove({ noprune: true }).catch(() => undefined); // the name only: from scratch
+      const image = await images.runtimeImage(runtime);
+      expect((await docker.getImage(guideName).inspect()).Id).toBe((await docker.getImage(image).inspect()).Id);
+    }
+    const listed = (await docker.listImages()).flatMap((image) => image.RepoTags ?? []);
+    expect(listed).toEqual(expect.arrayContaining(["codebeaker-python:latest", "codebeaker-javascript:latest", "codebeaker-java:latest"]));
+  });
+
+  it("work verbatim as a session's dockerImage, with no pull, even before the name exists", async () => {
+    await docker.getImage("codebeaker-python:latest").remove({ noprune: true }).catch(() => undefined); // the tag only
+    const host = await startHost({ log: silentLogger });
+    try {
+      const session = await createSession(host, { language: "python", dockerImage: "codebeaker-python:latest" });
+      expect(session.createResult().config.dockerImage).toBe("codebeaker-python:latest");
+      expect(session.sandbox.image).toMatch(/^codebeaker\/python:[0-9a-f]{16}$/);
+      expect((await execute(session, { type: "execute_code", code: "print('from the guide')" })).stdout).toBe("from the guide\n");
+      await docker.getImage("codebeaker-python:latest").inspect();
+    } finally {
+      await host.shutdown();
+    }
   });
 });

@@ -1,12 +1,14 @@
 import Docker from "dockerode";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { describe, expect, it } from "vitest";
 import { startHost } from "../../host/host";
 import { Labels } from "../../host/isolation/docker/container-spec";
-import { ownerLabel } from "../../host/isolation/docker/owner";
+import { ownerLabel, ownerStartTime } from "../../host/isolation/docker/owner";
 import { silentLogger } from "../../host/log";
 import { RpcError } from "../../host/protocol/errors";
 import { containersOf, createSession, docker, eventually, execute, useHost } from "./helpers";
+import { startServer, stop } from "./processes";
 
 describe("session lifecycle", () => {
   const host = useHost();
@@ -85,6 +87,24 @@ describe("session lifecycle", () => {
     }
   });
 
+  it("keeps no log of what passes between host and runner (log driver none)", async () => {
+    const session = await createSession(host(), { language: "python" });
+    try {
+      const marker = `secret-${process.pid}-${Date.now()}`;
+      await execute(session, { type: "write_file", path: "data.txt", content: marker });
+      expect((await execute(session, { type: "execute_code", code: `print("${marker}")` })).stdout).toBe(`${marker}\n`);
+      const container = docker.getContainer(session.sandbox.id);
+      expect((await container.inspect()).HostConfig.LogConfig).toMatchObject({ Type: "none" });
+      const logs = await container.logs({ stdout: true, stderr: true, follow: false }).then(
+        (buffer) => buffer.toString("latin1"),
+        (error: Error) => error.message,
+      );
+      expect(logs).not.toContain(marker);
+    } finally {
+      await host().sessions.close(session.id, "test done");
+    }
+  });
+
   it("removes every container on shutdown", async () => {
     const own = await startHost({ log: silentLogger });
     const sessions = await Promise.all([createSession(own, { language: "python" }), createSession(own, { language: "javascript" })]);
@@ -151,6 +171,66 @@ describe("leftovers of an earlier host", () => {
       expect((await containers.otherPidNamespace!.inspect()).State.Running).toBe(true);
     } finally {
       await Promise.all(Object.values(containers).map((container) => container.remove({ force: true }).catch(() => undefined)));
+    }
+  });
+});
+
+describe("hosts starting beside a live one", () => {
+  it("never remove its sandboxes, not even one it has created and not yet started", async () => {
+    // A container this process made and has not started: what a live host has between create and start.
+    const notStarted = await docker.createContainer({
+      Image: await pythonImageTag(),
+      Entrypoint: ["sleep", "300"],
+      Labels: { [Labels.owner]: ownerLabel(), [Labels.ownerStarted]: ownerStartTime()!, [Labels.session]: "not-started-test" },
+      HostConfig: { NetworkMode: "none", AutoRemove: true },
+    });
+    const own = await startHost({ log: silentLogger });
+    try {
+      // Six hosts start and stop, three times over, while this one creates twelve sessions.
+      const churn = (async () => {
+        for (let round = 0; round < 3; round++) {
+          await Promise.all(Array.from({ length: 6 }, async () => stop((await startServer()).child)));
+        }
+      })();
+      const sessions = [];
+      for (let batch = 0; batch < 4; batch++) {
+        sessions.push(...(await Promise.all([1, 2, 3].map(() => createSession(own, { language: "python" })))));
+      }
+      await churn;
+      for (const session of sessions) {
+        expect(session.closedReason).toBeUndefined();
+        expect((await execute(session, { type: "execute_code", code: "print('alive')" })).stdout).toBe("alive\n");
+      }
+      expect((await notStarted.inspect()).State.Status).toBe("created");
+    } finally {
+      await own.shutdown();
+      await notStarted.remove({ force: true }).catch(() => undefined);
+    }
+  });
+
+  it("remove what a killed host left, whether it had started it or not", async () => {
+    const image = await pythonImageTag();
+    const killed = spawn("sleep", ["300"]); // stands for the killed host: its own sandboxes would end with its stdin
+    const owner = { [Labels.owner]: ownerLabel(killed.pid), [Labels.ownerStarted]: ownerStartTime(killed.pid)! };
+    const left = await Promise.all(
+      ["started", "not-started"].map((name) =>
+        docker.createContainer({
+          Image: image,
+          Entrypoint: ["sleep", "300"],
+          Labels: { ...owner, [Labels.session]: `killed-host-${name}-test` },
+          HostConfig: { NetworkMode: "none" },
+        }),
+      ),
+    );
+    await left[0]!.start();
+    killed.kill("SIGKILL");
+    await once(killed, "exit");
+    try {
+      const { child } = await startServer();
+      await stop(child);
+      for (const container of left) await expect(container.inspect()).rejects.toMatchObject({ statusCode: 404 });
+    } finally {
+      await Promise.all(left.map((container) => container.remove({ force: true }).catch(() => undefined)));
     }
   });
 });

@@ -26,6 +26,8 @@ export interface EscapeCase {
   name: string;
   /** The case ends or spoils its session (or needs other limits): it gets a session of its own. */
   ownSession?: Record<string, unknown>;
+  /** The backends the case concerns; all by default. */
+  kinds?: IsolationKind[];
   attempt(context: AttemptContext): Promise<void>;
 }
 
@@ -45,6 +47,20 @@ export async function expectOnlyRunner(context: AttemptContext): Promise<void> {
     "import os\nme = os.getpid()\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit() and int(p) != me))",
   );
   expect(seen.stdout).toBe("[1]\n");
+}
+
+/** session.create through the dispatcher, for parameters the host must refuse: resolves with the JSON-RPC error. */
+export async function refusedSession(context: AttemptContext, params: Record<string, unknown>): Promise<RpcError> {
+  const before = context.host.sessions.list().count;
+  try {
+    const created = (await context.host.dispatcher.call("session.create", params, { notify() {} })) as { sessionId: string };
+    await context.host.sessions.close(created.sessionId, "should have been refused");
+  } catch (error) {
+    if (!(error instanceof RpcError)) throw error;
+    expect(context.host.sessions.list().count).toBe(before);
+    return error;
+  }
+  throw new Error(`the host accepted session.create ${JSON.stringify(params)}`);
 }
 
 export function expectInvalidParams(error: RpcError, field: RegExp): void {

@@ -16,7 +16,9 @@ import { filesystemCases } from "./cases/filesystem";
 import { networkCases } from "./cases/network";
 import { pathCases } from "./cases/paths";
 import { privilegeCases } from "./cases/privileges";
+import { imageCases } from "./cases/images";
 import { resourceCases } from "./cases/resources";
+import { runtimeCases } from "./cases/runtimes";
 import { syncCases } from "./cases/sync";
 
 /**
@@ -25,7 +27,16 @@ import { syncCases } from "./cases/sync";
  * the attempt is left running. CI sets CODEBEAKER_REQUIRE_ISOLATION=docker,gvisor,process so that a missing
  * backend fails the suite instead of skipping it.
  */
-const CASES: EscapeCase[] = [...networkCases, ...filesystemCases, ...privilegeCases, ...resourceCases, ...pathCases, ...syncCases];
+const CASES: EscapeCase[] = [
+  ...networkCases,
+  ...filesystemCases,
+  ...privilegeCases,
+  ...resourceCases,
+  ...pathCases,
+  ...syncCases,
+  ...imageCases,
+  ...runtimeCases,
+];
 const KINDS: IsolationKind[] = ["docker", "gvisor", "process"];
 const required = (process.env.CODEBEAKER_REQUIRE_ISOLATION ?? "").split(",").filter(Boolean);
 
@@ -98,6 +109,10 @@ for (const kind of KINDS) {
 
     for (const escape of CASES) {
       it(escape.name, async (test) => {
+        if (escape.kinds && !escape.kinds.includes(kind)) {
+          test.skip(`only for ${escape.kinds.join(", ")} isolation`);
+          return;
+        }
         if (!available.ok) {
           test.skip(`${kind} isolation is not available here: ${available.reason}`);
           return;

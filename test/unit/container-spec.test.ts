@@ -104,6 +104,21 @@ describe("containerOptions: safe defaults", () => {
     });
   });
 
+  it("names the owner's container beside its label when the host runs in one on this engine", () => {
+    const created = containerOptions(spec(), "codebeaker/python:abc", { label: "host-1/1234", container: "c0ffee" });
+    expect(created.Labels).toMatchObject({ "codebeaker.owner": "host-1/1234", "codebeaker.owner-container": "c0ffee" });
+  });
+
+  it("keeps no log of the runner's traffic: the log driver is none", () => {
+    expect(options().host.LogConfig).toEqual({ Type: "none", Config: {} });
+    expect(options(spec("python", {}, false)).host.LogConfig?.Type).toBe("none");
+  });
+
+  it("bounds /dev/shm like /tmp, and by Docker's usual 64 MiB", () => {
+    expect(options(spec("python", { memoryMb: 128 })).host.ShmSize).toBe(32 * MiB);
+    expect(options(spec("python", { memoryMb: 2048 })).host.ShmSize).toBe(64 * MiB);
+  });
+
   it("removes itself when it ends and ends when its stdin closes", () => {
     const { created, host } = options();
     expect(host.AutoRemove).toBe(true);

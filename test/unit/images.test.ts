@@ -1,7 +1,11 @@
+import type Docker from "dockerode";
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { type ContextFile, contextHash } from "../../host/isolation/docker/build-context";
 import { matchesIntegrity } from "../../host/isolation/docker/fetch-file";
+import { guideImageName, ImageBuilder } from "../../host/isolation/docker/images";
+import { isImageReference } from "../../host/protocol/image-reference";
+import { SessionCreateParams } from "../../host/protocol/session";
 
 const files: ContextFile[] = [
   { name: "Dockerfile", content: Buffer.from("FROM debian:bookworm-slim\n") },
@@ -99,5 +103,57 @@ describe("matchesIntegrity", () => {
   it("matches an empty file against the hash of nothing", () => {
     expect(matchesIntegrity(Buffer.alloc(0), sri("sha512", Buffer.alloc(0)))).toBe(true);
     expect(matchesIntegrity(Buffer.alloc(1), sri("sha512", Buffer.alloc(0)))).toBe(false);
+  });
+});
+
+describe("dockerImage: an image reference, nothing else", () => {
+  const valid = [
+    "python:3.12-slim",
+    "codebeaker-python:latest",
+    "debian",
+    "ghcr.io/owner/name:tag",
+    "localhost:5000/team/app_1.2__x-y:v1",
+    `alpine@sha256:${"a".repeat(64)}`,
+    `registry.example.com/a/b:1.0@sha256:${"0".repeat(64)}`,
+  ];
+  const invalid = [
+    "python:3.12\nUSER root",
+    "python:3.12\rRUN id",
+    "debian\nRUN curl http://127.0.0.1:8080",
+    "python 3.12",
+    "Python:3",
+    "--build-arg=x",
+    "debian AS build",
+    "debian:",
+    "debian:-bad",
+    ":latest",
+    "a/../b",
+    "debian@sha256:abc",
+    `debian:${"t".repeat(129)}`,
+    "x".repeat(513),
+  ];
+
+  it("accepts what Docker accepts as a reference", () => {
+    for (const reference of valid) expect(isImageReference(reference), reference).toBe(true);
+    for (const reference of valid) expect(SessionCreateParams.safeParse({ language: "py", dockerImage: reference }).success).toBe(true);
+  });
+
+  it("refuses anything else, newlines and spaces first, as a -32602 naming dockerImage", async () => {
+    for (const reference of invalid) {
+      expect(isImageReference(reference), JSON.stringify(reference)).toBe(false);
+      const result = SessionCreateParams.safeParse({ language: "py", dockerImage: reference });
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.path).toEqual(["dockerImage"]);
+    }
+  });
+
+  it("is checked again where it becomes a Dockerfile line, before any build", async () => {
+    const unreachable = new Proxy({}, { get: () => () => Promise.reject(new Error("the engine was called")) }) as unknown as Docker;
+    await expect(new ImageBuilder(unreachable).customImage("debian\nUSER root")).rejects.toThrow(/dockerImage: "debian\\nUSER root" is not an image reference/);
+  });
+
+  it("names each runtime's image as the usage guide does", () => {
+    expect(guideImageName("python")).toBe("codebeaker-python:latest");
+    expect(isImageReference(guideImageName("csharp"))).toBe(true);
   });
 });

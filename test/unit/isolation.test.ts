@@ -1,6 +1,9 @@
 import type Docker from "dockerode";
+import { spawn, spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { DockerBackend } from "../../host/isolation/docker/docker-backend";
+import { ABANDONED_AFTER_MS, findLeftovers } from "../../host/isolation/docker/leftovers";
+import { judgeOwner, ownContainerId, ownerLabel, ownerStartTime } from "../../host/isolation/docker/owner";
 import { containerOptions, gvisorHostPidsLimit } from "../../host/isolation/docker/container-spec";
 import { bwrapArgs, BwrapPlan, SANDBOX_OOM_FILE, SANDBOX_RUNNER } from "../../host/isolation/process/bwrap-args";
 import type { IsolationBackend } from "../../host/isolation/backend";
@@ -17,7 +20,6 @@ function plan(overrides: Partial<BwrapPlan> = {}): BwrapPlan {
   return {
     runner: "/var/cache/codebeaker/runner/abc/cb-runner",
     limits: resolveLimits({ request: { memoryMb: 256 } }),
-    networkEnabled: false,
     env: { PATH: "/usr/bin", HOME: "/tmp" },
     etc: ["/etc/alternatives", "/etc/ld.so.cache"],
     systemDirs: [
@@ -33,13 +35,12 @@ const after = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
 const pairs = (args: string[], flag: string) => args.flatMap((arg, i) => (arg === flag ? [[args[i + 1], args[i + 2]]] : []));
 
 describe("bubblewrap command line", () => {
-  it("makes every namespace new, network included, with no way to nest user namespaces or gain capabilities", () => {
+  it("makes every namespace new, network always included, with no way to nest user namespaces or gain capabilities", () => {
     const args = bwrapArgs(plan());
     expect(args).toEqual(expect.arrayContaining(["--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent"]));
     expect(args).toEqual(expect.arrayContaining(["--new-session", "--as-pid-1"]));
     expect(after(args, "--cap-drop")).toBe("ALL");
     expect(args).not.toContain("--share-net");
-    expect(bwrapArgs(plan({ networkEnabled: true }))).toContain("--share-net");
   });
 
   it("shows this machine's /usr and the chosen /etc entries read-only, and nothing else of it", () => {
@@ -55,14 +56,23 @@ describe("bubblewrap command line", () => {
     );
     expect(pairs(args, "--bind")).toEqual([]); // nothing of this machine is writable
     expect(pairs(args, "--symlink")).toEqual([["usr/bin", "/bin"]]);
-    expect(args.slice(args.indexOf("--remount-ro"), args.indexOf("--remount-ro") + 2)).toEqual(["--remount-ro", "/"]);
-    expect(args.indexOf("--remount-ro")).toBeGreaterThan(args.lastIndexOf("--tmpfs"));
+    expect(args.slice(args.lastIndexOf("--remount-ro"), args.lastIndexOf("--remount-ro") + 2)).toEqual(["--remount-ro", "/"]);
+    expect(args.lastIndexOf("--remount-ro")).toBeGreaterThan(args.lastIndexOf("--tmpfs"));
   });
 
-  it("gives /tmp and /workspace private tmpfs of the limits' sizes", () => {
+  it("makes /dev read-only but for a /dev/shm of the sandbox's own, bounded like /tmp", () => {
+    const args = bwrapArgs(plan({ limits: resolveLimits({ request: { memoryMb: 128 } }) }));
+    const shm = args.indexOf("/dev/shm");
+    expect(args.slice(shm - 5, shm + 1)).toEqual(["--size", String(32 * 1024 * 1024), "--perms", "1777", "--tmpfs", "/dev/shm"]);
+    expect(args.slice(shm + 1, shm + 3)).toEqual(["--remount-ro", "/dev"]);
+    expect(args.indexOf("--dev")).toBeLessThan(shm);
+  });
+
+  it("gives /dev/shm, /tmp and /workspace private tmpfs of the limits' sizes", () => {
     const args = bwrapArgs(plan());
     const sized = args.flatMap((arg, i) => (arg === "--tmpfs" ? [[args[i + 1], args[i - 3]]] : []));
     expect(sized).toEqual([
+      ["/dev/shm", String(64 * 1024 * 1024)],
       ["/tmp", String(64 * 1024 * 1024)],
       ["/workspace", String(64 * 1024 * 1024)],
     ]);
@@ -210,5 +220,96 @@ describe("choosing the isolation", () => {
     expect((await (await chooser(false, true)).choose("process")).kind).toBe("process");
     await expect((await chooser(true, true)).choose("gvisor")).rejects.toThrow("gvisor isolation is not available: gvisor is missing");
     await expect((await chooser(false, true)).choose("docker")).rejects.toThrow("docker isolation is not available: docker is missing");
+  });
+});
+
+describe("who owns a sandbox", () => {
+  const deadPid = spawnSync("true").pid!;
+
+  it("is alive while its process runs, and gone once its pid is free or taken by another process", () => {
+    expect(judgeOwner(ownerLabel(), ownerStartTime())).toBe("alive");
+    expect(judgeOwner(ownerLabel(deadPid))).toBe("gone");
+    expect(judgeOwner(ownerLabel(), "1")).toBe("gone"); // this pid, started at another time: reused
+    expect(judgeOwner(ownerLabel())).toBe("alive"); // an older host's label: the pid alone
+  });
+
+  it("cannot be judged from another machine or PID namespace", () => {
+    const dead = ownerLabel(deadPid);
+    expect(judgeOwner(dead.replace(/^[^/]+/, "another-machine"))).toBe("unknown");
+    expect(judgeOwner(dead.replace(/\/\d+\//, "/1/"))).toBe("unknown");
+    expect(judgeOwner(undefined)).toBe("unknown");
+  });
+
+  it("knows the container it runs in from the hostname file Docker mounts", () => {
+    const id = "3f".repeat(32);
+    const line = `812 790 253:1 /var/lib/docker/containers/${id}/hostname /etc/hostname rw,relatime - ext4 /dev/vda1 rw\n`;
+    expect(ownContainerId(line)).toBe(id);
+    expect(ownContainerId("25 1 0:22 / /proc rw - proc proc rw\n")).toBeUndefined();
+  });
+});
+
+describe("leftovers", () => {
+  const now = Date.parse("2026-01-01T12:00:00Z");
+  const minutesAgo = (minutes: number) => Math.floor((now - minutes * 60_000) / 1000);
+  const elsewhere = "another-machine/4026531836/77";
+
+  function engine(containers: Array<Partial<Docker.ContainerInfo> & { Id: string }>, inspected: Record<string, object> = {}) {
+    return {
+      listContainers: async () => containers.map((info) => ({ State: "running", Created: minutesAgo(0), Labels: {}, ...info })),
+      getContainer: (id: string) => ({
+        inspect: async () => {
+          if (!inspected[id]) throw Object.assign(new Error("no such container"), { statusCode: 404 });
+          return inspected[id];
+        },
+      }),
+    } as unknown as Docker;
+  }
+  const ids = async (docker: Docker, self = ownerLabel()) => (await findLeftovers(docker, self, now)).map((info) => info.Id);
+
+  it("are never a live host's sandboxes, not even one it created and has not started yet", async () => {
+    const live = spawn("sleep", ["30"]);
+    try {
+      const docker = engine([
+        { Id: "created-by-live", State: "created", Labels: { "codebeaker.owner": ownerLabel(live.pid) } },
+        { Id: "mine", State: "created", Labels: { "codebeaker.owner": ownerLabel() } },
+        { Id: "pid-reused", State: "running", Labels: { "codebeaker.owner": ownerLabel(live.pid), "codebeaker.owner-started": "1" } },
+        { Id: "dead-owner", State: "running", Labels: { "codebeaker.owner": ownerLabel(spawnSync("true").pid!) } },
+      ]);
+      expect(await ids(docker)).toEqual(["pid-reused", "dead-owner"]);
+    } finally {
+      live.kill();
+    }
+  });
+
+  it("of an owner nobody here can judge are only those stopped or never started for longer than a live host takes", async () => {
+    const docker = engine([
+      { Id: "running-old", State: "running", Created: minutesAgo(600), Labels: { "codebeaker.owner": elsewhere } },
+      { Id: "created-just-now", State: "created", Created: minutesAgo(1), Labels: { "codebeaker.owner": elsewhere } },
+      { Id: "created-long-ago", State: "created", Created: minutesAgo(ABANDONED_AFTER_MS / 60_000 + 1), Labels: { "codebeaker.owner": elsewhere } },
+      { Id: "exited-long-ago", State: "exited", Created: minutesAgo(60), Labels: { "codebeaker.owner": elsewhere } },
+    ]);
+    expect(await ids(docker)).toEqual(["created-long-ago", "exited-long-ago"]);
+  });
+
+  it("of a host in a container on this engine: gone with that container, or when it started again after them", async () => {
+    const label = (container: string) => ({ "codebeaker.owner": elsewhere, "codebeaker.owner-container": container });
+    const docker = engine(
+      [
+        { Id: "of-running-host", Labels: label("host-a") },
+        { Id: "of-restarted-host", Labels: label("host-b") },
+        { Id: "of-stopped-host", Labels: label("host-c") },
+        { Id: "of-removed-host", Labels: label("host-d") },
+      ],
+      {
+        "host-a": { State: { Running: true, StartedAt: "2026-01-01T11:00:00.000000001Z" } },
+        "host-b": { State: { Running: true, StartedAt: "2026-01-01T11:59:00.5Z" } },
+        "host-c": { State: { Running: false, StartedAt: "2026-01-01T11:00:00Z" } },
+        "of-running-host": { Created: "2026-01-01T11:30:00Z" },
+        "of-restarted-host": { Created: "2026-01-01T11:59:00.4Z" },
+        "of-stopped-host": { Created: "2026-01-01T11:30:00Z" },
+        "of-removed-host": { Created: "2026-01-01T11:30:00Z" },
+      },
+    );
+    expect(await ids(docker)).toEqual(["of-restarted-host", "of-stopped-host", "of-removed-host"]);
   });
 });

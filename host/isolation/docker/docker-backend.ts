@@ -5,9 +5,10 @@ import type { ImageProgress, IsolationBackend, Sandbox, SandboxEnd, SandboxSpec 
 import { IsolationUnavailableError, SandboxLostError } from "../backend";
 import { RunnerClient } from "../runner-client";
 import { RunnerSandbox } from "../runner-sandbox";
-import { containerOptions, keeperOptions, Labels } from "./container-spec";
-import { ImageBuilder, RUNNER_PATH } from "./images";
-import { ownerIsGone, ownerLabel } from "./owner";
+import { containerOptions, keeperOptions, Labels, Owner } from "./container-spec";
+import { guideImageName, ImageBuilder, RUNNER_PATH } from "./images";
+import { findLeftovers } from "./leftovers";
+import { ownContainerId, ownerLabel, ownerStartTime } from "./owner";
 import { addressOf, explainUnreachableEngine, isUnreachable, type EngineAddress } from "./unreachable-engine";
 
 const HELLO_TIMEOUT_MS = 30_000;
@@ -35,6 +36,7 @@ export class DockerBackend implements IsolationBackend {
   private readonly runnerStart: NonNullable<DockerBackendOptions["runnerStart"]>;
   private readonly address: EngineAddress;
   private readonly owner = ownerLabel();
+  private ownerContainer: Promise<string | undefined> | undefined;
   private readonly live = new Set<DockerSandbox>();
   /** Containers the engine reported out of memory: an OOM under gVisor ends the whole sandbox. */
   private readonly outOfMemory = new Set<string>();
@@ -103,12 +105,16 @@ export class DockerBackend implements IsolationBackend {
         "networkEnabled is not available with gvisor isolation here: the engine runs runsc with --network=none",
       );
     }
-    const base = spec.customImage
-      ? await this.images.customImage(spec.customImage, onProgress)
-      : await this.images.runtimeImage(spec.runtime, onProgress);
+    // The guide's name for this language's image is that image, built here if need be, never pulled.
+    const guideName = guideImageName(spec.runtime.manifest.language);
+    const own = !spec.customImage || spec.customImage === guideName || `${spec.customImage}:latest` === guideName;
+    const base = own
+      ? await this.images.runtimeImage(spec.runtime, onProgress)
+      : await this.images.customImage(spec.customImage!, onProgress);
     const image = spec.packages?.length ? await this.images.packagesImage(spec.runtime, base, spec.packages, onProgress) : base;
     this.watchOutOfMemory();
-    const options = containerOptions(spec, image, this.owner, { gvisor: ociRuntime });
+    const owner: Owner = { label: this.owner, started: ownerStartTime(), container: await this.containerOfOwner() };
+    const options = containerOptions(spec, image, owner, { gvisor: ociRuntime });
     if (this.runnerStart === "exec") return this.startBesideKeeper(spec, image, options);
     try {
       return await this.startAsInit(spec, image, options);
@@ -191,9 +197,17 @@ export class DockerBackend implements IsolationBackend {
     return sandbox;
   }
 
+  /** The container this host runs in, if it is one of this engine's: hosts beside it judge its sandboxes by it. */
+  private containerOfOwner(): Promise<string | undefined> {
+    this.ownerContainer ??= (async () => {
+      const id = ownContainerId();
+      return id ? this.docker.getContainer(id).inspect().then((info) => info.Id, () => undefined) : undefined;
+    })();
+    return this.ownerContainer;
+  }
+
   async removeLeftovers(): Promise<number> {
-    const containers = await this.docker.listContainers({ all: true, filters: { label: [Labels.owner] } });
-    const leftovers = containers.filter((info) => info.State !== "running" || ownerIsGone(info.Labels[Labels.owner]));
+    const leftovers = await findLeftovers(this.docker, this.owner);
     await Promise.all(leftovers.map((info) => removeQuietly(this.docker.getContainer(info.Id))));
     if (leftovers.length) this.log.info(`removed ${leftovers.length} sandbox container(s) left by an earlier host`);
     return leftovers.length;

@@ -2,6 +2,7 @@ import type Docker from "dockerode";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../../package-root";
+import { isImageReference } from "../../protocol/image-reference";
 import type { Runtime } from "../../runtimes/manifest";
 import type { ImageProgress } from "../backend";
 import { ContextFile, contextHash, packContext } from "./build-context";
@@ -38,6 +39,7 @@ interface BuildEvent {
  */
 export class ImageBuilder {
   private readonly builds = new Map<string, Promise<string>>();
+  private readonly tags = new Map<string, Promise<void>>();
 
   constructor(private readonly docker: Docker) {}
 
@@ -56,12 +58,27 @@ export class ImageBuilder {
     // Fetched files enter the tag by their integrity, so they are downloaded only when a build is needed.
     const fetched = manifest.image.fetch.map((file) => `${file.to}:${file.mode}:${file.integrity}`);
     const tag = `codebeaker/${manifest.language}:${contextHash(files, fetched)}`;
-    return this.ensure(tag, manifest.language, onProgress, async () => [
+    const image = await this.ensure(tag, manifest.language, onProgress, async () => [
       ...files,
       ...(await Promise.all(
         manifest.image.fetch.map(async (file) => ({ name: file.to, content: await fetchFile(file), mode: file.mode })),
       )),
     ]);
+    await this.tagOnce(image, guideImageName(manifest.language));
+    return image;
+  }
+
+  /** Gives an image a second name (once per host process and image), moving that name from an older build. */
+  private tagOnce(image: string, name: string): Promise<void> {
+    const key = `${image} ${name}`;
+    let tagging = this.tags.get(key);
+    if (!tagging) {
+      const [repo = name, tag = "latest"] = name.split(":");
+      tagging = this.docker.getImage(image).tag({ repo, tag });
+      this.tags.set(key, tagging);
+      tagging.catch(() => this.tags.delete(key));
+    }
+    return tagging;
   }
 
   /**
@@ -91,6 +108,8 @@ export class ImageBuilder {
 
   /** A user's image (the guide's `dockerImage`) with the runner added, so it can host a session. */
   async customImage(base: string, onProgress?: ProgressListener): Promise<string> {
+    // The reference becomes a line of a Dockerfile: anything but one image name could add build steps.
+    if (!isImageReference(base)) throw new Error(`dockerImage: ${JSON.stringify(base)} is not an image reference`);
     const runner = await this.runnerImage(onProgress);
     const context = [{ name: "Dockerfile", content: Buffer.from(withRunner(`FROM ${base}\n`, runner)) }];
     const tag = `codebeaker/custom:${contextHash(context)}`;
@@ -182,6 +201,14 @@ class BuildError extends Error {
     super(message);
     this.name = "BuildError";
   }
+}
+
+/**
+ * The name the usage guide gives a runtime's image (`codebeaker-python:latest`): the newest build of the recipe
+ * carries it beside its hashed tag, so `dockerImage` may name it and `docker images | grep codebeaker` finds it.
+ */
+export function guideImageName(language: string): string {
+  return `codebeaker-${language}:latest`;
 }
 
 function withRunner(dockerfile: string, runnerImage: string): string {

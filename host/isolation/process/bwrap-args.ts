@@ -1,5 +1,6 @@
 import type { Limits } from "../../limits";
 import { WORKSPACE_ROOT } from "../../protocol/workspace-path";
+import { devShmMb } from "../dev-shm";
 
 /** Where things are inside a process sandbox. */
 export const SANDBOX_RUNNER = "/run/codebeaker/cb-runner";
@@ -12,7 +13,6 @@ export interface BwrapPlan {
   /** The runner binary on this machine. */
   runner: string;
   limits: Limits;
-  networkEnabled: boolean;
   env: Record<string, string>;
   /** This machine's /etc entries the toolchains need (ld.so cache, alternatives, JVM and Mono config), read-only. */
   etc: string[];
@@ -28,19 +28,20 @@ const MiB = 1024 * 1024;
 export const SYSTEM_DIRS = ["bin", "sbin", "lib", "lib64", "lib32", "libx32"];
 
 /**
- * The bubblewrap command line of a process sandbox: every namespace new (network too, unless enabled), this
+ * The bubblewrap command line of a process sandbox: every namespace new (network too: a process sandbox has none), this
  * machine's /usr read-only, a private tmpfs /workspace and /tmp of bounded size, no capabilities, no nested user
- * namespaces, and cb-runner as PID 1 so a timeout can end the whole tree. The sandbox dies with its host.
+ * namespaces, a read-only /dev, and cb-runner as PID 1 so a timeout can end the whole tree. The sandbox dies with its host.
  */
 export function bwrapArgs(plan: BwrapPlan): string[] {
   const args = ["--unshare-all", "--unshare-user"];
-  if (plan.networkEnabled) args.push("--share-net");
   args.push("--disable-userns", "--die-with-parent", "--new-session", "--as-pid-1", "--cap-drop", "ALL");
   args.push("--uid", "1000", "--gid", "1000", "--hostname", "sandbox");
   args.push(...systemArgs(plan.systemDirs));
   for (const entry of plan.etc) args.push("--ro-bind", entry, entry);
   args.push("--ro-bind-data", String(PASSWD_FD), "/etc/passwd", "--ro-bind-data", String(GROUP_FD), "/etc/group");
+  // /dev is bwrap's own tmpfs of device nodes: read-only, but for a bounded /dev/shm of the sandbox's own.
   args.push("--proc", "/proc", "--dev", "/dev");
+  args.push("--size", String(devShmMb(plan.limits) * MiB), "--perms", "1777", "--tmpfs", "/dev/shm", "--remount-ro", "/dev");
   args.push("--size", String(plan.limits.tmpMb * MiB), "--perms", "1777", "--tmpfs", "/tmp");
   args.push("--size", String(plan.limits.workspaceMb * MiB), "--perms", "0755", "--tmpfs", WORKSPACE_ROOT);
   args.push("--ro-bind", plan.runner, SANDBOX_RUNNER);

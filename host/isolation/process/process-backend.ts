@@ -6,6 +6,7 @@ import type { Writable } from "node:stream";
 import type { Logger } from "../../log";
 import type { Runtime } from "../../runtimes/manifest";
 import type { IsolationBackend, Sandbox, SandboxEnd, SandboxSpec } from "../backend";
+import { invalidParams, RpcError } from "../../protocol/errors";
 import { IsolationUnavailableError, SandboxLostError } from "../backend";
 import { RunnerClient } from "../runner-client";
 import { RunnerSandbox } from "../runner-sandbox";
@@ -19,8 +20,8 @@ const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 const SANDBOX_UID_BASE = 0x6f000000;
 
 /**
- * Sessions in bubblewrap: new namespaces (network included), this machine's /usr read-only, private tmpfs
- * /workspace and /tmp, cb-runner as PID 1. As root, each sandbox runs as its own unprivileged uid inside a
+ * Sessions in bubblewrap: new namespaces (network included, always: see networkRefused), this machine's /usr
+ * read-only, private tmpfs /workspace and /tmp, cb-runner as PID 1. As root, each sandbox runs as its own unprivileged uid inside a
  * cgroup that holds its memory, processes and CPU like Docker's; without root, rlimits hold data size and
  * process count instead.
  */
@@ -51,6 +52,7 @@ export class ProcessBackend implements IsolationBackend {
     if (spec.customImage) {
       throw new IsolationUnavailableError("process", "dockerImage needs docker or gvisor isolation: process isolation runs this machine's own toolchains");
     }
+    if (spec.networkEnabled) throw networkRefused();
     checkToolchain(spec.runtime);
     const runner = await runnerBinary();
     const cgroup = await createSessionCgroup(spec.sessionId, spec.limits);
@@ -59,9 +61,8 @@ export class ProcessBackend implements IsolationBackend {
       const plan: BwrapPlan = {
         runner,
         limits: spec.limits,
-        networkEnabled: spec.networkEnabled,
         env: { PATH, HOME: "/tmp", TMPDIR: "/tmp", LANG: "C.UTF-8", USER: "sandbox", ...spec.runtime.manifest.env },
-        etc: etcEntries(spec.networkEnabled),
+        etc: etcEntries(),
         systemDirs: systemDirs(),
         oomFile: cgroup?.oomFile,
         rlimits: cgroup ? undefined : { dataBytes: spec.limits.memoryMb * 1024 * 1024, processes: spec.limits.pids + userProcessCount() },
@@ -221,7 +222,7 @@ function isExecutable(file: string): boolean {
 }
 
 /** The /etc entries toolchains read: loader cache, alternatives, JVM and Mono config, certificates, time zone. */
-function etcEntries(networkEnabled: boolean): string[] {
+function etcEntries(): string[] {
   const wanted = [
     "alternatives",
     "ld.so.cache",
@@ -233,7 +234,6 @@ function etcEntries(networkEnabled: boolean): string[] {
     "ca-certificates",
     "ca-certificates.conf",
     ...readdirSync("/etc").filter((name) => /^java-\d+-openjdk$/.test(name)),
-    ...(networkEnabled ? ["resolv.conf", "hosts", "nsswitch.conf", "gai.conf"] : []),
   ];
   return wanted.map((name) => join("/etc", name)).filter((path) => existsSync(path));
 }
@@ -268,4 +268,16 @@ function userProcessCount(): number {
 async function oomKills(file: string): Promise<number> {
   const text = await readFile(file, "utf8").catch(() => "");
   return Number(/^oom_kill (\d+)$/m.exec(text)?.[1] ?? 0);
+}
+
+/**
+ * A process sandbox never has a network. Sharing this machine's would reach its loopback, where the host's own
+ * API listens (and every other local service): a program could list sessions and read their files. A network of
+ * its own needs a user-space stack (slirp4netns, pasta) this machine may not have; Docker gives one instead.
+ */
+function networkRefused(): RpcError {
+  return invalidParams(
+    "networkEnabled: process isolation (bubblewrap) runs without a network, since sharing this machine's would reach its loopback and the host's own API; use isolation docker for a session with network",
+    { field: "networkEnabled", isolation: "process" },
+  );
 }

@@ -37,6 +37,9 @@ struct options {
   int exec_mode;
 };
 extern struct options options;
+
+/* clone3.c: clone3 answers ENOSYS for the program, so glibc starts threads with clone on every backend. */
+void refuse_clone3(void);
 extern int sigchld_fd;
 
 /* frames (cb-runner.c) */

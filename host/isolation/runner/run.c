@@ -106,6 +106,7 @@ static void exec_child(char **argv, char **envp, char **dirs, const char *cwd, l
   set_limit(RLIMIT_DATA, options.rlimit_data);
   set_limit(RLIMIT_NPROC, options.rlimit_nproc);
   set_limit(RLIMIT_FSIZE, options.rlimit_fsize);
+  refuse_clone3();
   /* What failed is reported as {step, errno}: 1 mkdir, 2 environment, 3 working directory, 4 exec. */
   int report[2] = {0, 0};
   for (char **d = dirs; *d && !report[1]; d++) report[0] = 1, report[1] = make_dirs(*d);

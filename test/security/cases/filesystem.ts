@@ -104,4 +104,30 @@ for source in ["/etc/passwd", "/usr/bin/python3"]:
       expect((await python(context, code)).stdout).toBe("refused\nrefused\n");
     },
   },
+  {
+    name: "writes nothing into /dev, and /dev/shm holds at most 64 MiB",
+    async attempt(context) {
+      const code = `import errno, os
+for path in ["/dev/codebeaker", "/dev/null2"]:
+    try:
+        open(path, "w").write("x")
+        print(path, "written")
+    except OSError as error:
+        print(path, "refused")
+fd = os.open("/dev/shm/fill", os.O_WRONLY | os.O_CREAT, 0o600)
+mib = 0
+try:
+    for _ in range(200):
+        os.write(fd, bytes(1 << 20))
+        mib += 1
+except OSError as error:
+    print("full", errno.errorcode[error.errno])
+os.close(fd)
+os.remove("/dev/shm/fill")
+print("MiB", mib)`;
+      const answer = await python(context, code, { timeoutMs: 30_000 });
+      expect(answer.stdout).toMatch(/^\/dev\/codebeaker refused\n\/dev\/null2 refused\nfull ENOSPC\nMiB \d+\n$/);
+      expect(Number(/MiB (\d+)/.exec(answer.stdout)![1])).toBeLessThanOrEqual(64);
+    },
+  },
 ];

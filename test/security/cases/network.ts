@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { EscapeCase, python } from "../context";
+import { EscapeCase, expectInvalidParams, python, refusedSession } from "../context";
 
 export const networkCases: EscapeCase[] = [
   {
@@ -52,6 +52,16 @@ for family, kind, proto in [(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICM
     except OSError as error:
         print("refused")`;
       expect((await python(context, code)).stdout).toBe("refused\nrefused\n");
+    },
+  },
+  {
+    name: "process isolation refuses networkEnabled: this machine's network would reach its loopback and the host's API",
+    kinds: ["process"],
+    async attempt(context) {
+      const error = await refusedSession(context, { language: "python", isolation: "process", networkEnabled: true });
+      expectInvalidParams(error, /networkEnabled: process isolation/);
+      expect(error.message).toMatch(/use isolation docker/);
+      expect(error.data).toMatchObject({ field: "networkEnabled", isolation: "process" });
     },
   },
 ];
