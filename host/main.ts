@@ -196,7 +196,9 @@ async function withHost(
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+    // Node's argument parser marks its errors with a string code; the host's RpcErrors carry a number.
+    const code = (error as { code?: unknown }).code;
+    const usage = error instanceof UsageError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"));
     process.stderr.write(`codebeaker: ${(error as Error).message}\n${usage ? "Try: codebeaker --help\n" : ""}`);
     process.exit(usage ? 2 : 1);
   },
