@@ -9,6 +9,7 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 import type { NotificationType, RequestType } from "vscode-jsonrpc";
+import { logHostLines } from "./host-log";
 
 export type HostState = "stopped" | "starting" | "running" | "restarting";
 
@@ -94,6 +95,8 @@ export class HostConnection implements vscode.Disposable {
       documentSelector: [], // no language features: only CodeBeaker's own requests
       outputChannel: this.log,
       traceOutputChannel: this.log,
+      // stdout is the JSON-RPC channel; stderr is the host's log, whose lines carry their level.
+      stdioOptions: { stdout: logHostLines, stderr: logHostLines },
       errorHandler: {
         error: () => ({ action: ErrorAction.Continue }),
         closed: () => this.onClosed(),
