@@ -11,6 +11,7 @@ import type { RunDiagnostics } from "./diagnostics";
 import type { HostConnection } from "./host-connection";
 import { hashOf, scanFolder } from "./mirror/workspace-files";
 import type { RunTerminals } from "./run-terminal";
+import { describeRunFailure } from "./run-failure";
 import { RunTarget, targetOf } from "./run-target";
 import type { PooledSession, SessionPool } from "./session-pool";
 import type { StatusBar } from "./status-bar";
@@ -67,12 +68,14 @@ export class RunController {
       this.diagnostics.publish(target.key, answer.result.diagnostics, target.locate);
       this.status.setLast(answer.result);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      terminal.end(`── could not run: ${message}`, false);
-      this.status.setActivity("idle");
-      this.host.log.error(`running ${target.label}: ${message}`);
-      void vscode.window.showErrorMessage(`CodeBeaker could not run ${target.label}: ${message}`, "Show Log").then((choice) => {
-        if (choice) this.host.log.show();
+      const failure = describeRunFailure(error, target.runtime.manifest.language);
+      terminal.end(`── could not run: ${failure.message}`, false);
+      this.status.setFailed(failure.message);
+      this.host.log.error(`running ${target.label}: ${failure.message}`);
+      const actions = failure.setting ? ["Open Settings", "Show Log"] : ["Show Log"];
+      void vscode.window.showErrorMessage(`CodeBeaker could not run ${target.label}: ${failure.message}`, ...actions).then((choice) => {
+        if (choice === "Open Settings") void vscode.commands.executeCommand("workbench.action.openSettings", failure.setting);
+        else if (choice) this.host.log.show();
       });
     }
   }

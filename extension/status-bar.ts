@@ -11,7 +11,7 @@ export class StatusBar implements vscode.Disposable {
   private host: HostState = "stopped";
   private isolation: string | undefined;
   private activity: "idle" | "preparing" | "running" = "idle";
-  private last: SessionExecuteResult | undefined;
+  private last: SessionExecuteResult | { failure: string } | undefined;
 
   constructor() {
     this.item.name = "CodeBeaker";
@@ -37,6 +37,13 @@ export class StatusBar implements vscode.Disposable {
     this.render();
   }
 
+  /** The last run could not run at all (no sandbox, a setting's mistake): that, not the run before it. */
+  setFailed(message: string): void {
+    this.last = { failure: message };
+    this.activity = "idle";
+    this.render();
+  }
+
   private render(): void {
     const restricted = !vscode.workspace.isTrusted;
     const where = this.isolation ?? (restricted ? "container only" : "sandbox");
@@ -48,6 +55,9 @@ export class StatusBar implements vscode.Disposable {
     } else if (this.activity !== "idle") {
       text = `$(sync~spin) ${where} · ${this.activity === "preparing" ? "preparing" : "running"}`;
       tooltip = this.activity === "preparing" ? "Starting the sandbox and mirroring the workspace." : "A program is running (CodeBeaker: Stop).";
+    } else if (this.last && "failure" in this.last) {
+      text = `$(error) ${where} · could not run`;
+      tooltip = `Last run could not run: ${this.last.failure}\nClick for the run history.`;
     } else if (this.last) {
       const ok = this.last.success;
       const wall = this.last.metrics ? ` ${Math.round(this.last.metrics.wallMs)} ms` : "";

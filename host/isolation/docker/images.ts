@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../../package-root";
 import type { Runtime } from "../../runtimes/manifest";
-import type { ImageProgress } from "../backend";
+import { CustomImageError, type ImageProgress } from "../backend";
 import { ContextFile, contextHash, packContext } from "./build-context";
 import { machineCaBundle } from "./ca-bundle";
 import { fetchFile } from "./fetch-file";
@@ -94,7 +94,12 @@ export class ImageBuilder {
     const runner = await this.runnerImage(onProgress);
     const context = [{ name: "Dockerfile", content: Buffer.from(withRunner(`FROM ${base}\n`, runner)) }];
     const tag = `codebeaker/custom:${contextHash(context)}`;
-    return this.ensure(tag, null, onProgress, async () => context);
+    try {
+      return await this.ensure(tag, null, onProgress, async () => context);
+    } catch (error) {
+      const reason = error instanceof BuildError ? error.output : (error as Error).message;
+      throw new CustomImageError(base, reason, { cause: error });
+    }
   }
 
   /** The image holding the static cb-runner binary, compiled from its C source. */

@@ -1,0 +1,18 @@
+import { CustomImageError, IsolationUnavailableError } from "../isolation/backend";
+import { PackageInstallError } from "../isolation/docker/packages-image";
+import { fieldError } from "../protocol/field-error";
+import type { Isolation, SessionCreateParams } from "../protocol/session";
+
+/**
+ * A session that could not be created because of what it asked for (its params, or the host's settings below
+ * them), as the invalid-params error naming that field and value; any other failure is the host's own, left as
+ * it is (an internal error).
+ */
+export function refusal(error: unknown, params: Pick<SessionCreateParams, "dockerImage" | "packages">, isolation: Isolation): unknown {
+  if (error instanceof IsolationUnavailableError) return fieldError("isolation", isolation, error.message);
+  if (error instanceof CustomImageError && error.image === params.dockerImage) {
+    return fieldError("dockerImage", params.dockerImage, error.reason);
+  }
+  if (error instanceof PackageInstallError) return fieldError("packages", params.packages, error.message);
+  return error;
+}
