@@ -11,7 +11,7 @@ import { element } from "./toolkit";
 const COLUMNS: ReadonlyArray<{ title: string; width: string; compact: boolean; cell(run: HistoryRun): string | HTMLElement }> = [
   { title: "Version", width: "64px", compact: true, cell: (run) => `v${run.version}` },
   { title: "Time", width: "96px", compact: false, cell: (run) => new Date(run.at).toLocaleTimeString() },
-  { title: "File", width: "minmax(64px, 2fr)", compact: true, cell: (run) => run.path },
+  { title: "File", width: "minmax(64px, 2fr)", compact: true, cell: (run) => fileLabel(run) },
   { title: "Language", width: "minmax(64px, 1fr)", compact: false, cell: (run) => run.language },
   { title: "Status", width: "176px", compact: true, cell: (run) => statusBadge(run.status) },
   { title: "Wall", width: "80px", compact: true, cell: (run) => (run.metrics ? `${run.metrics.wallMs} ms` : "–") },
@@ -47,6 +47,13 @@ export function runsTable(runs: readonly HistoryRun[], selected: string | null, 
   return grid;
 }
 
+/** The file a run was of, with the lines of a selection's run: `main.py:3–7`. */
+export function fileLabel(run: HistoryRun): string {
+  if (!run.lines) return run.path;
+  const { start, end } = run.lines;
+  return `${run.path}:${start === end ? start : `${start}–${end}`}`;
+}
+
 export function statusBadge(status: string): HTMLElement {
   return element("span", { class: `badge ${status === "Success" ? "ok" : "failed"}` }, status);
 }
@@ -70,7 +77,8 @@ export function runDetails(
 ): HTMLElement {
   const { workspace, path } = run;
   const details = element("section", { class: "details", "aria-label": `Run v${run.version} of ${path}` });
-  details.append(element("h2", {}, `${path} · v${run.version} · `, statusBadge(run.status)));
+  const selection = run.lines ? ` (selection, ${run.lines.start === run.lines.end ? `line ${run.lines.start}` : `lines ${run.lines.start}–${run.lines.end}`})` : "";
+  details.append(element("h2", {}, `${path}${selection} · v${run.version} · `, statusBadge(run.status)));
   if (run.error) {
     const error = element("p", { class: "error" }, run.error);
     if (run.location) {

@@ -8,6 +8,9 @@ import type { HistoryStore, Snapshot } from "./store";
 
 const HEAD_BYTES = 4096;
 
+/** The file a run is recorded as a version of; a selection's run also has the lines that ran. */
+export type RecordedSource = Snapshot & { lines?: { start: number; end: number } };
+
 /**
  * Turns runs into history: each run of execute_code or run_file becomes the next version of its file, with the
  * file's text as it ran and the other files an editor changed (workspace.sync) since the session's last run.
@@ -39,7 +42,7 @@ export class HistoryRecorder {
     this.changed.set(sessionId, pending);
   }
 
-  async record(session: Session, source: Snapshot, answer: SessionExecuteResult): Promise<HistoryRun> {
+  async record(session: Session, { lines, ...source }: RecordedSource, answer: SessionExecuteResult): Promise<HistoryRun> {
     const history = await this.store.workspace(this.workspaceOf(session.id));
     const others = [...(this.changed.get(session.id) ?? new Map<string, Buffer>())]
       .filter(([path]) => path !== source.path)
@@ -48,6 +51,7 @@ export class HistoryRecorder {
     return history.record(
       {
         path: source.path,
+        ...(lines ? { lines } : {}),
         at: new Date().toISOString(),
         language: session.language,
         sessionId: session.id,
