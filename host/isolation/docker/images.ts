@@ -97,7 +97,7 @@ export class ImageBuilder {
     try {
       return await this.ensure(tag, null, onProgress, async () => context);
     } catch (error) {
-      const reason = error instanceof BuildError ? error.output : (error as Error).message;
+      const reason = error instanceof BuildError ? error.failure : (error as Error).message;
       throw new CustomImageError(base, reason, { cause: error });
     }
   }
@@ -153,7 +153,7 @@ export class ImageBuilder {
         stream,
         (error: Error | null, events: BuildEvent[]) => {
           const failure = error?.message ?? events.find((event) => event.error)?.error;
-          if (failure) reject(new BuildError(`building ${tag} failed: ${failure.trim()}\n${tail.join("")}`, tail.join("")));
+          if (failure) reject(new BuildError(`building ${tag} failed: ${failure.trim()}\n${tail.join("")}`, tail.join(""), failure.trim()));
           else resolve();
         },
         (event: BuildEvent) => {
@@ -178,11 +178,12 @@ interface BuildOptions {
   buildargs?: Record<string, string>;
 }
 
-/** A build the engine ran and that failed: `output` is the end of what the build printed. */
+/** A build the engine ran and that failed: `output` is the end of what the build printed, `failure` the engine's reason. */
 class BuildError extends Error {
   constructor(
     message: string,
     readonly output: string,
+    readonly failure: string,
   ) {
     super(message);
     this.name = "BuildError";
