@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
-import { IsolationStatus, RunInput, RunOutput, RunStop, SessionExecute, SessionRepeat, WorkspaceSync } from "../host/protocol/methods";
+import { IsolationStatus, RunInput, RunOutput, RunStage, RunStop, SessionExecute, SessionRepeat, WorkspaceSync } from "../host/protocol/methods";
 import type { SessionExecuteResult } from "../host/protocol/session";
 import { summaryLine } from "../host/protocol/summary";
 import type { RuntimeRegistry } from "../host/runtimes/registry";
@@ -9,6 +9,7 @@ import { sessionParams } from "./session-params";
 import type { BenchmarkResult } from "../webview/messages";
 import type { RunDiagnostics } from "./diagnostics";
 import type { HostConnection } from "./host-connection";
+import type { ImageProgressView } from "./image-progress";
 import { hashOf, scanFolder } from "./mirror/workspace-files";
 import type { RunTerminals } from "./run-terminal";
 import { describeRunFailure } from "./run-failure";
@@ -27,6 +28,7 @@ interface ActiveRun {
 export class RunController {
   private readonly active = new Map<string, ActiveRun>();
   private readonly outputs = new Map<string, (stream: "stdout" | "stderr", text: string) => void>();
+  private readonly stages = new Map<string, (stage: "compile" | "run") => void>();
   private warnedAboutIsolation = false;
   private readonly scopes = new Set<string>();
 
@@ -37,8 +39,10 @@ export class RunController {
     private readonly terminals: RunTerminals,
     private readonly diagnostics: RunDiagnostics,
     private readonly status: StatusBar,
+    private readonly images: ImageProgressView,
   ) {
     host.onNotification(RunOutput.type, ({ runId, stream, text }) => this.outputs.get(runId)?.(stream, text));
+    host.onNotification(RunStage.type, ({ runId, stage }) => this.stages.get(runId)?.(stage));
   }
 
   async run(options: { language?: string; selection?: boolean } = {}): Promise<void> {
@@ -60,6 +64,11 @@ export class RunController {
     const terminal = this.terminals.for(target.key, target.label);
     await terminal.show();
     this.status.setActivity("preparing");
+    // An image built for this run (its language's, on first use) shows its steps here while the run waits.
+    const building = this.images.watch(target.runtime.manifest.language, (progress) => {
+      if (progress.phase === "start") this.status.setActivity("building");
+      terminal.note(progress.phase === "step" ? `  ${progress.message}` : progress.message);
+    });
     try {
       await this.explainIsolation(settings);
       const answer = await this.execute(target, settings, terminal);
@@ -77,6 +86,8 @@ export class RunController {
         if (choice === "Open Settings") void vscode.commands.executeCommand("workbench.action.openSettings", failure.setting);
         else if (choice) this.host.log.show();
       });
+    } finally {
+      building.dispose();
     }
   }
 
@@ -172,12 +183,20 @@ export class RunController {
     this.active.set(target.key, { runId, target: target.key });
     void vscode.commands.executeCommand("setContext", "codebeaker.running", true);
     this.outputs.set(runId, (stream, text) => terminal.write(text, stream));
+    const { isolation, config } = session.info;
+    this.stages.set(runId, (stage) =>
+      stage === "compile"
+        ? this.status.setStage("compiling", config.compileTimeoutMs, isolation)
+        : this.status.setStage("running", config.timeoutMs, isolation),
+    );
     terminal.begin(`${target.label} · ${target.runtime.manifest.language} · ${session.info.isolation}`, {
       send: (text) => void this.host.notify(RunInput.type, { runId, text }),
       end: () => void this.host.notify(RunInput.type, { runId, eof: true }),
       interrupt: () => void this.host.request(RunStop.type, { runId }),
     });
-    this.status.setActivity("running", session.info.isolation);
+    // The host says as each stage starts; until then, the first one: a compile, for compiled languages.
+    if (target.runtime.manifest.compile) this.status.setStage("compiling", config.compileTimeoutMs, isolation);
+    else this.status.setStage("running", config.timeoutMs, isolation);
     try {
       return await this.host.request(SessionExecute.type, {
         sessionId: session.info.sessionId,
@@ -187,6 +206,7 @@ export class RunController {
       });
     } finally {
       this.outputs.delete(runId);
+      this.stages.delete(runId);
       this.active.delete(target.key);
       void vscode.commands.executeCommand("setContext", "codebeaker.running", this.active.size > 0);
     }
