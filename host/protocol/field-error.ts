@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { invalidParams, RpcError } from "./errors";
+import { ErrorCodes, RpcError } from "./errors";
 
 /**
  * The `data` of an invalid-params error about a value that had the right shape but cannot be used here: the
- * image `dockerImage` names cannot be pulled, the `isolation` asked for is not on this machine. A client names
- * its own source of the value (an editor setting) with it.
+ * image `dockerImage` names cannot be pulled, the `isolation` asked for is not on this machine. `reason` is why,
+ * without the value; a client names its own source of the value (an editor setting) with it.
  */
 export const FieldErrorData = z.object({
   field: z.string(),
@@ -13,7 +13,8 @@ export const FieldErrorData = z.object({
 });
 export type FieldErrorData = z.infer<typeof FieldErrorData>;
 
-export function fieldError(field: string, value: unknown, reason: string): RpcError {
+/** The message is the failure's own (`docker isolation is not available: …`), as the CLI and the log say it. */
+export function fieldError(field: string, value: unknown, message: string, reason = message): RpcError {
   const data: FieldErrorData = { field, value, reason };
-  return invalidParams(`${field}: ${JSON.stringify(value)} cannot be used: ${reason}`, data);
+  return new RpcError(ErrorCodes.InvalidParams, message, data);
 }

@@ -5,13 +5,13 @@ import type { Isolation, SessionCreateParams } from "../protocol/session";
 
 /**
  * A session that could not be created because of what it asked for (its params, or the host's settings below
- * them), as the invalid-params error naming that field and value; any other failure is the host's own, left as
- * it is (an internal error).
+ * them), as the invalid-params error naming that field and value in its data, with the failure's own message;
+ * any other failure is the host's own, left as it is (an internal error).
  */
 export function refusal(error: unknown, params: Pick<SessionCreateParams, "dockerImage" | "packages">, isolation: Isolation): unknown {
   if (error instanceof IsolationUnavailableError) return fieldError("isolation", isolation, error.message);
   if (error instanceof CustomImageError && error.image === params.dockerImage) {
-    return fieldError("dockerImage", params.dockerImage, error.reason);
+    return fieldError("dockerImage", params.dockerImage, error.message, error.reason);
   }
   if (error instanceof PackageInstallError) return fieldError("packages", params.packages, error.message);
   return error;

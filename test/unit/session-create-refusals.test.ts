@@ -43,7 +43,7 @@ describe("a session.create refused for what it asked", () => {
     const create = failingWith((spec) => new CustomImageError(spec.customImage ?? "", "pull access denied for nosuch"));
     const error = await refusalOf(create({ dockerImage: "nosuch:1" }));
     expect(error.code).toBe(ErrorCodes.InvalidParams);
-    expect(error.message).toBe('Invalid params: dockerImage: "nosuch:1" cannot be used: pull access denied for nosuch');
+    expect(error.message).toBe('the image "nosuch:1" could not be used: pull access denied for nosuch');
     expect(error.data).toEqual({ field: "dockerImage", value: "nosuch:1", reason: "pull access denied for nosuch" });
   });
 
@@ -53,6 +53,7 @@ describe("a session.create refused for what it asked", () => {
     });
     const error = await refusalOf(create({ isolation: "docker" }));
     expect(error.code).toBe(ErrorCodes.InvalidParams);
+    expect(error.message).toBe("docker isolation is not available: no engine answers");
     expect(error.data).toEqual({ field: "isolation", value: "docker", reason: "docker isolation is not available: no engine answers" });
 
     const missing = failingWith(() => new IsolationUnavailableError("process", "node is not installed on this machine, …"));
