@@ -67,7 +67,8 @@ export class RunController {
     // An image built for this run (its language's, on first use) shows its steps here while the run waits.
     const building = this.images.watch(target.runtime.manifest.language, (progress) => {
       if (progress.phase === "start") this.status.setActivity("building");
-      terminal.note(progress.phase === "step" ? `  ${progress.message}` : progress.message);
+      // A failure's message ends with the build's last lines; its first line says what failed.
+      terminal.note(progress.phase === "step" ? `  ${progress.message}` : (progress.message.split("\n")[0] ?? ""));
     });
     try {
       await this.explainIsolation(settings);

@@ -95,6 +95,9 @@ test("what the user types reaches the program's stdin", async () => {
   await ide().openFile("greet.py");
   await ide().runCommand(runInSandbox);
   await ide().terminal.waitFor("CodeBeaker: greet.py", "name?", firstRunMs);
+  // While it waits for its input, the status bar counts its time against the limit (codebeaker.limits.timeoutSeconds).
+  await ide().page.locator(".statusbar-item", { hasText: /running \d+ s \/ 10 s/ }).waitFor();
+  await ide().screenshot("4-greet-waiting-status-bar");
   await ide().terminal.typeLine("CodeBeaker: greet.py", "Ada");
   const output = await ide().terminal.waitFor("CodeBeaker: greet.py", summaryLine);
   await ide().screenshot("4-greet-terminal");
