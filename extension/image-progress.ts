@@ -46,15 +46,31 @@ export class ImageProgressView {
     this.builds.get(progress.image)?.report(step ? stepSummary(step) : progress.message, step ? 100 / step.count : undefined);
   }
 
+  /**
+   * The build is known at once, its notification's reporter only once VS Code runs the task: a build that ends
+   * (or a step that comes) before then must still close the notification (or show in it).
+   */
   private begin(progress: ImageProgressParams): void {
     this.log.info(progress.message);
     const what = progress.language ? `the ${progress.language} image` : "an image";
+    let reporter: vscode.Progress<{ message?: string; increment?: number }> | undefined;
+    let latest: { message: string; increment?: number } | undefined;
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    this.builds.set(progress.image, {
+      report: (message, increment) => {
+        latest = { message, increment };
+        reporter?.report(latest);
+      },
+      finish,
+    });
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `CodeBeaker: building ${what}` },
-      (reporter) =>
-        new Promise<void>((finish) => {
-          this.builds.set(progress.image, { report: (message, increment) => reporter.report({ message, increment }), finish });
-        }),
+      (progressReporter) => {
+        reporter = progressReporter;
+        if (latest) reporter.report(latest);
+        return finished;
+      },
     );
   }
 }

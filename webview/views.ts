@@ -9,7 +9,7 @@ import { element } from "./toolkit";
  * time; the details show the rest.
  */
 const COLUMNS: ReadonlyArray<{ title: string; width: string; compact: boolean; cell(run: HistoryRun): string | HTMLElement }> = [
-  { title: "Version", width: "64px", compact: true, cell: (run) => `v${run.version}` },
+  { title: "Version", width: "84px", compact: true, cell: (run) => `v${run.version}` },
   { title: "Time", width: "96px", compact: false, cell: (run) => new Date(run.at).toLocaleTimeString() },
   { title: "File", width: "minmax(64px, 2fr)", compact: true, cell: (run) => fileLabel(run) },
   { title: "Language", width: "minmax(64px, 1fr)", compact: false, cell: (run) => run.language },

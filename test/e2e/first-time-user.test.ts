@@ -18,6 +18,11 @@ const slowRunMs = 5 * 60_000;
 const summaryLine = /^── \S+/m;
 const missingImage = "codebeaker-e2e/no-such-image:1";
 
+/** What the page's functions use of the browser (the project's types have no DOM library). */
+interface BrowserWindow {
+  getComputedStyle(element: unknown): { opacity: string };
+}
+
 let vscode: VsCode | undefined;
 let containersBefore = new Set<string>();
 let pythonBase: Awaited<ReturnType<typeof freshPythonBase>> | undefined;
@@ -99,6 +104,10 @@ test("an image setting that names a missing image: the setting and its value, in
   const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "codebeaker.languages.javascript.image" });
   await toast.waitFor({ timeout: slowRunMs });
   await page.locator(".statusbar-item", { hasText: "could not run" }).waitFor();
+  // The build's progress notification has closed, and the error's has faded in (a screenshot shows it).
+  await page.locator(".notifications-toasts .notification-toast", { hasText: "building" }).waitFor({ state: "detached" });
+  const opacity = (element: unknown) => (globalThis as unknown as BrowserWindow).getComputedStyle(element).opacity;
+  await expect.poll(() => toast.evaluate(opacity)).toBe("1");
   await ide().screenshot("user-3-setting-error");
   const said = await toast.innerText();
   expect(said).toContain(`the setting codebeaker.languages.javascript.image names "${missingImage}", which cannot be used`);
