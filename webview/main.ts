@@ -19,7 +19,7 @@ let rolledBack: RolledBack | null = null;
 
 const root = document.getElementById("root")!;
 /** Below this width the table keeps its four most telling columns (the details show the rest). */
-const COMPACT_WIDTH = 640;
+const COMPACT_WIDTH = 840;
 let compact = false;
 new ResizeObserver(() => {
   const narrow = root.clientWidth < COMPACT_WIDTH;

@@ -10,7 +10,7 @@ import { element } from "./toolkit";
  */
 const COLUMNS: ReadonlyArray<{ title: string; width: string; compact: boolean; cell(run: HistoryRun): string | HTMLElement }> = [
   { title: "Version", width: "84px", compact: true, cell: (run) => `v${run.version}` },
-  { title: "Time", width: "96px", compact: false, cell: (run) => new Date(run.at).toLocaleTimeString() },
+  { title: "Time", width: "124px", compact: false, cell: (run) => new Date(run.at).toLocaleTimeString() },
   { title: "File", width: "minmax(64px, 2fr)", compact: true, cell: (run) => fileLabel(run) },
   { title: "Language", width: "minmax(64px, 1fr)", compact: false, cell: (run) => run.language },
   { title: "Status", width: "176px", compact: true, cell: (run) => statusBadge(run.status) },
@@ -18,7 +18,7 @@ const COLUMNS: ReadonlyArray<{ title: string; width: string; compact: boolean; c
   { title: "CPU", width: "80px", compact: false, cell: (run) => (run.metrics ? `${run.metrics.cpuMs} ms` : "–") },
   {
     title: "Peak memory",
-    width: "104px",
+    width: "120px",
     compact: false,
     cell: (run) => (run.metrics ? `${(run.metrics.peakMemoryBytes / (1024 * 1024)).toFixed(1)} MB` : "–"),
   },
