@@ -18,7 +18,7 @@ const COLUMNS: ReadonlyArray<{ title: string; width: string; compact: boolean; c
   { title: "CPU", width: "80px", compact: false, cell: (run) => (run.metrics ? `${run.metrics.cpuMs} ms` : "–") },
   {
     title: "Peak memory",
-    width: "120px",
+    width: "132px",
     compact: false,
     cell: (run) => (run.metrics ? `${(run.metrics.peakMemoryBytes / (1024 * 1024)).toFixed(1)} MB` : "–"),
   },
