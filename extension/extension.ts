@@ -23,7 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const diagnostics = new RunDiagnostics();
   const status = new StatusBar();
   const images = new ImageProgressView(log);
-  const runs = new RunController(host, registry, sessions, terminals, diagnostics, status);
+  const runs = new RunController(host, registry, sessions, terminals, diagnostics, status, images);
   const rerun = async (uri: vscode.Uri) => {
     await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.One });
     await runs.run();

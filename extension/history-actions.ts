@@ -6,6 +6,18 @@ import type { HostConnection } from "./host-connection";
 
 export const HISTORY_SCHEME = "codebeaker-history";
 
+/** Replaces a file's whole text as one edit (one Undo step), saves it and shows it; answers the text it replaced. */
+async function replaceText(uri: vscode.Uri, text: string, failure: string): Promise<string> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  const before = document.getText();
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(before.length)), text);
+  if (!(await vscode.workspace.applyEdit(edit))) throw new Error(failure);
+  await document.save();
+  await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.One });
+  return before;
+}
+
 /**
  * Where a recorded file is in the editor: runs are recorded per workspace (a folder's URI, "loose:<directory>"
  * for a file outside any folder) with paths relative to it. Untitled editors have no file to go back to.
@@ -34,7 +46,8 @@ export class HistoryDocuments implements vscode.TextDocumentContentProvider {
 
 /**
  * What the history panel's buttons do in the editor. Rollback is a WorkspaceEdit on the file, saved, so Undo
- * brings the newer text back; Compare opens the diff editor between the version and the current text.
+ * (Ctrl+Z, or the panel's Undo, which puts back the text it replaced) brings the newer text back; Compare opens
+ * the diff editor between the version and the current text.
  */
 export function historyActions(host: HostConnection, rerunFile: (uri: vscode.Uri) => Promise<void>): HistoryActions {
   const required = (workspace: string, path: string) => {
@@ -42,6 +55,8 @@ export function historyActions(host: HostConnection, rerunFile: (uri: vscode.Uri
     if (!uri) throw new Error(`${path} was an untitled editor: there is no file to go back to`);
     return uri;
   };
+  /** Each rolled-back file's text before and after its last rollback, by URI. */
+  const rolledBack = new Map<string, { before: string; after: string }>();
   return {
     async rollback(workspace, path, version) {
       const uri = required(workspace, path);
@@ -50,13 +65,18 @@ export function historyActions(host: HostConnection, rerunFile: (uri: vscode.Uri
         await vscode.workspace.fs.writeFile(uri, Buffer.from(content, "base64"));
         return;
       }
-      const document = await vscode.workspace.openTextDocument(uri);
-      const edit = new vscode.WorkspaceEdit();
-      edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), content);
-      if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`could not roll ${path} back`);
-      await document.save();
-      await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.One });
+      const before = await replaceText(uri, content, `could not roll ${path} back`);
+      rolledBack.set(uri.toString(), { before, after: content });
       void vscode.window.showInformationMessage(`${posix.basename(path)} is back to v${version}. Undo brings the newer text back.`);
+    },
+    async undoRollback(workspace, path) {
+      const uri = required(workspace, path);
+      const last = rolledBack.get(uri.toString());
+      if (!last) throw new Error(`${path} has no rollback to undo`);
+      const document = await vscode.workspace.openTextDocument(uri);
+      if (document.getText() !== last.after) throw new Error(`${path} changed since its rollback: Undo (Ctrl+Z) in the editor steps back through it`);
+      await replaceText(uri, last.before, `could not undo the rollback of ${path}`);
+      rolledBack.delete(uri.toString());
     },
     async compare(workspace, path, version) {
       const uri = required(workspace, path);

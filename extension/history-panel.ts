@@ -8,6 +8,8 @@ import type { HostConnection } from "./host-connection";
 /** What the panel's buttons and links do; the panel itself only shows. */
 export interface HistoryActions {
   rollback(workspace: string, path: string, version: number): Promise<void>;
+  /** Puts back the text the file had before its last rollback. */
+  undoRollback(workspace: string, path: string): Promise<void>;
   compare(workspace: string, path: string, version: number): Promise<void>;
   rerun(workspace: string, path: string): Promise<void>;
   open(workspace: string, path: string, line: number, column: number): Promise<void>;
@@ -71,7 +73,13 @@ export class HistoryPanel implements vscode.Disposable {
       if (message.type === "ready") {
         await this.refresh();
         if (this.lastBenchmark) this.post({ type: "benchmark", result: this.lastBenchmark });
-      } else if (message.type === "rollback") await this.actions.rollback(message.workspace, message.path, message.version);
+      } else if (message.type === "rollback") {
+        await this.actions.rollback(message.workspace, message.path, message.version);
+        this.post({ type: "rolledBack", workspace: message.workspace, path: message.path, version: message.version });
+      } else if (message.type === "undoRollback") {
+        await this.actions.undoRollback(message.workspace, message.path);
+        this.post({ type: "rolledBack", workspace: message.workspace, path: message.path, version: null });
+      }
       else if (message.type === "compare") await this.actions.compare(message.workspace, message.path, message.version);
       else if (message.type === "rerun") await this.actions.rerun(message.workspace, message.path);
       else if (message.type === "open") await this.actions.open(message.workspace, message.path, message.line, message.column);

@@ -10,6 +10,7 @@ import {
 } from "vscode-languageclient/node";
 import type { NotificationType, RequestType } from "vscode-jsonrpc";
 import type { NotificationsSubscribeParams } from "../host/protocol/methods";
+import { logHostLines } from "./host-log";
 
 export type HostState = "stopped" | "starting" | "running" | "restarting";
 
@@ -98,6 +99,8 @@ export class HostConnection implements vscode.Disposable {
       initializationOptions: { notifications: {} satisfies NotificationsSubscribeParams },
       outputChannel: this.log,
       traceOutputChannel: this.log,
+      // stdout is the JSON-RPC channel; stderr is the host's log, whose lines carry their level.
+      stdioOptions: { stdout: logHostLines, stderr: logHostLines },
       errorHandler: {
         error: () => ({ action: ErrorAction.Continue }),
         closed: () => this.onClosed(),

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
 import type { Comparison, JudgeCase, SessionJudgeResult } from "../host/protocol/judge";
-import { IsolationStatus, RunInput, RunOutput, RunStop, SessionExecute, SessionJudge, SessionRepeat, WorkspaceSync } from "../host/protocol/methods";
+import { IsolationStatus, RunInput, RunOutput, RunStage, RunStop, SessionExecute, SessionJudge, SessionRepeat, WorkspaceSync } from "../host/protocol/methods";
 import type { SessionExecuteResult } from "../host/protocol/session";
 import { summaryLine } from "../host/protocol/summary";
 import type { RuntimeRegistry } from "../host/runtimes/registry";
@@ -10,8 +10,10 @@ import { sessionParams } from "./session-params";
 import type { BenchmarkResult } from "../webview/messages";
 import type { RunDiagnostics } from "./diagnostics";
 import type { HostConnection } from "./host-connection";
+import type { ImageProgressView } from "./image-progress";
 import { hashOf, scanFolder } from "./mirror/workspace-files";
 import type { RunTerminals } from "./run-terminal";
+import { describeRunFailure } from "./run-failure";
 import { RunTarget, targetOf } from "./run-target";
 import type { PooledSession, SessionPool } from "./session-pool";
 import type { StatusBar } from "./status-bar";
@@ -27,6 +29,7 @@ interface ActiveRun {
 export class RunController {
   private readonly active = new Map<string, ActiveRun>();
   private readonly outputs = new Map<string, (stream: "stdout" | "stderr", text: string) => void>();
+  private readonly stages = new Map<string, (stage: "compile" | "run") => void>();
   private warnedAboutIsolation = false;
   private readonly scopes = new Set<string>();
   /** What the last run of each file (by URI) read and wrote: the makings of a test case. */
@@ -39,8 +42,10 @@ export class RunController {
     private readonly terminals: RunTerminals,
     private readonly diagnostics: RunDiagnostics,
     private readonly status: StatusBar,
+    private readonly images: ImageProgressView,
   ) {
     host.onNotification(RunOutput.type, ({ runId, stream, text }) => this.outputs.get(runId)?.(stream, text));
+    host.onNotification(RunStage.type, ({ runId, stage }) => this.stages.get(runId)?.(stage));
   }
 
   async run(options: { language?: string; selection?: boolean } = {}): Promise<void> {
@@ -62,6 +67,12 @@ export class RunController {
     const terminal = this.terminals.for(target.key, target.label);
     await terminal.show();
     this.status.setActivity("preparing");
+    // An image built for this run (its language's, on first use) shows its steps here while the run waits.
+    const building = this.images.watch(target.runtime.manifest.language, (progress) => {
+      if (progress.phase === "start") this.status.setActivity("building");
+      // A failure's message ends with the build's last lines; its first line says what failed.
+      terminal.note(progress.phase === "step" ? `  ${progress.message}` : (progress.message.split("\n")[0] ?? ""));
+    });
     try {
       await this.explainIsolation(settings);
       const answer = await this.execute(target, settings, terminal);
@@ -70,13 +81,17 @@ export class RunController {
       this.diagnostics.publish(target.key, answer.result.diagnostics, target.locate);
       this.status.setLast(answer.result);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      terminal.end(`── could not run: ${message}`, false);
-      this.status.setActivity("idle");
-      this.host.log.error(`running ${target.label}: ${message}`);
-      void vscode.window.showErrorMessage(`CodeBeaker could not run ${target.label}: ${message}`, "Show Log").then((choice) => {
-        if (choice) this.host.log.show();
+      const failure = describeRunFailure(error, target.runtime.manifest.language);
+      terminal.end(`── could not run: ${failure.message}`, false);
+      this.status.setFailed(failure.message);
+      this.host.log.error(`running ${target.label}: ${failure.message}`);
+      const actions = failure.setting ? ["Open Settings", "Show Log"] : ["Show Log"];
+      void vscode.window.showErrorMessage(`CodeBeaker could not run ${target.label}: ${failure.message}`, ...actions).then((choice) => {
+        if (choice === "Open Settings") void vscode.commands.executeCommand("workbench.action.openSettings", failure.setting);
+        else if (choice) this.host.log.show();
       });
+    } finally {
+      building.dispose();
     }
   }
 
@@ -195,6 +210,12 @@ export class RunController {
     void vscode.commands.executeCommand("setContext", "codebeaker.running", true);
     this.outputs.set(runId, (stream, text) => terminal.write(text, stream));
     let typed = "";
+    const { isolation, config } = session.info;
+    this.stages.set(runId, (stage) =>
+      stage === "compile"
+        ? this.status.setStage("compiling", config.compileTimeoutMs, isolation)
+        : this.status.setStage("running", config.timeoutMs, isolation),
+    );
     terminal.begin(`${target.label} · ${target.runtime.manifest.language} · ${session.info.isolation}`, {
       send: (text) => {
         typed += text;
@@ -203,7 +224,9 @@ export class RunController {
       end: () => void this.host.notify(RunInput.type, { runId, eof: true }),
       interrupt: () => void this.host.request(RunStop.type, { runId }),
     });
-    this.status.setActivity("running", session.info.isolation);
+    // The host says as each stage starts; until then, the first one: a compile, for compiled languages.
+    if (target.runtime.manifest.compile) this.status.setStage("compiling", config.compileTimeoutMs, isolation);
+    else this.status.setStage("running", config.timeoutMs, isolation);
     try {
       const answer = await this.host.request(SessionExecute.type, {
         sessionId: session.info.sessionId,
@@ -215,6 +238,7 @@ export class RunController {
       return answer;
     } finally {
       this.outputs.delete(runId);
+      this.stages.delete(runId);
       this.active.delete(target.key);
       void vscode.commands.executeCommand("setContext", "codebeaker.running", this.active.size > 0);
     }

@@ -39,21 +39,25 @@ export function targetOf(
   }
   const folder = document.isUntitled ? undefined : vscode.workspace.getWorkspaceFolder(document.uri);
   const name = posix.basename(document.uri.path);
-  const inFolder = (path: string) => (folder ? vscode.Uri.joinPath(folder.uri, path) : undefined);
 
   if (options.selection && editor.selection && !editor.selection.isEmpty) {
     const code = document.getText(editor.selection);
     const fileName = selectionFileName(runtime, code);
-    const lineOffset = editor.selection.start.line;
+    const { start, end } = editor.selection;
+    const lineOffset = start.line;
+    // The file the selection is in, mirrored as for a run of it: the history records the run as its version.
+    const file = document.isUntitled ? undefined : fileTarget(document, runtime, folder);
+    const lastLine = end.character === 0 && end.line > start.line ? end.line : end.line + 1;
+    const selectedFrom = file && { path: file.command.path, startLine: start.line + 1, endLine: lastLine };
     return {
       key: `${document.uri.toString()}#selection`,
       label: `${name} (selection)`,
       runtime,
-      scope: folder?.uri.toString() ?? "untitled",
+      scope: file?.scope ?? "untitled",
       folder,
-      command: { type: "execute_code", code, fileName },
-      locate: (path) =>
-        path === fileName ? { uri: document.uri, lineOffset } : inFolder(path) && { uri: inFolder(path)!, lineOffset: 0 },
+      ...(file?.loose ? { loose: file.loose } : {}),
+      command: { type: "execute_code", code, fileName, ...(selectedFrom ? { selectedFrom } : {}) },
+      locate: (path) => (path === fileName ? { uri: document.uri, lineOffset } : file?.locate(path)),
     };
   }
   if (document.isUntitled) {
@@ -67,6 +71,16 @@ export function targetOf(
       locate: (path) => (path === fileName ? { uri: document.uri, lineOffset: 0 } : undefined),
     };
   }
+  return fileTarget(document, runtime, folder);
+}
+
+/** A saved file's run: in its folder's mirror, or mirrored alone when it is in no folder. */
+function fileTarget(
+  document: vscode.TextDocument,
+  runtime: Runtime,
+  folder: vscode.WorkspaceFolder | undefined,
+): RunTarget & { command: { type: "run_file" } } {
+  const name = posix.basename(document.uri.path);
   if (!folder) {
     const directory = posix.dirname(document.uri.path);
     return {

@@ -61,6 +61,11 @@ export class RunTerminal implements vscode.Disposable {
     this.writeEmitter.fire(`${DIM}▶ ${header}${RESET}\r\n`);
   }
 
+  /** A line about the run rather than from it (an image build's step while the run waits for its sandbox). */
+  note(text: string): void {
+    this.writeEmitter.fire(`${DIM}${text.replace(/\r?\n/g, "\r\n")}${RESET}\r\n`);
+  }
+
   write(text: string, stream: "stdout" | "stderr" = "stdout"): void {
     const lines = text.replace(/\r?\n/g, "\r\n");
     this.writeEmitter.fire(stream === "stderr" ? `${RED}${lines}${RESET}` : lines);

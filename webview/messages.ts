@@ -13,12 +13,15 @@ export type ToPanel =
   | { type: "runs"; runs: HistoryRun[] }
   | { type: "run"; run: HistoryRun }
   | { type: "benchmark"; result: BenchmarkResult }
-  | { type: "busy"; busy: boolean };
+  | { type: "busy"; busy: boolean }
+  /** A file was rolled back to a version (the panel offers to undo it), or that was undone (`version` null). */
+  | { type: "rolledBack"; workspace: string; path: string; version: number | null };
 
 /** Panel → extension. Paths are relative to the run's workspace folder, as recorded. */
 export type FromPanel =
   | { type: "ready" }
   | { type: "rollback"; workspace: string; path: string; version: number }
+  | { type: "undoRollback"; workspace: string; path: string }
   | { type: "compare"; workspace: string; path: string; version: number }
   | { type: "rerun"; workspace: string; path: string }
   | { type: "open"; workspace: string; path: string; line: number; column: number };

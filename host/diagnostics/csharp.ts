@@ -19,7 +19,7 @@ const INNER_END = /^\s*--- End of inner exception stack trace ---/;
  */
 export function parseCsharp(output: ToolOutput): Diagnostic[] {
   if (output.stage === "compile") {
-    return compilerLines(`${output.stderr}\n${output.stdout}`, COMPILER_LINE, (match) => ({
+    return compilerLines(`${output.stderr}\n${output.stdout}`, output.cwd, COMPILER_LINE, (match) => ({
       severity: match[4] === "warning" ? "warning" : "error",
       code: match[5] ?? "",
       message: match[6] ?? "",
@@ -40,7 +40,7 @@ export function parseCsharp(output: ToolOutput): Diagnostic[] {
     }
     if (!/^\s+at /.test(line)) break;
     const frame = FRAME.exec(line);
-    const path = frame ? workspacePath(frame[2] ?? "") : null;
+    const path = frame ? workspacePath(frame[2] ?? "", output.cwd) : null;
     if (frame && path !== null) frames.push({ path, line: Number(frame[3]), name: withoutParameters(frame[1] ?? "") });
   }
   const diagnostic = exceptionDiagnostic(exception[1] ?? "", exception[2] ?? "", frames);

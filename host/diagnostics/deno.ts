@@ -29,59 +29,59 @@ export function parseDeno(output: ToolOutput): Diagnostic[] {
   for (const [i, line] of lines.entries()) {
     if (UNCAUGHT.test(line)) {
       // An uncaught error ends the program: nothing after it is another error.
-      const diagnostic = uncaught(lines, i);
+      const diagnostic = uncaught(lines, i, output.cwd);
       return diagnostic ? [...diagnostics, diagnostic] : diagnostics;
     }
-    const diagnostic = syntaxError(lines, i) ?? typeError(lines, i) ?? otherError(lines, i);
+    const diagnostic = syntaxError(lines, i, output.cwd) ?? typeError(lines, i, output.cwd) ?? otherError(lines, i, output.cwd);
     if (diagnostic) diagnostics.push(diagnostic);
   }
   return diagnostics;
 }
 
-function uncaught(lines: readonly string[], at: number): Diagnostic | null {
+function uncaught(lines: readonly string[], at: number, cwd: string): Diagnostic | null {
   const value = UNCAUGHT.exec(lines[at] ?? "")?.[1] ?? "";
   const error = ERROR_VALUE.exec(value);
   const name = error?.[1] ?? "Uncaught";
   const code = name === "NotCapable" ? "PermissionDenied" : name;
   const stack = lines.findIndex((line, i) => i > at && isFrameLine(line));
-  return exceptionDiagnostic(code, error?.[2] ?? value, stack >= 0 ? userFramesFrom(lines, stack) : []);
+  return exceptionDiagnostic(code, error?.[2] ?? value, stack >= 0 ? userFramesFrom(lines, stack, cwd) : []);
 }
 
-function syntaxError(lines: readonly string[], at: number): Diagnostic | null {
+function syntaxError(lines: readonly string[], at: number, cwd: string): Diagnostic | null {
   const line = lines[at] ?? "";
   const old = NOT_PARSED.exec(line);
   if (old) {
-    const path = workspacePath(old[2] ?? "");
+    const path = workspacePath(old[2] ?? "", cwd);
     if (path === null) return null;
     const location = { path, line: Number(old[3]), column: Number(old[4]) };
     return located(location, lines, at, { severity: "error", code: "SyntaxError", message: old[1] ?? "" });
   }
   const recent = SYNTAX_ERROR.exec(line);
   if (!recent) return null;
-  const location = locationBelow(lines, at);
+  const location = locationBelow(lines, at, cwd);
   return location && located(location, lines, at, { severity: "error", code: "SyntaxError", message: recent[1] ?? "" });
 }
 
-function typeError(lines: readonly string[], at: number): Diagnostic | null {
+function typeError(lines: readonly string[], at: number, cwd: string): Diagnostic | null {
   const match = TYPE_ERROR.exec(lines[at] ?? "");
   if (!match) return null;
-  const location = locationBelow(lines, at);
+  const location = locationBelow(lines, at, cwd);
   const severity = match[2] === "WARNING" ? "warning" : match[2] === "INFO" ? "info" : "error";
   return location && located(location, lines, at, { severity, code: match[1] ?? "", message: match[3] ?? "" });
 }
 
-function otherError(lines: readonly string[], at: number): Diagnostic | null {
+function otherError(lines: readonly string[], at: number, cwd: string): Diagnostic | null {
   const match = OTHER_ERROR.exec(lines[at] ?? "");
   if (!match) return null;
-  const location = locationBelow(lines, at);
+  const location = locationBelow(lines, at, cwd);
   return location && located(location, lines, at, { severity: "error", code: "error", message: match[1] ?? "" });
 }
 
 /** The location on the `    at` line a few lines below an error's first line (before the next error), in /workspace. */
-function locationBelow(lines: readonly string[], at: number) {
+function locationBelow(lines: readonly string[], at: number, cwd: string) {
   for (let i = at + 1; i < lines.length && i <= at + LOCATION_LINES; i++) {
     const line = lines[i] ?? "";
-    if (isFrameLine(line)) return userFrame(line);
+    if (isFrameLine(line)) return userFrame(line, cwd);
     if (TYPE_ERROR.test(line) || OTHER_ERROR.test(line)) return null;
   }
   return null;

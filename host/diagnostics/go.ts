@@ -14,14 +14,14 @@ const FRAME_LOCATION = /^\t(.+\.go):(\d+)(?: \+0x[0-9a-f]+)?$/;
 /** go build's errors (code `compile`); at run time, a panic with the panicking goroutine's stack. */
 export function parseGo(output: ToolOutput): Diagnostic[] {
   const lines = linesOf(output.stderr);
-  return output.stage === "compile" ? compileErrors(lines) : panic(lines);
+  return output.stage === "compile" ? compileErrors(lines, output.cwd) : panic(lines, output.cwd);
 }
 
-function compileErrors(lines: readonly string[]): Diagnostic[] {
+function compileErrors(lines: readonly string[], cwd: string): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const line of lines) {
     const match = COMPILER_LINE.exec(line);
-    const path = match ? workspacePath(match[1] ?? "") : null;
+    const path = match ? workspacePath(match[1] ?? "", cwd) : null;
     if (!match || path === null) continue;
     diagnostics.push({
       path,
@@ -36,7 +36,7 @@ function compileErrors(lines: readonly string[]): Diagnostic[] {
   return diagnostics;
 }
 
-function panic(lines: readonly string[]): Diagnostic[] {
+function panic(lines: readonly string[], cwd: string): Diagnostic[] {
   const start = lines.findIndex((line) => PANIC.test(line));
   if (start < 0) return [];
   const [, kind, message] = PANIC.exec(lines[start] ?? "") ?? [];
@@ -45,7 +45,7 @@ function panic(lines: readonly string[]): Diagnostic[] {
   // The panicking goroutine's frames, innermost first, up to the blank line before the next goroutine.
   for (let i = stack + 1; stack >= 0 && i < lines.length && (lines[i] ?? "").trim() !== ""; i++) {
     const location = FRAME_LOCATION.exec(lines[i] ?? "");
-    const path = location ? workspacePath(location[1] ?? "") : null;
+    const path = location ? workspacePath(location[1] ?? "", cwd) : null;
     if (!location || path === null) continue;
     const frame: Frame = { path, line: Number(location[2]) };
     const name = functionName(lines[i - 1] ?? "");

@@ -17,7 +17,7 @@ const ERROR_NAME = /^[A-Za-z_$][\w$.]*$/;
 export function parseNode(output: ToolOutput): Diagnostic[] {
   const lines = linesOf(output.stderr);
   const reportStart = lines.findIndex((line, i) => THROWN_AT.test(line) && markedRange(lines[i + 2], "^") !== null);
-  const thrownAt = reportStart >= 0 ? thrownLocation(lines, reportStart) : null;
+  const thrownAt = reportStart >= 0 ? thrownLocation(lines, reportStart, output.cwd) : null;
   const searchFrom = reportStart >= 0 ? reportStart + 3 : 0;
   const stackStart = lines.findIndex((line, i) => i >= searchFrom && isFrameLine(line));
 
@@ -25,7 +25,7 @@ export function parseNode(output: ToolOutput): Diagnostic[] {
   if (messageLine === undefined) return [];
   const { code, message } = describeError(messageLine, stackStart >= 0);
 
-  const frames = stackStart >= 0 ? userFramesFrom(lines, stackStart) : [];
+  const frames = stackStart >= 0 ? userFramesFrom(lines, stackStart, output.cwd) : [];
   const primaryFromCaret = thrownAt !== null && (code === "SyntaxError" || frames.length === 0);
   const diagnostic = exceptionDiagnostic(code, message, primaryFromCaret ? [thrownAt, ...frames] : frames);
   return diagnostic ? [diagnostic] : [];
@@ -42,9 +42,9 @@ function describeError(line: string, hasStack: boolean): { code: string; message
   return { code: "Uncaught", message: line };
 }
 
-function thrownLocation(lines: readonly string[], at: number): Frame | null {
+function thrownLocation(lines: readonly string[], at: number, cwd: string): Frame | null {
   const match = THROWN_AT.exec(lines[at] ?? "");
-  const path = match ? workspacePath(match[1] ?? "") : null;
+  const path = match ? workspacePath(match[1] ?? "", cwd) : null;
   if (!match || path === null) return null;
   return { path, line: Number(match[2]), ...markedRange(lines[at + 2], "^") };
 }

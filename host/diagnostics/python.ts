@@ -44,7 +44,7 @@ export function parsePython(output: ToolOutput, sources: SourceFiles): Diagnosti
     }
     const file = FILE_LINE.exec(line);
     if (file) {
-      const frame: PrintedFrame = { path: workspacePath(file[1] ?? ""), line: Number(file[2]) };
+      const frame: PrintedFrame = { path: workspacePath(file[1] ?? "", output.cwd), line: Number(file[2]) };
       if (file[3] !== undefined) frame.name = file[3];
       const quoted = lines[i + 1];
       if (quoted !== undefined && quoted.startsWith(QUOTE_INDENT) && markedRange(quoted) === null) {
@@ -67,7 +67,7 @@ export function parsePython(output: ToolOutput, sources: SourceFiles): Diagnosti
       continue;
     }
     const warning = WARNING_LINE.exec(line);
-    const warningPath = warning ? workspacePath(warning[1] ?? "") : null;
+    const warningPath = warning ? workspacePath(warning[1] ?? "", output.cwd) : null;
     if (warning && warningPath !== null) {
       warnings.push({
         path: warningPath,

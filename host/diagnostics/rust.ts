@@ -22,10 +22,10 @@ const BACKTRACE_LOCATION = /^\s+at (.+):(\d+):(\d+)$/;
 /** rustc's errors and warnings, with the range of their `^^^` markers; at run time, a panic. */
 export function parseRust(output: ToolOutput): Diagnostic[] {
   const lines = linesOf(output.stderr);
-  return output.stage === "compile" ? compileErrors(lines) : panic(lines);
+  return output.stage === "compile" ? compileErrors(lines, output.cwd) : panic(lines, output.cwd);
 }
 
-function compileErrors(lines: readonly string[]): Diagnostic[] {
+function compileErrors(lines: readonly string[], cwd: string): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   let current: Diagnostic | null = null;
   let subMessage: string | null = null;
@@ -35,7 +35,7 @@ function compileErrors(lines: readonly string[]): Diagnostic[] {
       current = null;
       subMessage = null;
       const at = LOCATION.exec(lines[i + 1] ?? "");
-      const path = at ? workspacePath(at[1] ?? "") : null;
+      const path = at ? workspacePath(at[1] ?? "", cwd) : null;
       // Without a location (`error: aborting due to previous error`) it is a summary, not a diagnostic.
       if (!at || path === null) continue;
       const lineNumber = Number(at[2]);
@@ -59,7 +59,7 @@ function compileErrors(lines: readonly string[]): Diagnostic[] {
       continue;
     }
     const at = subMessage !== null && current ? LOCATION.exec(line) : null;
-    const path = at ? workspacePath(at[1] ?? "") : null;
+    const path = at ? workspacePath(at[1] ?? "", cwd) : null;
     if (current && at && path !== null && subMessage !== null) {
       const related: RelatedLocation = { path, line: Number(at[2]), column: Number(at[3]), message: subMessage };
       current.related.push(related);
@@ -92,7 +92,7 @@ function primaryRange(
   return {};
 }
 
-function panic(lines: readonly string[]): Diagnostic[] {
+function panic(lines: readonly string[], cwd: string): Diagnostic[] {
   for (const [i, line] of lines.entries()) {
     if (!PANIC_START.test(line)) continue;
     const recent = NEW_PANIC.exec(line);
@@ -100,7 +100,7 @@ function panic(lines: readonly string[]): Diagnostic[] {
     const found = recent
       ? { location: recent[2], line: recent[3], column: recent[4], message: panicMessage(lines, i + 1), end: i }
       : old;
-    const path = found ? workspacePath(found.location ?? "") : null;
+    const path = found ? workspacePath(found.location ?? "", cwd) : null;
     if (!found || path === null) return [];
     const lineNumber = Number(found.line);
     return [{
@@ -110,7 +110,7 @@ function panic(lines: readonly string[]): Diagnostic[] {
       severity: "error",
       message: found.message,
       code: "panic",
-      related: backtrace(lines, found.end + 1, path, lineNumber),
+      related: backtrace(lines, found.end + 1, { path, line: lineNumber }, cwd),
     }];
   }
   return [];
@@ -140,11 +140,16 @@ function oneLine(text: string): string {
 }
 
 /** The user's frames of a RUST_BACKTRACE listing (innermost first), outermost first, without the panic's own. */
-function backtrace(lines: readonly string[], from: number, path: string, line: number): RelatedLocation[] {
+function backtrace(
+  lines: readonly string[],
+  from: number,
+  { path, line }: { path: string; line: number },
+  cwd: string,
+): RelatedLocation[] {
   const related: RelatedLocation[] = [];
   for (let i = from; i < lines.length; i++) {
     const at = BACKTRACE_LOCATION.exec(lines[i] ?? "");
-    const framePath = at ? workspacePath(at[1] ?? "") : null;
+    const framePath = at ? workspacePath(at[1] ?? "", cwd) : null;
     if (!at || framePath === null || (framePath === path && Number(at[2]) === line)) continue;
     const name = /^\s*\d+: (.*)$/.exec(lines[i - 1] ?? "")?.[1];
     const message = name ? `in ${name}` : "called from here";

@@ -11,7 +11,7 @@ const TSC_LINE = /^(.+)\((\d+),(\d+)\): (error|warning|message) (TS\d+): (.*)$/;
  */
 export function parseTsc(output: ToolOutput): Diagnostic[] {
   if (output.stage === "run") return parseNode(output);
-  return compilerLines(`${output.stdout}\n${output.stderr}`, TSC_LINE, (match) => ({
+  return compilerLines(`${output.stdout}\n${output.stderr}`, output.cwd, TSC_LINE, (match) => ({
     severity: match[4] === "message" ? "info" : match[4] === "warning" ? "warning" : "error",
     code: match[5] ?? "",
     message: match[6] ?? "",

@@ -5,6 +5,11 @@ export type { Diagnostic, RelatedLocation } from "../protocol/diagnostics";
 /** What one stage of a run wrote. */
 export interface ToolOutput {
   stage: "compile" | "run";
+  /**
+   * The directory the tool ran in, absolute (/workspace or a folder under it; a runtime runs a file in its own
+   * directory): the paths a tool prints relative to it are resolved from there.
+   */
+  cwd: string;
   stdout: string;
   stderr: string;
 }

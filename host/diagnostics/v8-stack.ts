@@ -12,12 +12,12 @@ export function isFrameLine(line: string): boolean {
 }
 
 /** The frame a V8 stack line names, when it is in a file under /workspace. */
-export function userFrame(line: string): Frame | null {
+export function userFrame(line: string, cwd: string): Frame | null {
   const named = NAMED_FRAME.exec(line);
   const match = named ?? BARE_FRAME.exec(line);
   if (!match) return null;
   const [location, lineNumber, column] = named ? named.slice(2) : match.slice(1);
-  const path = workspacePath(location ?? "");
+  const path = workspacePath(location ?? "", cwd);
   if (path === null) return null;
   const frame: Frame = { path, line: Number(lineNumber), column: Number(column) };
   if (named?.[1] !== undefined) frame.name = named[1];
@@ -25,10 +25,10 @@ export function userFrame(line: string): Frame | null {
 }
 
 /** The user's frames of the stack trace whose first line is `lines[from]`, innermost first, as V8 prints them. */
-export function userFramesFrom(lines: readonly string[], from: number): Frame[] {
+export function userFramesFrom(lines: readonly string[], from: number, cwd: string): Frame[] {
   const frames: Frame[] = [];
   for (let i = from; i < lines.length && isFrameLine(lines[i] ?? ""); i++) {
-    const frame = userFrame(lines[i] ?? "");
+    const frame = userFrame(lines[i] ?? "", cwd);
     if (frame) frames.push(frame);
   }
   return frames;

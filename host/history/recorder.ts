@@ -8,6 +8,9 @@ import type { HistoryStore, Snapshot } from "./store";
 
 const HEAD_BYTES = 4096;
 
+/** The file a run is recorded as a version of; a selection's run also has the lines that ran. */
+export type RecordedSource = Snapshot & { lines?: { start: number; end: number } };
+
 /**
  * Turns runs into history: each run of execute_code or run_file becomes the next version of its file, with the
  * file's text as it ran and the other files an editor changed (workspace.sync) since the session's last run.
@@ -40,7 +43,7 @@ export class HistoryRecorder {
   }
 
   /** `testCase` marks a run of session.judge with the case it ran. */
-  async record(session: Session, source: Snapshot, answer: SessionExecuteResult, testCase?: string): Promise<HistoryRun> {
+  async record(session: Session, { lines, ...source }: RecordedSource, answer: SessionExecuteResult, testCase?: string): Promise<HistoryRun> {
     const history = await this.store.recording(this.workspaceOf(session.id));
     const others = [...(this.changed.get(session.id) ?? new Map<string, Buffer>())]
       .filter(([path]) => path !== source.path)
@@ -49,6 +52,7 @@ export class HistoryRecorder {
     return history.record(
       {
         path: source.path,
+        ...(lines ? { lines } : {}),
         at: new Date().toISOString(),
         language: session.language,
         sessionId: session.id,

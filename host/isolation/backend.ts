@@ -16,6 +16,18 @@ export class IsolationUnavailableError extends Error {
   }
 }
 
+/** A user's image (the guide's `dockerImage`) that could not be pulled or built upon, with the engine's reason. */
+export class CustomImageError extends Error {
+  constructor(
+    readonly image: string,
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`the image "${image}" could not be used: ${reason}`, options);
+    this.name = "CustomImageError";
+  }
+}
+
 /** What a session asks of its sandbox. */
 export interface SandboxSpec {
   sessionId: string;

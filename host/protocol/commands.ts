@@ -63,6 +63,15 @@ export const ExecuteCodeCommand = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, "must be a plain file name, like main.py")
     .optional(),
+  /**
+   * Beside the guide: the file under /workspace the code was selected from, and the lines (1-based, inclusive).
+   * The history then records the run as a version of that file (its whole text, as the session has it), with the
+   * lines, rather than of `fileName`.
+   */
+  selectedFrom: z
+    .strictObject({ path: WorkspacePath, startLine: z.number().int().min(1), endLine: z.number().int().min(1) })
+    .refine((lines) => lines.endLine >= lines.startLine, "endLine must not come before startLine")
+    .optional(),
 });
 
 /** Beside the guide's eight: compiles (where the language needs it) and runs a file already in /workspace. */

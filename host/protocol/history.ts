@@ -19,6 +19,8 @@ export const HistoryRun = z.object({
   workspace: z.string(),
   /** The file the run was of, relative to /workspace. */
   path: z.string(),
+  /** A run of a selection: the lines of `path` that ran (1-based, inclusive). */
+  lines: z.object({ start: z.number(), end: z.number() }).optional(),
   version: z.number(),
   at: z.string(),
   language: z.string(),

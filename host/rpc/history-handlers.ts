@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import { unifiedDiff } from "../history/diff";
-import { HistoryRecorder } from "../history/recorder";
+import { HistoryRecorder, RecordedSource } from "../history/recorder";
 import { repeat } from "../history/repeat";
 import type { WorkspaceHistory } from "../history/store";
 import type { Command } from "../protocol/commands";
@@ -89,15 +89,20 @@ export async function executeAndRecord(
   return answer;
 }
 
-async function sourceOf(session: Session, command: Command) {
+async function sourceOf(session: Session, command: Command): Promise<RecordedSource | undefined> {
   if (command.type === "execute_code") {
+    const selected = command.selectedFrom;
+    const file = selected && (await fileOf(session, selected.path));
+    if (selected && file) return { ...file, lines: { start: selected.startLine, end: selected.endLine } };
     return { path: command.fileName ?? entryFileName(session.runtime.manifest, command.code), content: Buffer.from(command.code) };
   }
   if (command.type !== "run_file") return undefined;
-  const content = await session
-    .exclusive(() => session.sandbox.readFile(command.path, 16 << 20))
-    .catch(() => undefined); // not there: the run says so, and there is nothing to record
-  return content && { path: posix.relative(WORKSPACE_ROOT, command.path), content };
+  return fileOf(session, command.path); // not there: the run says so, and there is nothing to record
+}
+
+async function fileOf(session: Session, path: string): Promise<RecordedSource | undefined> {
+  const content = await session.exclusive(() => session.sandbox.readFile(path, 16 << 20)).catch(() => undefined);
+  return content && { path: posix.relative(WORKSPACE_ROOT, path), content };
 }
 
 async function restore(history: WorkspaceHistory, run: HistoryRun, session: Session | undefined): Promise<HistoryRollbackResult> {

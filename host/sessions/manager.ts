@@ -6,6 +6,7 @@ import { invalidParams, RpcError, ErrorCodes } from "../protocol/errors";
 import type { Isolation, SessionConfig, SessionCreateParams, SessionListResult } from "../protocol/session";
 import type { Runtime } from "../runtimes/manifest";
 import type { RuntimeRegistry } from "../runtimes/registry";
+import { refusal } from "./refusals";
 import { Session } from "./session";
 import { spareKey } from "./spare-key";
 import { newSessionId, WarmPool } from "./warm-pool";
@@ -122,8 +123,9 @@ export class SessionManager {
       packages,
     };
     this.pending++;
+    const isolation = params.isolation ?? this.settings.isolation;
     try {
-      const backend = await this.isolations.choose(params.isolation ?? this.settings.isolation);
+      const backend = await this.isolations.choose(isolation);
       if (packages.length && backend.kind === "process") {
         throw new IsolationUnavailableError(
           "process",
@@ -147,11 +149,7 @@ export class SessionManager {
       this.log.info(`session ${id} (${runtime.manifest.language}, ${backend.kind}) ${how} ${sandbox.id.slice(0, 12)}`);
       return session;
     } catch (error) {
-      // Not the host's fault: this machine cannot give what was asked (no engine, no runsc, gVisor with network).
-      if (error instanceof IsolationUnavailableError) {
-        throw new RpcError(ErrorCodes.IsolationUnavailable, error.message, `isolation: ${error.message}`);
-      }
-      throw error;
+      throw refusal(error, params, isolation);
     } finally {
       this.pending--;
     }

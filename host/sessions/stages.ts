@@ -79,10 +79,11 @@ async function withWatchdog(session: Session, outcome: Promise<RunOutcome>, time
  */
 export function diagnose(session: Session, stages: StageRun[], sources: SourceFiles): Diagnostic[] {
   const parser = session.runtime.manifest.errorParser;
-  return stages.flatMap(({ kind, stage }) => {
+  return stages.flatMap(({ kind, stage, context }) => {
     const failed = stage.status !== "Success";
     if (!failed && kind === "run") return [];
-    const found = parseDiagnostics(parser, { stage: kind, stdout: stage.stdout, stderr: stage.stderr }, sources);
+    const output = { stage: kind, cwd: context.cwd, stdout: stage.stdout, stderr: stage.stderr };
+    const found = parseDiagnostics(parser, output, sources);
     return failed ? found : found.filter((diagnostic) => diagnostic.severity !== "error");
   });
 }

@@ -95,6 +95,9 @@ test("what the user types reaches the program's stdin", async () => {
   await ide().openFile("greet.py");
   await ide().runCommand(runInSandbox);
   await ide().terminal.waitFor("CodeBeaker: greet.py", "name?", firstRunMs);
+  // While it waits for its input, the status bar counts its time against the limit (codebeaker.limits.timeoutSeconds).
+  await ide().page.locator(".statusbar-item", { hasText: /running \d+ s \/ 10 s/ }).waitFor();
+  await ide().screenshot("4-greet-waiting-status-bar");
   await ide().terminal.typeLine("CodeBeaker: greet.py", "Ada");
   const output = await ide().terminal.waitFor("CodeBeaker: greet.py", summaryLine);
   await ide().screenshot("4-greet-terminal");
@@ -131,7 +134,7 @@ test("an untitled editor runs as it is, never saved", async () => {
   expect(output).toMatch(/^── Success · exit 0/m);
 });
 
-test("the history panel: a run's versions, their chart, and Rollback that Undo takes back", async () => {
+test("the history panel: a run's versions, their chart, and Rollback that Undo takes back, Problems following", async () => {
   const page = ide().page;
   const v1 = 'print("version one works")\n';
   const v2 = "print(undefined_name)\n";
@@ -142,6 +145,8 @@ test("the history panel: a run's versions, their chart, and Rollback that Undo t
   await ide().terminal.clear("CodeBeaker: history.py");
   await ide().runCommand(runInSandbox);
   expect(await ide().terminal.waitFor("CodeBeaker: history.py", summaryLine)).toMatch(/^── RuntimeError/m);
+  const inHistory = (found: { file: string }[]) => found.filter((problem) => problem.file.endsWith("/history.py"));
+  await ide().problems.waitFor("v2's error in history.py", (found) => inHistory(found).length === 1, { source });
 
   await ide().runCommand("CodeBeaker: Show History");
   const panel = webviewContent(page, "CodeBeaker Runs");
@@ -174,14 +179,17 @@ test("the history panel: a run's versions, their chart, and Rollback that Undo t
   await page.locator(".notifications-toasts .notification-toast", { hasText: "history.py is back to v1" }).waitFor();
   await ide().openFile("history.py");
   expect(await activeEditorText(page)).toBe(v1.trimEnd());
+  // v2's error was about v2's text: with v1 back, it is gone from Problems.
+  await ide().problems.waitFor("no error in history.py", (found) => inHistory(found).length === 0, { source });
   await ide().screenshot("8-after-rollback");
 
-  await page.locator(".editor-group-container.active .editor-instance .monaco-editor .view-lines").click();
-  await page.keyboard.press("Control+Z");
-  await expect.poll(() => activeEditorText(page)).toBe(v2.trimEnd());
-  await ide().screenshot("9-after-undo");
-  await page.keyboard.press("Control+S"); // v2 again, on disk too: the next test's Rerun runs it
+  // The panel's Undo puts v2 back (on disk too: the next test's Rerun runs it), and with it v2's error.
+  await panel.locator("vscode-button", { hasText: "Undo rollback to v1" }).click();
   await expect.poll(() => readFileSync(join(ide().folder, "history.py"), "utf8")).toBe(v2);
+  await expect.poll(() => activeEditorText(page)).toBe(v2.trimEnd());
+  const back = await ide().problems.waitFor("v2's error again", (found) => inHistory(found).length === 1, { source });
+  expect(inHistory(back)).toEqual([expect.objectContaining({ severity: "error", line: 1 })]);
+  await ide().screenshot("9-after-undo");
 });
 
 test("the history panel survives a window reload, and a Rerun from it appears there as it finishes", async () => {

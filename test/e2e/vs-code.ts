@@ -1,6 +1,6 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { artifactPath } from "./artifacts";
 import { codeServerDirs, installExtension, startCodeServer, type CodeServer } from "./code-server";
 import { replaceEditorText } from "./editor";
@@ -12,7 +12,8 @@ import { writeUserSettings } from "./user-settings";
 import { Workbench } from "./workbench";
 
 /**
- * A real VS Code (code-server in Chromium) with one extension installed, showing a copy of a fixture folder.
+ * A real VS Code (code-server in Chromium) with one extension installed, showing a copy of a fixture folder
+ * (plus `files`, by path in it: what a test makes up as it starts, such as settings naming a fresh image).
  * Everything lives in a fresh temporary directory (extensions, user data, browser profile, the folder), removed
  * by `close`. For diagnosis, .artifacts/e2e/ gets <name>-code-server.log (code-server's output, which includes the
  * extension host's) and <name>-browser-console.log (the workbench's console errors and warnings).
@@ -31,10 +32,26 @@ export class VsCode {
     this.problems = new Problems(workbench.page);
   }
 
-  static async launch({ name, toolchain, vsix, fixture }: { name: string; toolchain: Toolchain; vsix: string; fixture: string }): Promise<VsCode> {
+  static async launch({
+    name,
+    toolchain,
+    vsix,
+    fixture,
+    files = {},
+  }: {
+    name: string;
+    toolchain: Toolchain;
+    vsix: string;
+    fixture: string;
+    files?: Record<string, string>;
+  }): Promise<VsCode> {
     const root = mkdtempSync(join(tmpdir(), "codebeaker-e2e-"));
     const folder = join(root, "workspace");
     cpSync(fixture, folder, { recursive: true });
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(folder, path)), { recursive: true });
+      writeFileSync(join(folder, path), content);
+    }
     const dirs = codeServerDirs(root);
     writeUserSettings(dirs.userData);
     const log = artifactPath(`${name}-code-server.log`);

@@ -31,7 +31,7 @@ describe("errors a client or a program caused are not internal errors", () => {
     await expect(call("session.create", { language: "python", isolation: "gvisor", networkEnabled: true })).rejects.toMatchObject({
       code: -32002,
       message: expect.stringMatching(/networkEnabled is not available with gvisor/),
-      data: expect.stringMatching(/^isolation: networkEnabled is not available with gvisor/),
+      data: { field: "isolation", value: "gvisor", reason: expect.stringMatching(/networkEnabled is not available with gvisor/) },
     });
   });
 });

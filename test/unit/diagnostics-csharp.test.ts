@@ -113,7 +113,7 @@ describe("csharp diagnostics", () => {
       "   at Program.Divide(Int32 a, Int32 b) in /workspace/Program.cs:line 5",
       "   at Program.Main() in /workspace/Program.cs:line 9",
     ].join("\n");
-    expect(parseDiagnostics("csharp", { stage: "run", stdout: "", stderr })).toEqual([
+    expect(parseDiagnostics("csharp", { stage: "run", cwd: "/workspace", stdout: "", stderr })).toEqual([
       {
         path: "Program.cs",
         line: 5,
@@ -122,6 +122,36 @@ describe("csharp diagnostics", () => {
         message: "Attempted to divide by zero.",
         code: "System.DivideByZeroException",
         related: [{ path: "Program.cs", line: 9, column: 1, message: "in Program.Main" }],
+      },
+    ]);
+  });
+});
+
+describe("csharp diagnostics of a file in a folder", () => {
+  it("puts a compile error on that file", () => {
+    expect(diagnose("csharp", "in-a-folder")).toEqual([
+      {
+        path: "app/Program.cs",
+        line: 3,
+        column: 21,
+        severity: "error",
+        code: "CS0029",
+        message: "Cannot implicitly convert type `string' to `int'",
+        related: [],
+      },
+    ]);
+  });
+
+  it("puts an unhandled exception on that file", () => {
+    expect(diagnose("csharp", "in-a-folder-at-run-time")).toEqual([
+      {
+        path: "app/Program.cs",
+        line: 5,
+        column: 1,
+        severity: "error",
+        message: "Attempted to divide by zero.",
+        code: "System.DivideByZeroException",
+        related: [{ path: "app/Program.cs", line: 9, column: 1, message: "in Program.Main" }],
       },
     ]);
   });

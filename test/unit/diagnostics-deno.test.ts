@@ -23,7 +23,7 @@ describe("deno diagnostics", () => {
       "    at opFetch (deno:ext/fetch/26_fetch.js:43:17)",
       "    at file:///workspace/main.ts:1:24",
     ].join("\n");
-    expect(parseDiagnostics("deno", { stage: "run", stdout: "", stderr })).toEqual([
+    expect(parseDiagnostics("deno", { stage: "run", cwd: "/workspace", stdout: "", stderr })).toEqual([
       {
         path: "main.ts",
         line: 1,
@@ -90,7 +90,7 @@ describe("deno diagnostics", () => {
       "  let y = x x;",
       "            ~",
     ].join("\n");
-    expect(parseDiagnostics("deno", { stage: "run", stdout: "", stderr })).toEqual([
+    expect(parseDiagnostics("deno", { stage: "run", cwd: "/workspace", stdout: "", stderr })).toEqual([
       {
         path: "main.ts",
         line: 2,
@@ -134,7 +134,7 @@ describe("deno diagnostics", () => {
 
   it("reads another error that names its location below, like a missing module", () => {
     const stderr = 'error: Module not found "file:///workspace/nope.ts".\n    at file:///workspace/main.ts:1:22\n';
-    expect(parseDiagnostics("deno", { stage: "run", stdout: "", stderr })).toEqual([
+    expect(parseDiagnostics("deno", { stage: "run", cwd: "/workspace", stdout: "", stderr })).toEqual([
       {
         path: "main.ts",
         line: 1,
@@ -143,6 +143,22 @@ describe("deno diagnostics", () => {
         message: 'Module not found "file:///workspace/nope.ts".',
         code: "error",
         related: [],
+      },
+    ]);
+  });
+});
+
+describe("deno diagnostics of a file in a folder", () => {
+  it("puts an uncaught error on that file", () => {
+    expect(diagnose("deno", "in-a-folder")).toEqual([
+      {
+        path: "app/main.ts",
+        line: 2,
+        column: 22,
+        severity: "error",
+        message: "divide by zero",
+        code: "RangeError",
+        related: [{ path: "app/main.ts", line: 6, column: 13, message: "called from here" }],
       },
     ]);
   });

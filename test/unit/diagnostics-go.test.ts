@@ -113,7 +113,7 @@ describe("go diagnostics", () => {
       "main.worker()",
       "\t/workspace/main.go:20 +0x1f",
     ].join("\n");
-    expect(parseDiagnostics("go", { stage: "run", stdout: "", stderr })).toEqual([
+    expect(parseDiagnostics("go", { stage: "run", cwd: "/workspace", stdout: "", stderr })).toEqual([
       {
         path: "main.go",
         line: 7,
@@ -131,7 +131,7 @@ describe("go diagnostics", () => {
 
   it("gives column 1 to a compile error without one", () => {
     const stderr = "# command-line-arguments\n./main.go:3: syntax error: unexpected newline\n";
-    expect(parseDiagnostics("go", { stage: "compile", stdout: "", stderr })).toEqual([
+    expect(parseDiagnostics("go", { stage: "compile", cwd: "/workspace", stdout: "", stderr })).toEqual([
       {
         path: "main.go",
         line: 3,
@@ -140,6 +140,28 @@ describe("go diagnostics", () => {
         message: "syntax error: unexpected newline",
         code: "compile",
         related: [],
+      },
+    ]);
+  });
+});
+
+describe("go diagnostics of a file in a folder", () => {
+  it("puts a compile error on that file: go prints ./main.go, relative to the folder it ran in", () => {
+    expect(diagnose("go", "in-a-folder")).toEqual([
+      { path: "app/main.go", line: 6, column: 14, severity: "error", message: "undefined: undefinedName", code: "compile", related: [] },
+    ]);
+  });
+
+  it("puts a panic on that file", () => {
+    expect(diagnose("go", "in-a-folder-panic")).toEqual([
+      {
+        path: "app/main.go",
+        line: 6,
+        column: 1,
+        severity: "error",
+        message: "runtime error: integer divide by zero",
+        code: "panic",
+        related: [{ path: "app/main.go", line: 10, column: 1, message: "in main.main" }],
       },
     ]);
   });

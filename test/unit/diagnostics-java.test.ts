@@ -118,7 +118,7 @@ describe("java diagnostics", () => {
       "\tat Main.divide(Main.java:9)",
       "\t... 1 more",
     ].join("\n");
-    expect(parseDiagnostics("java", { stage: "run", stdout: "", stderr })).toEqual([
+    expect(parseDiagnostics("java", { stage: "run", cwd: "/workspace", stdout: "", stderr })).toEqual([
       {
         path: "util/Jobs.java",
         line: 12,
@@ -127,6 +127,36 @@ describe("java diagnostics", () => {
         message: "wrapped",
         code: "java.lang.IllegalStateException",
         related: [{ path: "Main.java", line: 4, column: 1, message: "in Main.main" }],
+      },
+    ]);
+  });
+});
+
+describe("java diagnostics of a file in a folder", () => {
+  it("puts a compile error on that file", () => {
+    expect(diagnose("java", "in-a-folder")).toEqual([
+      {
+        path: "app/Main.java",
+        line: 3,
+        column: 21,
+        severity: "error",
+        message: "incompatible types: String cannot be converted to int",
+        code: "javac",
+        related: [],
+      },
+    ]);
+  });
+
+  it("puts an uncaught exception on that file: a frame names Main.java, from the -sourcepath javac ran with", () => {
+    expect(diagnose("java", "in-a-folder-at-run-time")).toEqual([
+      {
+        path: "app/Main.java",
+        line: 3,
+        column: 1,
+        severity: "error",
+        message: "/ by zero",
+        code: "java.lang.ArithmeticException",
+        related: [{ path: "app/Main.java", line: 7, column: 1, message: "in Main.main" }],
       },
     ]);
   });

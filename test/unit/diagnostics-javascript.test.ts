@@ -114,7 +114,7 @@ describe("node diagnostics", () => {
       "    at file:///workspace/main.mjs:5:1",
       "    at ModuleJob.run (node:internal/modules/esm/module_job:195:25)",
     ].join("\n");
-    expect(parseDiagnostics("node", { stage: "run", stdout: "", stderr })).toEqual([
+    expect(parseDiagnostics("node", { stage: "run", cwd: "/workspace", stdout: "", stderr })).toEqual([
       {
         path: "main.mjs",
         line: 2,
@@ -123,6 +123,22 @@ describe("node diagnostics", () => {
         message: "boom",
         code: "Error",
         related: [{ path: "main.mjs", line: 5, column: 1, message: "called from here" }],
+      },
+    ]);
+  });
+});
+
+describe("javascript diagnostics of a file in a folder", () => {
+  it("puts an uncaught error on that file", () => {
+    expect(diagnose("javascript", "in-a-folder")).toEqual([
+      {
+        path: "app/main.js",
+        line: 2,
+        column: 21,
+        severity: "error",
+        message: "nme is not defined",
+        code: "ReferenceError",
+        related: [{ path: "app/main.js", line: 5, column: 13, message: "in Object.<anonymous>" }],
       },
     ]);
   });

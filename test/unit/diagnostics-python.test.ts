@@ -192,6 +192,24 @@ describe("python diagnostics", () => {
 
   it("reads only stderr: a traceback the program prints on stdout is its output", () => {
     const output = readOutput("python", "nested-call");
-    expect(parseDiagnostics("python", { stage: "run", stdout: output.stderr, stderr: "" })).toEqual([]);
+    expect(parseDiagnostics("python", { stage: "run", cwd: "/workspace", stdout: output.stderr, stderr: "" })).toEqual([]);
+  });
+});
+
+describe("python diagnostics of a file in a folder", () => {
+  it("puts a traceback on that file, with the columns its markers give", () => {
+    expect(diagnose("python", "in-a-folder")).toEqual([
+      {
+        path: "app/main.py",
+        line: 2,
+        column: 23,
+        endLine: 2,
+        endColumn: 26,
+        severity: "error",
+        message: "name 'nme' is not defined. Did you mean: 'name'?",
+        code: "NameError",
+        related: [{ path: "app/main.py", line: 5, column: 7, message: "in <module>" }],
+      },
+    ]);
   });
 });

@@ -16,7 +16,7 @@ const cases = registry.all().flatMap((runtime) =>
 const STAGES = ["compile", "run"] as const;
 
 function both(text: string, stage: ToolOutput["stage"]): ToolOutput {
-  return { stage, stdout: text, stderr: text };
+  return { stage, cwd: "/workspace", stdout: text, stderr: text };
 }
 
 function expectWellFormed(diagnostics: Diagnostic[]): void {
@@ -53,12 +53,21 @@ describe("the diagnostics registry", () => {
 
 describe("workspacePath", () => {
   it("maps the ways tools name a file in /workspace to the path under it", () => {
-    expect(workspacePath("/workspace/main.py")).toBe("main.py");
-    expect(workspacePath("file:///workspace/pkg/util.ts")).toBe("pkg/util.ts");
-    expect(workspacePath("file:///workspace/my%20file.ts")).toBe("my file.ts");
-    expect(workspacePath("./main.go")).toBe("main.go");
-    expect(workspacePath("mathx/mathx.go")).toBe("mathx/mathx.go");
-    expect(workspacePath("/workspace/a/../b.js")).toBe("b.js");
+    expect(workspacePath("/workspace/main.py", "/workspace")).toBe("main.py");
+    expect(workspacePath("file:///workspace/pkg/util.ts", "/workspace")).toBe("pkg/util.ts");
+    expect(workspacePath("file:///workspace/my%20file.ts", "/workspace")).toBe("my file.ts");
+    expect(workspacePath("./main.go", "/workspace")).toBe("main.go");
+    expect(workspacePath("mathx/mathx.go", "/workspace")).toBe("mathx/mathx.go");
+    expect(workspacePath("/workspace/a/../b.js", "/workspace")).toBe("b.js");
+  });
+
+  it("resolves a relative path from the directory the tool ran in, an absolute one as it is", () => {
+    expect(workspacePath("./main.go", "/workspace/go")).toBe("go/main.go");
+    expect(workspacePath("main.ts", "/workspace/ts")).toBe("ts/main.ts");
+    expect(workspacePath("shapes/Circle.java", "/workspace/java")).toBe("java/shapes/Circle.java");
+    expect(workspacePath("../lib/util.go", "/workspace/go/cmd")).toBe("go/lib/util.go");
+    expect(workspacePath("/workspace/py/main.py", "/workspace/go")).toBe("py/main.py");
+    expect(workspacePath("../../etc/passwd", "/workspace/go")).toBeNull();
   });
 
   it("refuses what is outside /workspace or not a file", () => {
@@ -74,7 +83,7 @@ describe("workspacePath", () => {
       "<frozen runpy>",
       "",
     ]) {
-      expect(workspacePath(reported), reported).toBeNull();
+      expect(workspacePath(reported, "/workspace"), reported).toBeNull();
     }
   });
 });

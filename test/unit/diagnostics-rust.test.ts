@@ -120,7 +120,7 @@ describe("rust diagnostics", () => {
       "attempt to divide by zero",
       "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace",
     ].join("\n");
-    expect(parseDiagnostics("rust", { stage: "run", stdout: "", stderr })).toEqual([
+    expect(parseDiagnostics("rust", { stage: "run", cwd: "/workspace", stdout: "", stderr })).toEqual([
       {
         path: "main.rs",
         line: 3,
@@ -146,7 +146,7 @@ describe("rust diagnostics", () => {
       "   2: main::main",
       "             at ./main.rs:10:5",
     ].join("\n");
-    expect(parseDiagnostics("rust", { stage: "run", stdout: "", stderr })).toEqual([
+    expect(parseDiagnostics("rust", { stage: "run", cwd: "/workspace", stdout: "", stderr })).toEqual([
       {
         path: "main.rs",
         line: 6,
@@ -156,6 +156,30 @@ describe("rust diagnostics", () => {
         code: "panic",
         related: [{ path: "main.rs", line: 10, column: 5, message: "in main::main" }],
       },
+    ]);
+  });
+});
+
+describe("rust diagnostics of a file in a folder", () => {
+  it("puts a compile error on that file, with its span", () => {
+    expect(diagnose("rust", "in-a-folder")).toEqual([
+      {
+        path: "app/main.rs",
+        line: 2,
+        column: 22,
+        endLine: 2,
+        endColumn: 29,
+        severity: "error",
+        message: "mismatched types",
+        code: "E0308",
+        related: [],
+      },
+    ]);
+  });
+
+  it("puts a panic on that file", () => {
+    expect(diagnose("rust", "in-a-folder-panic")).toEqual([
+      { path: "app/main.rs", line: 3, column: 9, severity: "error", message: "divide by zero", code: "panic", related: [] },
     ]);
   });
 });

@@ -94,3 +94,33 @@ describe("tsc diagnostics", () => {
     expect(diagnose("typescript", "runtime-without-source-maps")).toEqual([]);
   });
 });
+
+describe("typescript diagnostics of a file in a folder", () => {
+  it("puts a type error on that file: tsc prints main.ts(1,7), relative to the folder it ran in", () => {
+    expect(diagnose("typescript", "in-a-folder")).toEqual([
+      {
+        path: "app/main.ts",
+        line: 1,
+        column: 7,
+        severity: "error",
+        code: "TS2322",
+        message: "Type 'string' is not assignable to type 'number'.",
+        related: [],
+      },
+    ]);
+  });
+
+  it("puts a run-time error on that file, through the source map", () => {
+    expect(diagnose("typescript", "in-a-folder-at-run-time")).toEqual([
+      {
+        path: "app/main.ts",
+        line: 2,
+        column: 22,
+        severity: "error",
+        message: "divide by zero",
+        code: "RangeError",
+        related: [{ path: "app/main.ts", line: 6, column: 13, message: "in Object.<anonymous>" }],
+      },
+    ]);
+  });
+});

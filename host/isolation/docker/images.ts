@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { packageRoot } from "../../package-root";
 import { isImageReference } from "../../protocol/image-reference";
 import type { Runtime } from "../../runtimes/manifest";
-import type { ImageProgress } from "../backend";
+import { CustomImageError, type ImageProgress } from "../backend";
 import { ContextFile, contextHash, packContext } from "./build-context";
 import { machineCaBundle } from "./ca-bundle";
 import { fetchFile } from "./fetch-file";
@@ -113,7 +113,12 @@ export class ImageBuilder {
     const runner = await this.runnerImage(onProgress);
     const context = [{ name: "Dockerfile", content: Buffer.from(withRunner(`FROM ${base}\n`, runner)) }];
     const tag = `codebeaker/custom:${contextHash(context)}`;
-    return this.ensure(tag, null, onProgress, async () => context);
+    try {
+      return await this.ensure(tag, null, onProgress, async () => context);
+    } catch (error) {
+      const reason = error instanceof BuildError ? error.failure : (error as Error).message;
+      throw new CustomImageError(base, reason, { cause: error });
+    }
   }
 
   /** The image holding the static cb-runner binary, compiled from its C source. */
@@ -167,7 +172,7 @@ export class ImageBuilder {
         stream,
         (error: Error | null, events: BuildEvent[]) => {
           const failure = error?.message ?? events.find((event) => event.error)?.error;
-          if (failure) reject(new BuildError(`building ${tag} failed: ${failure.trim()}\n${tail.join("")}`, tail.join("")));
+          if (failure) reject(new BuildError(`building ${tag} failed: ${failure.trim()}\n${tail.join("")}`, tail.join(""), failure.trim()));
           else resolve();
         },
         (event: BuildEvent) => {
@@ -192,11 +197,12 @@ interface BuildOptions {
   buildargs?: Record<string, string>;
 }
 
-/** A build the engine ran and that failed: `output` is the end of what the build printed. */
+/** A build the engine ran and that failed: `output` is the end of what the build printed, `failure` the engine's reason. */
 class BuildError extends Error {
   constructor(
     message: string,
     readonly output: string,
+    readonly failure: string,
   ) {
     super(message);
     this.name = "BuildError";
