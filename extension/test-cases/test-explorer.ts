@@ -175,9 +175,11 @@ function report(run: vscode.TestRun, item: vscode.TestItem, verdict: Verdict, so
     case "Cancelled":
       return run.skipped(item);
     default: {
-      const message = new vscode.TestMessage(`${verdict.error ?? verdict.status}`);
-      const at = firstError(verdict.diagnostics, source);
-      if (at) message.location = at;
+      // The exception where there is one ("ValueError: …" on its line), then how the run ended and its stderr.
+      const error = verdict.diagnostics.find((diagnostic) => diagnostic.severity === "error");
+      const headline = error ? `${error.code}: ${error.message}\n\n` : "";
+      const message = new vscode.TestMessage(`${headline}${verdict.error ?? verdict.status}`);
+      if (error) message.location = locationOf(error, source);
       return run.failed(item, message, duration);
     }
   }
@@ -191,12 +193,6 @@ function compileMessages(judged: SessionJudgeResult, source: vscode.Uri): vscode
     message.location = locationOf(error, source);
     return message;
   });
-}
-
-/** The first error in the judged file itself (a runtime error's line). */
-function firstError(diagnostics: readonly Diagnostic[], source: vscode.Uri): vscode.Location | undefined {
-  const error = diagnostics.find((diagnostic) => diagnostic.severity === "error");
-  return error && locationOf(error, source);
 }
 
 /** A diagnostic's place: paths are relative to /workspace, which mirrors the source's workspace folder. */
