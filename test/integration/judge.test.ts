@@ -17,6 +17,8 @@ const programs = {
       "    while True: pass",
       "if words[0] == 'crash':",
       "    raise ValueError('bad input')",
+      "if words[0] == 'flood':",
+      "    while True: print('x' * 1000)",
       "if words[0] == 'mem':",
       "    held = b'x' * (150 * 1024 * 1024)",
       "    sys.exit(0)",
@@ -34,6 +36,7 @@ const programs = {
       "    String[] words = new Scanner(System.in).useDelimiter(\"\\\\A\").next().trim().split(\"\\\\s+\");",
       "    if (words[0].equals(\"loop\")) while (true) {}",
       "    if (words[0].equals(\"crash\")) throw new IllegalStateException(\"bad input\");",
+      "    if (words[0].equals(\"flood\")) while (true) System.out.println(\"x\".repeat(1000));",
       "    if (words[0].equals(\"mem\")) { byte[] held = new byte[150 << 20]; java.util.Arrays.fill(held, (byte) 1); return; }",
       "    System.out.println(Integer.parseInt(words[0]) + Integer.parseInt(words[1]));",
       "  }",
@@ -49,6 +52,7 @@ const programs = {
       "if (words[0] === 'loop') while (true) {}",
       "let held: Buffer | undefined;",
       "if (words[0] === 'crash') throw new Error('bad input');",
+      "if (words[0] === 'flood') for (;;) process.stdout.write('x'.repeat(1000) + '\\n');",
       "if (words[0] === 'mem') held = Buffer.alloc(150 << 20, 1);",
       "else console.log(Number(words[0]) + Number(words[1]));",
       "",
@@ -65,6 +69,7 @@ const cases = [
   { name: "loops", stdin: "loop", expectedOutput: "", timeoutMs: 2000 },
   { name: "crashes", stdin: "crash", expectedOutput: "" },
   { name: "holds memory", stdin: "mem", memoryLimitMB: 100 },
+  { name: "floods", stdin: "flood", expectedOutput: "" },
   { name: "after the failures", stdin: "20 22", expectedOutput: "42" },
 ];
 
@@ -76,7 +81,7 @@ describe("session.judge: one program, many cases, a verdict each", () => {
   for (const [language, program] of Object.entries(programs)) {
     it(`${language}: compiles once, then gives each case its verdict`, async () => {
       const workspace = `judge-${language}`;
-      const { sessionId } = await call<SessionCreateResult>("session.create", { language, workspace, memoryLimitMB: 1024 });
+      const { sessionId } = await call<SessionCreateResult>("session.create", { language, workspace, memoryLimitMB: 1024, outputLimitBytes: 64 << 10 });
       const heard: Array<{ method: string; params: any }> = [];
       const result = await call<SessionJudgeResult>(
         "session.judge",
@@ -91,10 +96,11 @@ describe("session.judge: one program, many cases, a verdict each", () => {
         ["loops", "TimeLimitExceeded"],
         ["crashes", "RuntimeError"],
         ["holds memory", "MemoryLimitExceeded"],
+        ["floods", "OutputLimitExceeded"],
         ["after the failures", "Accepted"],
       ]);
       expect(result.status).toBe("WrongAnswer");
-      expect(result.summary).toMatchObject({ passed: 3, failed: 4, total: 7 });
+      expect(result.summary).toMatchObject({ passed: 3, failed: 5, total: 8 });
       const [, , wrong, , crashed, held] = result.verdicts;
       expect(wrong).toMatchObject({ stdout: "2\n", expectedOutput: "3\n" });
       expect(wrong!.diff).toMatch(/^line 1: expected "3", got "2"\n/);
@@ -121,6 +127,7 @@ describe("session.judge: one program, many cases, a verdict each", () => {
         ["loops", "TimeLimitExceeded"],
         ["crashes", "RuntimeError"],
         ["holds memory", "Success"],
+        ["floods", "OutputLimitExceeded"],
         ["after the failures", "Success"],
       ]);
       await call("session.close", { sessionId });
@@ -143,6 +150,24 @@ describe("session.judge: one program, many cases, a verdict each", () => {
       });
     }
   }
+
+  it("run.stop stops the case running and skips the rest, which are Cancelled", async () => {
+    const { sessionId } = await call<SessionCreateResult>("session.create", { language: "python" });
+    const code = "import sys, time\nif sys.stdin.read().strip() == 'wait':\n    time.sleep(600)\nprint('ok')\n";
+    const runId = "judge-to-stop";
+    const judged = call<SessionJudgeResult>(
+      "session.judge",
+      { sessionId, code, runId, cases: [{ stdin: "go", expectedOutput: "ok" }, { stdin: "wait", timeoutMs: 600_000 }, { stdin: "go" }] },
+      (method, params) => {
+        // The second case has started once the first has its verdict: stop it.
+        if (method === "judge.case" && params.index === 0) void call("run.stop", { runId });
+      },
+    );
+    const result = await judged;
+    expect(result.verdicts.map((verdict) => verdict.status)).toEqual(["Accepted", "Cancelled", "Cancelled"]);
+    expect(result.verdicts[2]!.error).toBe("Cancelled: not run, the judge was stopped");
+    await call("session.close", { sessionId });
+  });
 
   it("judges a file already in /workspace, in a nested folder, comparing numbers within a tolerance", async () => {
     const { sessionId } = await call<SessionCreateResult>("session.create", { language: "python" });
