@@ -1,10 +1,7 @@
 import { resolve } from "node:path";
-import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { freshPythonBase } from "./custom-image";
-import { removeLeftovers, sandboxContainerIds } from "./sandbox-leftovers";
-import { findToolchain } from "./toolchain";
-import { VsCode } from "./vs-code";
-import { buildVsix } from "./vsix";
+import { useVsCode } from "./use-vs-code";
 
 /**
  * What a first-time user meets in a workspace with a folder per language: an image built on first use shows its
@@ -23,44 +20,21 @@ interface BrowserWindow {
   getComputedStyle(element: unknown): { opacity: string };
 }
 
-let vscode: VsCode | undefined;
-let containersBefore = new Set<string>();
 let pythonBase: Awaited<ReturnType<typeof freshPythonBase>> | undefined;
 
-function ide(): VsCode {
-  if (!vscode) throw new Error("VS Code did not start: see beforeAll's error");
-  return vscode;
-}
-
-beforeAll(async () => {
-  const toolchain = findToolchain();
-  const vsix = await buildVsix();
-  containersBefore = await sandboxContainerIds();
-  pythonBase = await freshPythonBase();
-  const settings = { "codebeaker.languages": { python: { image: pythonBase.name }, javascript: { image: missingImage } } };
-  vscode = await VsCode.launch({
-    name: "first-time-user",
-    toolchain,
-    vsix,
-    fixture: resolve(__dirname, "../fixtures/e2e-nested"),
-    files: {
+const ide = useVsCode({
+  name: "first-time-user",
+  fixture: resolve(__dirname, "../fixtures/e2e-nested"),
+  files: async () => {
+    pythonBase = await freshPythonBase();
+    const settings = { "codebeaker.languages": { python: { image: pythonBase.name }, javascript: { image: missingImage } } };
+    return {
       ".vscode/settings.json": JSON.stringify(settings, null, 2),
       // Written here, not kept in the fixture: the project's type check covers test/, and this one is wrong on purpose.
       "ts/main.ts": 'const count: number = "three";\nconsole.log(count);\n',
-    },
-  });
-});
-
-afterAll(async () => {
-  await vscode?.close();
-  await pythonBase?.remove();
-  expect(await removeLeftovers(containersBefore), "sandbox containers left after VS Code closed").toEqual([]);
-});
-
-beforeEach(({ task, onTestFailed }) => {
-  onTestFailed(async () => {
-    await vscode?.screenshot(`failed-${task.name.replace(/\W+/g, "-")}`);
-  });
+    };
+  },
+  cleanup: async () => pythonBase?.remove(),
 });
 
 test("an image built on first use streams its steps into the run's terminal", async () => {

@@ -1,12 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
-import { removeLeftovers, sandboxContainerIds } from "./sandbox-leftovers";
+import { expect, test } from "vitest";
 import { runCommandAndPick } from "./quick-input";
-import { findToolchain } from "./toolchain";
+import { useVsCode } from "./use-vs-code";
 import { activeEditorText, webviewContent } from "./webview";
-import { VsCode } from "./vs-code";
-import { buildVsix } from "./vsix";
 
 /**
  * "Run in Sandbox" as a user meets it, in a real VS Code: run a file, see its output in the terminal and its error
@@ -19,32 +16,7 @@ const source = "CodeBeaker";
 const firstRunMs = 5 * 60_000;
 const summaryLine = /^── \S+/m;
 
-let vscode: VsCode | undefined;
-let containersBefore = new Set<string>();
-
-function ide(): VsCode {
-  if (!vscode) throw new Error("VS Code did not start: see beforeAll's error");
-  return vscode;
-}
-
-beforeAll(async () => {
-  const toolchain = findToolchain();
-  const vsix = await buildVsix();
-  containersBefore = await sandboxContainerIds();
-  const fixture = resolve(__dirname, "../fixtures/e2e-workspace");
-  vscode = await VsCode.launch({ name: "run-in-sandbox", toolchain, vsix, fixture });
-});
-
-afterAll(async () => {
-  await vscode?.close();
-  expect(await removeLeftovers(containersBefore), "sandbox containers left after VS Code closed").toEqual([]);
-});
-
-beforeEach(({ task, onTestFailed }) => {
-  onTestFailed(async () => {
-    await vscode?.screenshot(`failed-${task.name.replace(/\W+/g, "-")}`);
-  });
-});
+const ide = useVsCode({ name: "run-in-sandbox", fixture: resolve(__dirname, "../fixtures/e2e-workspace") });
 
 test("a runtime error: its traceback in the terminal, one error on its line in Problems", async () => {
   await ide().openFile("divide.py");

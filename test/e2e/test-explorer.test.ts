@@ -1,11 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { showPanelView } from "./panel";
-import { removeLeftovers, sandboxContainerIds } from "./sandbox-leftovers";
-import { findToolchain } from "./toolchain";
-import { VsCode } from "./vs-code";
-import { buildVsix } from "./vsix";
+import { useVsCode } from "./use-vs-code";
 import { waitUntil } from "./wait";
 
 /**
@@ -22,39 +19,13 @@ const cases = {
   ],
 };
 
-let vscode: VsCode | undefined;
-let containersBefore = new Set<string>();
-
-function ide(): VsCode {
-  if (!vscode) throw new Error("VS Code did not start: see beforeAll's error");
-  return vscode;
-}
-
-beforeAll(async () => {
-  const toolchain = findToolchain();
-  const vsix = await buildVsix();
-  containersBefore = await sandboxContainerIds();
-  vscode = await VsCode.launch({
-    name: "test-explorer",
-    toolchain,
-    vsix,
-    fixture: resolve(__dirname, "../fixtures/e2e-workspace"),
-    files: {
-      "tasks/sum.py": "a, b = input().split()\nprint(int(a) + int(b))\n",
-      "tasks/sum.py.tests.json": `${JSON.stringify(cases, null, 2)}\n`,
-    },
-  });
-});
-
-afterAll(async () => {
-  await vscode?.close();
-  expect(await removeLeftovers(containersBefore), "sandbox containers left after VS Code closed").toEqual([]);
-});
-
-beforeEach(({ task, onTestFailed }) => {
-  onTestFailed(async () => {
-    await vscode?.screenshot(`failed-${task.name.replace(/\W+/g, "-")}`);
-  });
+const ide = useVsCode({
+  name: "test-explorer",
+  fixture: resolve(__dirname, "../fixtures/e2e-workspace"),
+  files: () => ({
+    "tasks/sum.py": "a, b = input().split()\nprint(int(a) + int(b))\n",
+    "tasks/sum.py.tests.json": `${JSON.stringify(cases, null, 2)}\n`,
+  }),
 });
 
 /** The Test Explorer's rows: each item's label and the result its icon shows. */
