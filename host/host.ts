@@ -8,6 +8,7 @@ import { resolveEngineConnection } from "./isolation/docker/engine-connection";
 import { Isolations } from "./isolation/isolations";
 import type { Logger } from "./log";
 import { Dispatcher } from "./rpc/dispatcher";
+import { registerDiscover } from "./rpc/discover";
 import { registerSessionMethods } from "./rpc/handlers";
 import { registerHistoryMethods } from "./rpc/history-handlers";
 import { RuntimeRegistry } from "./runtimes/registry";
@@ -49,7 +50,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const isolations = Isolations.forEngine(docker, log, connection);
   const sessions = new SessionManager(isolations, registry, { ...DEFAULT_SETTINGS, ...options.settings }, log);
   const recorder = new HistoryRecorder(new HistoryStore(historyDirectory(options.history), options.history?.maxRuns ?? 500));
-  const dispatcher = registerHistoryMethods(registerSessionMethods(new Dispatcher(log), sessions, isolations, recorder), sessions, recorder);
+  const dispatcher = registerDiscover(
+    registerHistoryMethods(registerSessionMethods(new Dispatcher(log), sessions, isolations, recorder), sessions, recorder),
+  );
 
   const engine = await DockerBackend.probe(docker, connection);
   const at = connection ? ` at ${connection.endpoint} (${connection.source})` : "";
