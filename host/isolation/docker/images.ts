@@ -57,7 +57,7 @@ export class ImageBuilder {
     ];
     // Fetched files enter the tag by their integrity, so they are downloaded only when a build is needed.
     const fetched = manifest.image.fetch.map((file) => `${file.to}:${file.mode}:${file.integrity}`);
-    const tag = `codebeaker/${manifest.language}:${contextHash(files, fetched)}`;
+    const tag = `codebeaker/${manifest.language}:${manifest.version}-${contextHash(files, fetched)}`;
     const image = await this.ensure(tag, manifest.language, onProgress, async () => [
       ...files,
       ...(await Promise.all(
@@ -222,9 +222,9 @@ function withRunner(dockerfile: string, runnerImage: string): string {
   return `${dockerfile}${separator}\n# Added by CodeBeaker: the in-sandbox runner (PID 1 of every session).\nCOPY --from=${runnerImage} /cb-runner ${RUNNER_PATH}\n`;
 }
 
-/** A runtime folder's files that shape its image: everything but its manifest and test program. */
+/** A version folder's files that shape its image: everything but its manifest and programs. */
 function recipeFiles(runtime: Runtime): ContextFile[] {
-  const skipped = new Set(["runtime.json", runtime.manifest.testProgram]);
+  const skipped = new Set(["runtime.json", runtime.manifest.testProgram, runtime.manifest.featureProgram]);
   return readdirSync(runtime.directory)
     .filter((name) => !skipped.has(name) && statSync(join(runtime.directory, name)).isFile())
     .map((name) => ({ name, content: readFileSync(join(runtime.directory, name)) }));
