@@ -126,7 +126,10 @@ const versionFields = {
       from: z.string().min(1).optional(),
     })
     .default({ dockerfile: "Dockerfile", fetch: [] }),
-  /** How process isolation checks that this machine's toolchain is this version; without it, it never is. */
+  /**
+   * How process isolation checks that this machine's toolchain is this version; without it (a runtime
+   * registered by a program), the machine's toolchain is taken as it is.
+   */
   localToolchain: LocalToolchain.optional(),
   /** A program in this folder that prints OK: the runtime's own smoke test. */
   testProgram: z.string().min(1),

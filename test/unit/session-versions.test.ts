@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { IsolationBackend, Sandbox, SandboxEnd, SandboxSpec } from "../../host/isolation/backend";
+import { ProcessBackend } from "../../host/isolation/process/process-backend";
 import { silentLogger } from "../../host/log";
 import { ErrorCodes, RpcError } from "../../host/protocol/errors";
 import { SessionCreateParams } from "../../host/protocol/session";
@@ -84,5 +85,24 @@ describe("session.create's version", () => {
   it("under process isolation, says when this machine has no version of the language", async () => {
     const { create } = managerWith(() => []);
     await expect(create({ language: "go" })).rejects.toThrow("this machine has no go of a version CodeBeaker has (1.19, 1.24): use docker or gvisor isolation");
+  });
+});
+
+describe("process isolation's versions", () => {
+  const python = RuntimeRegistry.builtIn().versions("python");
+  const withCheck = (runtime: Runtime, printed: string): Runtime => ({
+    ...runtime,
+    manifest: { ...runtime.manifest, localToolchain: { command: ["sh", "-c", `echo '${printed}'`], matches: runtime.manifest.localToolchain!.matches } },
+  });
+
+  it("are those whose check matches what this machine's toolchain prints", () => {
+    const backend = new ProcessBackend(silentLogger);
+    const [newest, oldest] = [withCheck(python[0]!, "Python 3.11.2"), withCheck(python[1]!, "Python 3.11.2")];
+    expect(backend.versionsHere([newest, oldest]).map((runtime) => runtime.manifest.version)).toEqual(["3.11"]);
+  });
+
+  it("take a runtime without a check (one a program registered) as this machine's", () => {
+    const { localToolchain: _check, ...manifest } = python[0]!.manifest;
+    expect(new ProcessBackend(silentLogger).versionsHere([{ ...python[0]!, manifest }])).toHaveLength(1);
   });
 });

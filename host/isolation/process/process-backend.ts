@@ -215,7 +215,7 @@ const toolchainOutputs = new Map<string, string | undefined>();
 /** Whether this machine's toolchain, as the sandbox finds it on its PATH, is the runtime's version. */
 function toolchainIsHere(runtime: Runtime): boolean {
   const check = runtime.manifest.localToolchain;
-  if (!check) return false;
+  if (!check) return true;
   const key = JSON.stringify(check.command);
   if (!toolchainOutputs.has(key)) {
     const program = findOnPath(check.command[0]!, PATH);
