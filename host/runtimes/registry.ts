@@ -97,7 +97,7 @@ export class RuntimeRegistry {
 
   /**
    * Adds a language with its versions, or replaces the one with the same language id (its old versions and
-   * aliases go with it). The first stable version of the newest is its default.
+   * aliases go with it). Its default version is defaultOf(versions).
    */
   register(...versions: Runtime[]): void {
     const [first] = versions;

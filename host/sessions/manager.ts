@@ -131,13 +131,13 @@ export class SessionManager {
     const isolation = params.isolation ?? this.settings.isolation;
     try {
       const backend = await this.isolations.choose(isolation);
-      const chosen = versionOn(backend, versions, asked);
       if (packages.length && backend.kind === "process") {
         throw new IsolationUnavailableError(
           "process",
           "packages are installed into a Docker image, and process isolation (bubblewrap) runs this machine's own toolchains: use docker or gvisor isolation for a session with packages",
         );
       }
+      const chosen = versionOn(backend, versions, asked);
       const spec = { runtime: chosen, limits, networkEnabled, customImage: params.dockerImage, packages };
       const recipe = {
         key: spareKey(backend.kind, config, spec),
