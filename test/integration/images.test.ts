@@ -1,6 +1,6 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ImageProgress } from "../../host/isolation/backend";
 import { startHost } from "../../host/host";
@@ -9,11 +9,12 @@ import { silentLogger } from "../../host/log";
 import { RuntimeRegistry, loadRuntime } from "../../host/runtimes/registry";
 import { createSession, docker, execute } from "./helpers";
 
-/** A copy of the python runtime folder, to change its recipe without touching the real one. */
+/** A copy of the python runtime folder; its default version's folder, to change its recipe without touching the real one. */
 function pythonCopy(): string {
+  const version = RuntimeRegistry.builtIn().find("python")!.directory;
   const folder = join(mkdtempSync(join(tmpdir(), "codebeaker-runtime-")), "python");
-  cpSync(RuntimeRegistry.builtIn().find("python")!.directory, folder, { recursive: true });
-  return folder;
+  cpSync(dirname(version), folder, { recursive: true });
+  return join(folder, basename(version));
 }
 
 describe("runtime images", () => {
@@ -31,7 +32,7 @@ describe("runtime images", () => {
     const changed = await builder.runtimeImage(loadRuntime(folder), (event) => events.push(event));
     try {
       expect(changed).not.toBe(original);
-      expect(changed).toMatch(/^codebeaker\/python:[0-9a-f]{16}$/);
+      expect(changed).toMatch(/^codebeaker\/python:3\.13-[0-9a-f]{16}$/);
       expect(events.map((event) => event.phase)).toEqual(expect.arrayContaining(["start", "step", "done"]));
       expect(events.every((event) => event.image === changed && event.language === "python")).toBe(true);
       const inspected = await docker.getImage(changed).inspect();

@@ -57,7 +57,7 @@ describe("codebeaker mcp: the host's tools for agents, through the MCP SDK's own
     );
     const runCode = tools.find((tool) => tool.name === "run_code")!;
     expect(runCode.inputSchema.required).toEqual(["language"]);
-    expect(Object.keys(runCode.inputSchema.properties!).sort()).toEqual(["code", "file", "language", "stdin", "timeoutSeconds"]);
+    expect(Object.keys(runCode.inputSchema.properties!).sort()).toEqual(["code", "file", "language", "stdin", "timeoutSeconds", "version"]);
     expect(runCode.outputSchema?.properties).toHaveProperty("errorType");
     const writeFile = tools.find((tool) => tool.name === "write_file")!;
     expect(writeFile.inputSchema.required?.sort()).toEqual(["content", "path"]);
@@ -77,10 +77,19 @@ describe("codebeaker mcp: the host's tools for agents, through the MCP SDK's own
       errorType: null,
       location: null,
       language: "python",
+      runtimeVersion: "3.13",
       file: "main.py",
       version: 1,
     });
     expect((result.structuredContent as { metrics: { wallMs: number } }).metrics.wallMs).toBeGreaterThan(0);
+  });
+
+  it("runs code in the language version asked for, in that version's own sandbox", async () => {
+    const result = await call("run_code", { language: "python", version: "3.11", code: "import sys\nprint(sys.version_info[:2])\n", file: "which.py" });
+    expect(result.structuredContent).toMatchObject({ status: "Success", stdout: "(3, 11)\n", language: "python", runtimeVersion: "3.11" });
+    const unknown = await call("run_code", { language: "python", version: "2.7", code: "print(1)\n" });
+    expect(unknown.isError).toBe(true);
+    expect(textOf(unknown)).toContain('python has no version "2.7" (there are 3.11, 3.13; the default is 3.13)');
   });
 
   it("reports a program that failed as an error, with its exception type and line", async () => {
@@ -162,7 +171,7 @@ describe("codebeaker mcp: the host's tools for agents, through the MCP SDK's own
       [1, "Success"],
     ]);
     expect(textOf(listed).split("\n")[1]).toMatch(/^v2 main\.py RuntimeError exit 1 · ZeroDivisionError at main\.py:3:\d+ · /);
-    expect((await call("history_list", {})).structuredContent).toMatchObject({ count: 5 });
+    expect((await call("history_list", {})).structuredContent).toMatchObject({ count: 6 }); // which.py (python 3.11) among them
 
     const got = textOf(await call("history_get", { path: "main.py", version: 2 }));
     expect(got).toContain("--- main.py\nx = 1\ny = 0\nprint(x / y)\n");
