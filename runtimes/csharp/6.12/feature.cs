@@ -1,4 +1,5 @@
-// C# 7 (the newest mcs compiles): tuples and deconstruction, local functions, `is` patterns, out variables.
+// C# 7 as mcs has it: tuples and deconstruction, out variables, `is` type patterns, throw expressions and
+// binary literals (mcs lacks local functions and `switch` on types).
 using System;
 
 class Program
@@ -12,10 +13,11 @@ class Program
 
     static void Main()
     {
-        int Twice(int n) => n * 2;
         var (sum, count) = Totals(new[] { 1, 2, 3 });
         object boxed = sum;
-        if (boxed is int six && six == 6 && int.TryParse("3", out var three) && three == count && Twice(3) == 6)
+        var six = 0b0000_0110;
+        var word = Environment.GetEnvironmentVariable("HOME") ?? throw new Exception("no HOME");
+        if (boxed is int total && total == six && int.TryParse("3", out var three) && three == count && word.Length > 0)
             Console.WriteLine("OK");
         else
             throw new Exception("unexpected results");
