@@ -4,7 +4,7 @@ import { basename } from "node:path";
 import type { Host } from "../host";
 import type { SessionExecuteResult } from "../protocol/session";
 import { summaryLine } from "../protocol/summary";
-import { splitLanguageVersion } from "../runtimes/versions";
+import { splitLanguageVersion, versionList } from "../runtimes/versions";
 import { executeCommand } from "../sessions/execute";
 import { TerminalFilter } from "./terminal-filter";
 
@@ -31,6 +31,11 @@ export async function runFile(host: Host, options: RunFileOptions): Promise<numb
         ? `codebeaker: unknown language "${asked.language}" (known: ${known})\n`
         : `codebeaker: cannot tell the language of ${options.file} from its extension; pass --lang (${known})\n`,
     );
+    return 2;
+  }
+  if (asked?.version !== undefined && !host.registry.find(runtime.manifest.language, asked.version)) {
+    const versions = versionList(host.registry.versions(runtime.manifest.language));
+    process.stderr.write(`codebeaker: ${runtime.manifest.language} has no version "${asked.version}" (there are ${versions}; --lang ${runtime.manifest.language}@VERSION)\n`);
     return 2;
   }
   const code = await readFile(options.file, "utf8");
