@@ -84,14 +84,6 @@ describe("codebeaker mcp: the host's tools for agents, through the MCP SDK's own
     expect((result.structuredContent as { metrics: { wallMs: number } }).metrics.wallMs).toBeGreaterThan(0);
   });
 
-  it("runs code in the language version asked for, in that version's own sandbox", async () => {
-    const result = await call("run_code", { language: "python", version: "3.11", code: "import sys\nprint(sys.version_info[:2])\n", file: "which.py" });
-    expect(result.structuredContent).toMatchObject({ status: "Success", stdout: "(3, 11)\n", language: "python", runtimeVersion: "3.11" });
-    const unknown = await call("run_code", { language: "python", version: "2.7", code: "print(1)\n" });
-    expect(unknown.isError).toBe(true);
-    expect(textOf(unknown)).toContain('python has no version "2.7" (there are 3.11, 3.13; the default is 3.13)');
-  });
-
   it("reports a program that failed as an error, with its exception type and line", async () => {
     const result = await call("run_code", { language: "py", code: "x = 1\ny = 0\nprint(x / y)\n" });
     expect(result.isError).toBe(true);
@@ -171,7 +163,7 @@ describe("codebeaker mcp: the host's tools for agents, through the MCP SDK's own
       [1, "Success"],
     ]);
     expect(textOf(listed).split("\n")[1]).toMatch(/^v2 main\.py RuntimeError exit 1 · ZeroDivisionError at main\.py:3:\d+ · /);
-    expect((await call("history_list", {})).structuredContent).toMatchObject({ count: 6 }); // which.py (python 3.11) among them
+    expect((await call("history_list", {})).structuredContent).toMatchObject({ count: 5 });
 
     const got = textOf(await call("history_get", { path: "main.py", version: 2 }));
     expect(got).toContain("--- main.py\nx = 1\ny = 0\nprint(x / y)\n");
@@ -246,6 +238,14 @@ describe("codebeaker mcp: the host's tools for agents, through the MCP SDK's own
     const passing = await call("run_tests", { language: "python", file: "divide.py", cases: [{ stdin: "9 3", expectedOutput: "3\n" }] });
     expect(passing.isError).toBe(false);
     expect(textOf(passing)).toMatch(/^✓ case 1 \(\d+ ms\)\n1 passed, 0 failed of 1$/);
+  });
+
+  it("runs code in the language version asked for, in that version's own sandbox (after the tests that expect python's to be the only one)", async () => {
+    const result = await call("run_code", { language: "python", version: "3.11", code: "import sys\nprint(sys.version_info[:2])\n", file: "which.py" });
+    expect(result.structuredContent).toMatchObject({ status: "Success", stdout: "(3, 11)\n", language: "python", runtimeVersion: "3.11" });
+    const unknown = await call("run_code", { language: "python", version: "2.7", code: "print(1)\n" });
+    expect(unknown.isError).toBe(true);
+    expect(textOf(unknown)).toContain('python has no version "2.7" (there are 3.11, 3.13; the default is 3.13)');
   });
 
   it("logs to stderr only, and removes every sandbox when the client closes", async () => {
