@@ -1,4 +1,4 @@
-import { ErrorCodes, RpcError } from "../protocol/errors";
+import { ErrorCodes } from "../protocol/errors";
 import { SessionClose, SessionCreate } from "../protocol/methods";
 import type { CommandOverrides } from "../protocol/session";
 import { RuntimeConfig, sessionParams } from "./config";
@@ -81,10 +81,10 @@ export class Sandboxes {
 
 /** The host's -32602 for a version the language does not have (its data lists those it has), as VERSION_MISMATCH. */
 function versionMismatch(error: unknown): CodeBeakerError | undefined {
-  if (!(error instanceof RpcError) || error.code !== ErrorCodes.InvalidParams) return undefined;
-  const data = error.data as { versions?: unknown } | undefined;
-  if (!Array.isArray(data?.versions)) return undefined;
-  return new CodeBeakerError("VERSION_MISMATCH", error.message, { data, cause: error, jsonRpcCode: error.code });
+  const refused = CodeBeakerError.from(error);
+  const data = refused.data as { versions?: unknown } | undefined;
+  if (refused.jsonRpcCode !== ErrorCodes.InvalidParams || !Array.isArray(data?.versions)) return undefined;
+  return new CodeBeakerError("VERSION_MISMATCH", refused.message, { data, cause: error, jsonRpcCode: refused.jsonRpcCode });
 }
 
 /** The error a call gets when the session it names is gone: the one case a beaker starts a new one for. */
