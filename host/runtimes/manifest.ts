@@ -144,7 +144,7 @@ export type LanguageFile = z.infer<typeof LanguageFile>;
 /** runtimes/<language>/<version>/runtime.json: its version is the folder's name. */
 export const VersionFile = z.strictObject({
   ...versionFields,
-  version: z.never().optional(),
+  version: z.never({ error: "is the folder's name: leave it out of runtime.json" }).optional(),
   compile: CommandLine.optional(),
   run: CommandLine.optional(),
   env: z.record(EnvName, z.string()).optional(),
