@@ -1,8 +1,11 @@
 // One bundler, one entry per process. Type checking is `tsc --noEmit` (npm run typecheck).
 import * as esbuild from "esbuild";
+import { writeMenuLanguages } from "./scripts/menu-languages.mjs";
 
 const production = process.argv.includes("--production");
 const watch = process.argv.includes("--watch");
+
+if (writeMenuLanguages()) console.log("package.json: menus now show for the languages of runtimes/");
 
 /** @type {esbuild.BuildOptions[]} */
 const entries = [

@@ -2,6 +2,8 @@ import * as vscode from "vscode";
 import type { Isolation } from "../host/protocol/session";
 
 export interface LanguageOverride {
+  /** Which version of the language ("3.11"); the host's default when unset. */
+  version?: string;
   image?: string;
   compile?: string[] | null;
   run?: string[];

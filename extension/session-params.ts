@@ -13,6 +13,7 @@ export function sessionParams(language: string, settings: RunSettings, trusted: 
   const commands = override.compile !== undefined || override.run ? { compile: override.compile, run: override.run } : undefined;
   return {
     language,
+    ...(override.version ? { version: override.version } : {}),
     memoryLimitMB: Math.round(settings.memoryMb),
     cpuLimit: settings.cpus,
     timeoutMs: settings.timeoutMs,

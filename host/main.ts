@@ -9,12 +9,14 @@ import { VERSION } from "./version";
 import { Isolation } from "./protocol/session";
 import { serveStdio } from "./rpc/stdio";
 import { serveWebSocket } from "./rpc/websocket";
+import type { Runtime } from "./runtimes/manifest";
+import { splitLanguageVersion } from "./runtimes/versions";
 
 
 const USAGE = `CodeBeaker ${VERSION}: run code in a sandbox.
 
 Usage:
-  codebeaker run FILE [--lang LANG] [--timeout SECONDS] [--memory MB] [--network] [--isolation KIND]
+  codebeaker run FILE [--lang LANG[@VERSION]] [--timeout SECONDS] [--memory MB] [--network] [--isolation KIND]
       Run one file in a fresh sandbox; its output streams, stdin is forwarded, a summary line ends it.
   codebeaker serve [--host HOST] [--port PORT] [--token TOKEN] [--allow-origin ORIGIN]... [--isolation KIND]
                    [--history-dir DIR] [--history-max-runs N] [--warm-pool N]
@@ -25,8 +27,8 @@ Usage:
   codebeaker mcp [--isolation KIND] [--workspace DIR]
       An MCP server over stdin/stdout for agents (Claude Desktop, VS Code, …): run_code, file tools, history.
       Runs are recorded in DIR's history (default: the current folder), as the editor records that folder's.
-  codebeaker images [LANG...]
-      Build the runtime images now (all of them without LANG), instead of on first use.
+  codebeaker images [LANG[@VERSION]...]
+      Build the runtime images now (every version of LANG; all of them without LANG), instead of on first use.
 
 KIND is docker, gvisor (Docker with runsc), process (bubblewrap) or auto (the default: docker when an engine
 answers, process otherwise).
@@ -159,18 +161,27 @@ async function mcp(args: string[]): Promise<number> {
 
 async function buildImages(languages: string[]): Promise<number> {
   return withHost({ quiet: false }, async (host) => {
-    const runtimes = languages.length ? languages.map((name) => host.registry.find(name)) : host.registry.all();
-    for (const [index, runtime] of runtimes.entries()) {
-      if (!runtime) throw new UsageError(`unknown language "${languages[index]}"`);
+    // Every version of each language named (python), or the one named (python@3.11); all of them without names.
+    const runtimes = languages.length
+      ? languages.flatMap((name) => {
+          const { language, version } = splitLanguageVersion(name);
+          const found = version === undefined ? host.registry.versions(language) : [host.registry.find(language, version)].filter((runtime) => runtime !== undefined);
+          if (!found.length) throw new UsageError(`unknown language or version "${name}" (${host.registry.allVersions().map(named).join(", ")})`);
+          return found;
+        })
+      : host.registry.allVersions();
+    for (const runtime of runtimes) {
       const started = Date.now();
       const image = await host.isolations.docker.images.runtimeImage(runtime, (progress) => {
         if (progress.phase !== "step") process.stderr.write(`codebeaker: ${progress.message}\n`);
       });
-      process.stdout.write(`${runtime.manifest.language}\t${image}\t${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      process.stdout.write(`${named(runtime)}\t${image}\t${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     }
     return 0;
   });
 }
+
+const named = (runtime: Runtime) => `${runtime.manifest.language}@${runtime.manifest.version}`;
 
 function parseIsolation(value: string): Isolation {
   const parsed = Isolation.safeParse(value);

@@ -72,8 +72,10 @@ debian_mirror() {
   echo "${uri:-http://deb.debian.org/debian}"
 }
 
+# The base image of one Debian suite, as Docker Hub names it (debian:<suite>-slim): pulled where a registry
+# answers, else built offline with debootstrap from the mirror apt uses. Runtime Dockerfiles start FROM these.
 ensure_base_image() {
-  local image=debian:bookworm-slim
+  local suite=$1 image="debian:$1-slim"
   docker image inspect "$image" >/dev/null 2>&1 && return 0
   if timeout 60 docker pull "$image" >/dev/null 2>&1; then log "pulled $image"; return 0; fi
   log "no registry reachable: building $image offline with debootstrap"
@@ -81,20 +83,22 @@ ensure_base_image() {
   local rootfs mirror
   rootfs=$(mktemp -d /tmp/codebeaker-rootfs.XXXXXX)
   mirror=$(debian_mirror)
-  debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >/tmp/codebeaker-debootstrap.log 2>&1 \
-    || { tail -n 30 /tmp/codebeaker-debootstrap.log >&2; exit 1; }
+  # The host's debootstrap may predate the suite: every suite since bookworm bootstraps as sid does.
+  [ -e "/usr/share/debootstrap/scripts/$suite" ] || ln -s sid "/usr/share/debootstrap/scripts/$suite"
+  debootstrap --variant=minbase "$suite" "$rootfs" "$mirror" >"/tmp/codebeaker-debootstrap-$suite.log" 2>&1 \
+    || { tail -n 30 "/tmp/codebeaker-debootstrap-$suite.log" >&2; exit 1; }
   # Same apt sources as the official image, so Dockerfiles behave as they do for users who can pull it.
   rm -f "$rootfs/etc/apt/sources.list"
   cat >"$rootfs/etc/apt/sources.list.d/debian.sources" <<SOURCES
 Types: deb
 URIs: $mirror
-Suites: bookworm bookworm-updates
+Suites: $suite $suite-updates
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 
 Types: deb
 URIs: ${mirror%/debian*}/debian-security
-Suites: bookworm-security
+Suites: $suite-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SOURCES
@@ -119,7 +123,11 @@ apt_install bubblewrap gcc libc6-dev python3 || log "process isolation needs bub
 runsc_config=$(register_runsc)
 if start_engine; then
   reload_engine "$runsc_config"
-  ensure_base_image
+  # Every Debian suite a runtime version's Dockerfile starts FROM (bookworm, trixie), bookworm at least.
+  runtimes_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/runtimes"
+  for suite in $( { echo bookworm; sed -n 's/^FROM debian:\([a-z]*\)-slim.*/\1/p' "$runtimes_dir"/*/*/Dockerfile 2>/dev/null; } | sort -u); do
+    ensure_base_image "$suite"
+  done
   ensure_compose
 else
   log "no Docker engine: sessions will use process isolation (bubblewrap)"

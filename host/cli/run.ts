@@ -4,11 +4,13 @@ import { basename } from "node:path";
 import type { Host } from "../host";
 import type { SessionExecuteResult } from "../protocol/session";
 import { summaryLine } from "../protocol/summary";
+import { splitLanguageVersion, versionList } from "../runtimes/versions";
 import { executeCommand } from "../sessions/execute";
 import { TerminalFilter } from "./terminal-filter";
 
 export interface RunFileOptions {
   file: string;
+  /** A language, or a language and its version: python, python@3.11. */
   language?: string;
   timeoutMs?: number;
   memoryMb?: number;
@@ -20,20 +22,27 @@ export interface RunFileOptions {
  * prints a one-line summary and returns the exit code to end with.
  */
 export async function runFile(host: Host, options: RunFileOptions): Promise<number> {
-  const runtime = options.language ? host.registry.find(options.language) : host.registry.forFile(options.file);
+  const asked = options.language ? splitLanguageVersion(options.language) : undefined;
+  const runtime = asked ? host.registry.find(asked.language) : host.registry.forFile(options.file);
   if (!runtime) {
     const known = host.registry.languages().join(", ");
     process.stderr.write(
-      options.language
-        ? `codebeaker: unknown language "${options.language}" (known: ${known})\n`
+      asked
+        ? `codebeaker: unknown language "${asked.language}" (known: ${known})\n`
         : `codebeaker: cannot tell the language of ${options.file} from its extension; pass --lang (${known})\n`,
     );
+    return 2;
+  }
+  if (asked?.version !== undefined && !host.registry.find(runtime.manifest.language, asked.version)) {
+    const versions = versionList(host.registry.versions(runtime.manifest.language));
+    process.stderr.write(`codebeaker: ${runtime.manifest.language} has no version "${asked.version}" (there are ${versions}; --lang ${runtime.manifest.language}@VERSION)\n`);
     return 2;
   }
   const code = await readFile(options.file, "utf8");
   const session = await host.sessions.create(
     {
       language: runtime.manifest.language,
+      ...(asked?.version ? { version: asked.version } : {}),
       idleTimeoutMinutes: 30,
       maxLifetimeMinutes: 120,
       timeoutMs: options.timeoutMs,

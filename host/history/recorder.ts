@@ -55,6 +55,7 @@ export class HistoryRecorder {
         ...(lines ? { lines } : {}),
         at: new Date().toISOString(),
         language: session.language,
+        runtimeVersion: session.version,
         sessionId: session.id,
         status: answer.status,
         exitCode: answer.exitCode,

@@ -54,6 +54,11 @@ export interface IsolationBackend {
   readonly kind: IsolationKind;
   /** Whether this backend can start sandboxes here; the reason when it cannot. */
   available(): Promise<{ ok: true } | { ok: false; reason: string }>;
+  /**
+   * Which of a language's versions this backend can run here (all, unless it runs this machine's own
+   * toolchains, as process isolation does).
+   */
+  versionsHere?(versions: readonly Runtime[]): Runtime[];
   /** Starts a sandbox whose runner has said hello; images are built first when needed. */
   createSandbox(spec: SandboxSpec, onProgress?: (progress: ImageProgress) => void): Promise<Sandbox>;
   /** Removes sandboxes a previous host left behind. Returns how many. */

@@ -8,7 +8,7 @@ import { CodeBeakerError } from "./errors";
  * from the runtime, then the defaults (512 MB, 1 CPU, 10 s per run, no network, no packages).
  */
 export interface RuntimeConfig {
-  /** The language version you expect, checked against the runtime's ("3.11" for python). */
+  /** Which version of the language ("3.11" for python); by default the newest stable one. */
   version?: string;
   /** Memory of the sandbox, swap included: "256m", "1g", or a number of megabytes. */
   memoryLimit?: string | number;
@@ -53,6 +53,7 @@ export function sessionParams(language: string, config: RuntimeConfig, workspace
   return {
     language,
     workspace,
+    ...(config.version !== undefined ? { version: config.version } : {}),
     ...(config.memoryLimit !== undefined ? { memoryLimitMB: parseMemoryLimit(config.memoryLimit) } : {}),
     ...(config.cpuLimit !== undefined ? { cpuLimit: config.cpuLimit } : {}),
     ...(config.timeout !== undefined ? { timeoutMs: milliseconds(config.timeout) } : {}),
@@ -60,11 +61,4 @@ export function sessionParams(language: string, config: RuntimeConfig, workspace
     ...(config.packages?.length ? { packages: config.packages } : {}),
     ...(config.isolation ? { isolation: config.isolation } : {}),
   };
-}
-
-/** Whether the runtime's version is the one asked for: "3.11" matches 3.11 and 3.11.2, not 3.1. */
-export function versionMatches(asked: string, runtime: string): boolean {
-  const a = asked.split(".");
-  const r = runtime.split(".");
-  return a.every((part, index) => r[index] === undefined || r[index] === part);
 }

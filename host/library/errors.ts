@@ -9,7 +9,7 @@ export type CodeBeakerErrorCode =
   | "INVALID_OPTION"
   /** A language no runtime answers to. */
   | "UNKNOWN_LANGUAGE"
-  /** The runtime's version is not the one `version` asked for. */
+  /** The language has no version `version` names (`data.versions` lists those it has). */
   | "VERSION_MISMATCH"
   /** A call that cannot be made now: run() with nothing to run, a lab that is closing. */
   | "INVALID_CALL"

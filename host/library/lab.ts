@@ -150,11 +150,6 @@ export class Lab {
     }
   }
 
-  /** @internal The version of a language's runtime on this lab's host, if it knows the language. */
-  async runtimeVersion(language: string): Promise<string | undefined> {
-    return (await this.started()).registry.find(language)?.manifest.version;
-  }
-
   /** @internal */
   opened(beaker: Beaker): void {
     this.open.add(beaker);

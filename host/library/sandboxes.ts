@@ -1,7 +1,7 @@
 import { ErrorCodes } from "../protocol/errors";
 import { SessionClose, SessionCreate } from "../protocol/methods";
 import type { CommandOverrides } from "../protocol/session";
-import { RuntimeConfig, sessionParams, versionMatches } from "./config";
+import { RuntimeConfig, sessionParams } from "./config";
 import { CodeBeakerError } from "./errors";
 import type { Lab } from "./lab";
 
@@ -66,22 +66,25 @@ export class Sandboxes {
   }
 
   private async start(spec: SandboxSpec): Promise<string> {
-    const asked = spec.config.version;
-    if (asked) {
-      const runtime = await this.lab.runtimeVersion(spec.language);
-      if (runtime && !versionMatches(asked, runtime)) {
-        throw new CodeBeakerError("VERSION_MISMATCH", `${spec.language} ${asked} was asked for, but this runtime is ${spec.language} ${runtime}`, {
-          data: { language: spec.language, asked, runtime },
-        });
-      }
+    try {
+      return (await this.lab.call(SessionCreate, this.params(spec))).sessionId;
+    } catch (error) {
+      throw versionMismatch(error) ?? error;
     }
-    return (await this.lab.call(SessionCreate, this.params(spec))).sessionId;
   }
 
   private params(spec: SandboxSpec) {
     const params = sessionParams(spec.language, spec.config, this.workspace);
     return spec.commands ? { ...params, commands: spec.commands } : params;
   }
+}
+
+/** The host's -32602 for a version the language does not have (its data lists those it has), as VERSION_MISMATCH. */
+function versionMismatch(error: unknown): CodeBeakerError | undefined {
+  const refused = CodeBeakerError.from(error);
+  const data = refused.data as { versions?: unknown } | undefined;
+  if (refused.jsonRpcCode !== ErrorCodes.InvalidParams || !Array.isArray(data?.versions)) return undefined;
+  return new CodeBeakerError("VERSION_MISMATCH", refused.message, { data, cause: error, jsonRpcCode: refused.jsonRpcCode });
 }
 
 /** The error a call gets when the session it names is gone: the one case a beaker starts a new one for. */

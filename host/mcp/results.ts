@@ -26,6 +26,8 @@ export type RunOutput = z.infer<typeof RunOutput>;
 /** run_code's answer: the run, and the version of its file the run history keeps. */
 export const RunCodeOutput = RunOutput.extend({
   language: z.string(),
+  /** The language version that ran it ("3.13"). */
+  runtimeVersion: z.string(),
   /** The file that ran, relative to /workspace; null when nothing ran (the file was not there). */
   file: z.string().nullable(),
   /** Its version in history_list (v1, v2, …), null when the run was not recorded. */

@@ -23,6 +23,11 @@ export function registerRunTools(server: McpServer, context: ToolContext): void 
       ].join(" "),
       inputSchema: {
         language: languageArgument(languages),
+        version: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("The language version (python 3.11 or 3.13, node 20, 22 or 24, …); default the newest stable. Each version has its own sandbox."),
         code: z.string().optional().describe("The program. Omit it to run `file` as it already is in /workspace."),
         file: z
           .string()
@@ -35,7 +40,7 @@ export function registerRunTools(server: McpServer, context: ToolContext): void 
       outputSchema: RunCodeOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false },
     },
-    guarded(context.log, "run_code", async ({ language, code, file, stdin, timeoutSeconds }, extra) => {
+    guarded(context.log, "run_code", async ({ language, version, code, file, stdin, timeoutSeconds }, extra) => {
       if (code === undefined && file === undefined) {
         return { ...textResult("Give `code` to run, or `file` to run a file already in /workspace."), isError: true };
       }
@@ -44,10 +49,11 @@ export function registerRunTools(server: McpServer, context: ToolContext): void 
         code === undefined
           ? { type: "run_file", path: file!, stdin, timeoutMs: limit }
           : { type: "execute_code", code, fileName: file, stdin, timeoutMs: limit };
-      const { answer, session, recorded } = await executeIn(context, language, command, extra);
+      const { answer, session, recorded } = await executeIn(context, language, command, extra, version);
       const structured: RunCodeOutput = {
         ...runOutput(answer),
         language: session.language,
+        runtimeVersion: session.version,
         file: recorded?.path ?? null,
         version: recorded?.version ?? null,
       };

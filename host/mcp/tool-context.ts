@@ -38,8 +38,9 @@ export async function executeIn(
   language: string,
   command: SessionExecuteParams["command"],
   extra: ToolExtra,
+  version?: string,
 ): Promise<Execution> {
-  const session = await context.sessions.session(language, progressReporter(context, extra));
+  const session = await context.sessions.session(language, progressReporter(context, extra), version);
   // Cancelled while its sandbox started: nothing to stop, and nobody waits for the answer.
   if (extra.signal.aborted) throw new Error("the client cancelled the call");
   const runId = `mcp-${randomUUID()}`;

@@ -24,6 +24,8 @@ export const HistoryRun = z.object({
   version: z.number(),
   at: z.string(),
   language: z.string(),
+  /** The language version that ran it ("3.13"); absent from records made before versions were recorded. */
+  runtimeVersion: z.string().optional(),
   sessionId: z.string(),
   status: CommandStatus,
   exitCode: z.number().nullable(),

@@ -3,7 +3,6 @@ export * from "./diagnostics";
 export * from "./command-results";
 export * from "./errors";
 export * from "./history";
-export * from "./languages";
 export * from "./methods";
 export * from "./repeat";
 export * from "./results";

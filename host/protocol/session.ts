@@ -46,6 +46,11 @@ export const PackageSpec = z
 export const SessionCreateParams = z.strictObject({
   /** A language id (python, javascript, …) or one of its aliases (py, js, …). */
   language: z.string().min(1, "must name a language, like python"),
+  /**
+   * Which of the language's versions ("3.11", "24"); the default one when left out (the newest stable; under
+   * process isolation, the newest this machine's own toolchain gives).
+   */
+  version: z.string().min(1, "must name a version, like 3.13").max(64).optional(),
   idleTimeoutMinutes: Minutes.default(30),
   maxLifetimeMinutes: Minutes.default(120),
   memoryLimitMB: z.number().int().min(32).max(65_536).optional(),
@@ -103,6 +108,8 @@ export const SessionCreateResult = z.object({
   sessionId: z.string(),
   containerId: z.string(),
   language: z.string(),
+  /** The language version the session runs. */
+  version: z.string(),
   createdAt: z.string(),
   state: SessionState,
   config: SessionConfig,
@@ -154,6 +161,8 @@ export const SessionSummary = z.object({
   sessionId: z.string(),
   containerId: z.string(),
   language: z.string(),
+  /** The language version the session runs. */
+  version: z.string(),
   createdAt: z.string(),
   lastActivity: z.string(),
   state: SessionState,

@@ -49,11 +49,30 @@ export const PackageInstall = z.strictObject({
 });
 export type PackageInstall = z.infer<typeof PackageInstall>;
 
-export const RuntimeManifest = z.strictObject({
+/** A folder name that is a version id: what `session.create`'s `version` names ("3.13", "24", "1.85"). */
+export const VersionId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be a version like 3.13 (letters, digits, . _ -)");
+
+/**
+ * How process isolation tells whether this machine's own toolchain is this version: a command run with the
+ * sandbox's PATH, and a regular expression its output (stdout and stderr) must match.
+ */
+const LocalToolchain = z.strictObject({
+  command: CommandLine,
+  matches: z.string().min(1),
+});
+
+/** What only runtimes/<language>/language.json says: the language, the same for each of its versions. */
+const languageFields = {
   language: z.string().regex(/^[a-z][a-z0-9-]*$/, "must be a lowercase id, like python"),
   displayName: z.string().min(1),
   aliases: z.array(z.string().min(1)).default([]),
-  version: z.string().min(1),
+  /**
+   * Where the language comes in lists, and which language a file extension two share (.ts) goes to: lower
+   * first, then by name.
+   */
+  order: z.number().default(100),
+  /** The version sessions get when they name none; without it, the newest stable version. */
+  defaultVersion: VersionId.optional(),
   /** File extensions this runtime runs; the first one is its own. */
   extensions: z.array(z.string().regex(/^\.[A-Za-z0-9]+$/, "must look like .py")).min(1),
   /** The file execute_code writes the code to, under /workspace. */
@@ -63,19 +82,8 @@ export const RuntimeManifest = z.strictObject({
    * The first that matches wins; the file keeps entryFile's extension.
    */
   entryNameFromCode: z.array(z.string()).default([]),
-  image: z
-    .strictObject({
-      dockerfile: z.string().default("Dockerfile"),
-      fetch: z.array(FetchedFile).default([]),
-      /** An existing image to run in (the runner is added to it), instead of building the folder's Dockerfile. */
-      from: z.string().min(1).optional(),
-    })
-    .default({ dockerfile: "Dockerfile", fetch: [] }),
   /** Source files of the directory that `{sources}` leaves out (a regular expression on the file name). */
   sourceExclude: z.string().optional(),
-  compile: CommandLine.optional(),
-  run: CommandLine,
-  env: z.record(EnvName, z.string()).default({}),
   /**
    * For a runtime with its own permission switches (Deno): the flag of each permission a session may grant.
    * `{permissions}` in a command line becomes the flags granted.
@@ -92,13 +100,62 @@ export const RuntimeManifest = z.strictObject({
   packages: PackageInstall.optional(),
   /** Which error parser reads this runtime's diagnostics. */
   errorParser: z.string().min(1),
+};
+
+/** What either file may say; a version's wins (env and limits: key by key). */
+const sharedFields = {
+  compile: CommandLine.optional(),
+  run: CommandLine,
+  env: z.record(EnvName, z.string()).default({}),
   limits: LimitOverrides.default({}),
+};
+
+/** What only runtimes/<language>/<version>/runtime.json says: this version's image and programs. */
+const versionFields = {
+  /** The version's id: its folder's name. */
+  version: VersionId,
+  /** What the version is made of, for people: "CPython 3.13 (Debian trixie)". */
+  toolchain: z.string().min(1).optional(),
+  /** False for a preview: never the default, chosen only by name. */
+  stable: z.boolean().default(true),
+  image: z
+    .strictObject({
+      dockerfile: z.string().default("Dockerfile"),
+      fetch: z.array(FetchedFile).default([]),
+      /** An existing image to run in (the runner is added to it), instead of building the folder's Dockerfile. */
+      from: z.string().min(1).optional(),
+    })
+    .default({ dockerfile: "Dockerfile", fetch: [] }),
+  /**
+   * How process isolation checks that this machine's toolchain is this version; without it (a runtime
+   * registered by a program), the machine's toolchain is taken as it is.
+   */
+  localToolchain: LocalToolchain.optional(),
   /** A program in this folder that prints OK: the runtime's own smoke test. */
   testProgram: z.string().min(1),
+  /** A program in this folder that prints OK using what is new in this version (checked by the integration tests). */
+  featureProgram: z.string().min(1).optional(),
+};
+
+/** runtimes/<language>/language.json. */
+export const LanguageFile = z.strictObject({ ...languageFields, ...sharedFields, run: CommandLine.optional() });
+export type LanguageFile = z.infer<typeof LanguageFile>;
+
+/** runtimes/<language>/<version>/runtime.json: its version is the folder's name. */
+export const VersionFile = z.strictObject({
+  ...versionFields,
+  version: z.never({ error: "is the folder's name: leave it out of runtime.json" }).optional(),
+  compile: CommandLine.optional(),
+  run: CommandLine.optional(),
+  env: z.record(EnvName, z.string()).optional(),
+  limits: LimitOverrides.optional(),
 });
+
+/** One version of a language: its language.json and runtime.json together, as sessions use it. */
+export const RuntimeManifest = z.strictObject({ ...languageFields, ...sharedFields, ...versionFields });
 export type RuntimeManifest = z.infer<typeof RuntimeManifest>;
 
-/** A manifest together with the folder it came from. */
+/** A manifest together with the folder it came from (the version's folder). */
 export interface Runtime {
   manifest: RuntimeManifest;
   directory: string;

@@ -5,7 +5,8 @@ import type { Logger } from "../log";
 import { invalidParams, RpcError, ErrorCodes } from "../protocol/errors";
 import type { Isolation, SessionConfig, SessionCreateParams, SessionListResult } from "../protocol/session";
 import type { Runtime } from "../runtimes/manifest";
-import type { RuntimeRegistry } from "../runtimes/registry";
+import { defaultOf, type RuntimeRegistry } from "../runtimes/registry";
+import { versionList } from "../runtimes/versions";
 import { refusal } from "./refusals";
 import { Session } from "./session";
 import { spareKey } from "./spare-key";
@@ -72,12 +73,16 @@ export class SessionManager {
     params: z.output<typeof SessionCreateParams>,
     onProgress?: (progress: ImageProgress) => void,
   ): Promise<Session> {
-    const runtime = this.registry.find(params.language);
-    if (!runtime) {
+    const versions = this.registry.versions(params.language);
+    if (!versions.length) {
       throw invalidParams(
         `language: unknown language "${params.language}" (known: ${this.registry.languages().join(", ")})`,
       );
     }
+    // The version checked now, before any backend is chosen; which one runs is settled once it is.
+    const asked = params.version === undefined ? undefined : this.registry.find(params.language, params.version);
+    if (params.version !== undefined && !asked) throw unknownVersion(versions, params.version);
+    const runtime = asked ?? defaultOf(versions)!;
     if (params.permissions && !runtime.manifest.permissions) {
       throw invalidParams(
         `permissions: only runtimes with permission switches take them (deno); a ${runtime.manifest.language} session is confined by its sandbox alone`,
@@ -132,7 +137,8 @@ export class SessionManager {
           "packages are installed into a Docker image, and process isolation (bubblewrap) runs this machine's own toolchains: use docker or gvisor isolation for a session with packages",
         );
       }
-      const spec = { runtime, limits, networkEnabled, customImage: params.dockerImage, packages };
+      const chosen = versionOn(backend, versions, asked);
+      const spec = { runtime: chosen, limits, networkEnabled, customImage: params.dockerImage, packages };
       const recipe = {
         key: spareKey(backend.kind, config, spec),
         create: (sessionId: string) => backend.createSandbox({ ...spec, sessionId }),
@@ -141,12 +147,12 @@ export class SessionManager {
       const spare = await this.pool.take(recipe.key);
       const id = spare?.sessionId ?? newSessionId();
       const sandbox = spare?.sandbox ?? (await backend.createSandbox({ ...spec, sessionId: id }, onProgress));
-      const session = new Session(id, runtime, config, limits, sandbox, backend.kind);
+      const session = new Session(id, chosen, config, limits, sandbox, backend.kind);
       this.sessions.set(id, session);
       void sandbox.ended.then((end) => this.forget(session, end.detail));
       this.pool.keepWarm(recipe);
       const how = spare ? "took a ready sandbox" : "started";
-      this.log.info(`session ${id} (${runtime.manifest.language}, ${backend.kind}) ${how} ${sandbox.id.slice(0, 12)}`);
+      this.log.info(`session ${id} (${chosen.manifest.language} ${chosen.manifest.version}, ${backend.kind}) ${how} ${sandbox.id.slice(0, 12)}`);
       return session;
     } catch (error) {
       throw refusal(error, params, isolation);
@@ -216,6 +222,35 @@ export class SessionManager {
     this.endings.set(session.id, session.closedReason);
     if (this.endings.size > REMEMBERED_ENDINGS) this.endings.delete(this.endings.keys().next().value!);
   }
+}
+
+/** -32602 for a version the language does not have, listing those it has (in the message and in `data`). */
+function unknownVersion(versions: readonly Runtime[], asked: string): RpcError {
+  const { language } = versions[0]!.manifest;
+  const fallback = defaultOf(versions)!.manifest.version;
+  return invalidParams(`version: ${language} has no version "${asked}" (there are ${versionList(versions)}; the default is ${fallback})`, {
+    language,
+    version: asked,
+    versions: versions.map((runtime) => runtime.manifest.version),
+    default: fallback,
+  });
+}
+
+/**
+ * The version a session runs on a backend: the one asked for, or the default; a backend that runs this
+ * machine's own toolchains (process) has only the versions they are, and its default is the newest of those.
+ */
+function versionOn(backend: IsolationBackend, versions: readonly Runtime[], asked: Runtime | undefined): Runtime {
+  if (!backend.versionsHere) return asked ?? defaultOf(versions)!;
+  const here = backend.versionsHere(versions);
+  const { language } = versions[0]!.manifest;
+  const has = here.length ? `this machine's own ${language} is ${versionList(here)}` : `this machine has no ${language} of a version CodeBeaker has (${versionList(versions)})`;
+  if (asked && !here.includes(asked)) {
+    throw new IsolationUnavailableError(backend.kind, `${language} ${asked.manifest.version} needs docker or gvisor isolation: process isolation runs this machine's own toolchains, and ${has}`);
+  }
+  const chosen = asked ?? defaultOf(here);
+  if (!chosen) throw new IsolationUnavailableError(backend.kind, `process isolation runs this machine's own toolchains, and ${has}: use docker or gvisor isolation`);
+  return chosen;
 }
 
 /** A list of packages needs a runtime that says how to install them, and the runtime's own image to install into. */

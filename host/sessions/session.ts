@@ -30,6 +30,11 @@ export class Session {
     return this.runtime.manifest.language;
   }
 
+  /** The language version this session runs ("3.13"). */
+  get version(): string {
+    return this.runtime.manifest.version;
+  }
+
   /** Runs `work` after the commands before it: a command sees the files the previous one left. */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
     const turn = this.tail.then(async () => {
@@ -68,6 +73,7 @@ export class Session {
       sessionId: this.id,
       containerId: this.sandbox.id,
       language: this.language,
+      version: this.version,
       createdAt: new Date(this.createdAt).toISOString(),
       state: this.state(),
       config: this.config,
@@ -81,6 +87,7 @@ export class Session {
       sessionId: this.id,
       containerId: this.sandbox.id,
       language: this.language,
+      version: this.version,
       createdAt: new Date(this.createdAt).toISOString(),
       lastActivity: new Date(this.lastActivity).toISOString(),
       state: this.state(now),

@@ -7,7 +7,7 @@ import { Labels } from "../../host/isolation/docker/container-spec";
 import { ownerIsGone } from "../../host/isolation/docker/owner";
 
 /**
- * Before: a Docker engine must answer (the suite never fakes it), and every runtime image is built once, so
+ * Before: a Docker engine must answer (the suite never fakes it), and every runtime version's image is built once, so
  * test timeouts measure the tests and not the first build.
  * After: no sandbox container may outlive the host that made it. (In-process hosts are checked as they shut
  * down, in useHost; here, the hosts the suite ran as processes. A host still running — another CodeBeaker on
@@ -21,7 +21,7 @@ export async function setup(): Promise<() => Promise<void>> {
   }
   const backend = new DockerBackend(docker, silentLogger);
   const before = new Set((await sandboxes(docker)).map((info) => info.Id));
-  for (const runtime of RuntimeRegistry.builtIn().all()) {
+  for (const runtime of RuntimeRegistry.builtIn().allVersions()) {
     const started = Date.now();
     const image = await backend.images.runtimeImage(runtime);
     process.stderr.write(`[integration] ${image} ready (${Date.now() - started} ms)\n`);

@@ -34,7 +34,7 @@ describe("run history through the host's API", () => {
       ["main.py", 1, "Success"],
     ]);
     const [failed, ok] = listed.runs;
-    expect(ok).toMatchObject({ language: "python", exitCode: 0, stdoutHead: "hello\n", error: null, sessionId });
+    expect(ok).toMatchObject({ language: "python", runtimeVersion: "3.13", exitCode: 0, stdoutHead: "hello\n", error: null, sessionId });
     expect(ok!.metrics!.wallMs).toBeGreaterThan(0);
     expect(failed).toMatchObject({ errorType: "ZeroDivisionError", location: { path: "main.py", line: 2 } });
     expect(failed!.error).toMatch(/^RuntimeError: the program exited with code 1/);

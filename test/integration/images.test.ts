@@ -1,6 +1,6 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ImageProgress } from "../../host/isolation/backend";
 import { startHost } from "../../host/host";
@@ -9,11 +9,12 @@ import { silentLogger } from "../../host/log";
 import { RuntimeRegistry, loadRuntime } from "../../host/runtimes/registry";
 import { createSession, docker, execute } from "./helpers";
 
-/** A copy of the python runtime folder, to change its recipe without touching the real one. */
+/** A copy of the python runtime folder; its default version's folder, to change its recipe without touching the real one. */
 function pythonCopy(): string {
+  const version = RuntimeRegistry.builtIn().find("python")!.directory;
   const folder = join(mkdtempSync(join(tmpdir(), "codebeaker-runtime-")), "python");
-  cpSync(RuntimeRegistry.builtIn().find("python")!.directory, folder, { recursive: true });
-  return folder;
+  cpSync(dirname(version), folder, { recursive: true });
+  return join(folder, basename(version));
 }
 
 describe("runtime images", () => {
@@ -31,7 +32,7 @@ describe("runtime images", () => {
     const changed = await builder.runtimeImage(loadRuntime(folder), (event) => events.push(event));
     try {
       expect(changed).not.toBe(original);
-      expect(changed).toMatch(/^codebeaker\/python:[0-9a-f]{16}$/);
+      expect(changed).toMatch(/^codebeaker\/python:3\.13-[0-9a-f]{16}$/);
       expect(events.map((event) => event.phase)).toEqual(expect.arrayContaining(["start", "step", "done"]));
       expect(events.every((event) => event.image === changed && event.language === "python")).toBe(true);
       const inspected = await docker.getImage(changed).inspect();
@@ -53,16 +54,20 @@ describe("runtime images", () => {
 });
 
 describe("the usage guide's image names", () => {
-  it("name each runtime's image, as docker images shows", async () => {
+  it("name each runtime version's image, and the default's as latest, as docker images shows", async () => {
     const images = new ImageBuilder(docker);
-    for (const runtime of RuntimeRegistry.builtIn().all()) {
-      const guideName = guideImageName(runtime.manifest.language);
-      await docker.getImage(guideName).remove({ noprune: true }).catch(() => undefined); // the name only: from scratch
+    const registry = RuntimeRegistry.builtIn();
+    for (const runtime of registry.allVersions()) {
+      const { language, version } = runtime.manifest;
+      const names = registry.find(language) === runtime ? [guideImageName(language, version), guideImageName(language)] : [guideImageName(language, version)];
+      for (const name of names) await docker.getImage(name).remove({ noprune: true }).catch(() => undefined); // the names only: from scratch
       const image = await images.runtimeImage(runtime);
-      expect((await docker.getImage(guideName).inspect()).Id).toBe((await docker.getImage(image).inspect()).Id);
+      for (const name of names) expect((await docker.getImage(name).inspect()).Id, name).toBe((await docker.getImage(image).inspect()).Id);
     }
     const listed = (await docker.listImages()).flatMap((image) => image.RepoTags ?? []);
-    expect(listed).toEqual(expect.arrayContaining(["codebeaker-python:latest", "codebeaker-javascript:latest", "codebeaker-java:latest"]));
+    expect(listed).toEqual(expect.arrayContaining(["codebeaker-python:latest", "codebeaker-python:3.13", "codebeaker-python:3.11", "codebeaker-java:latest", "codebeaker-java:21"]));
+    const latest = await docker.getImage("codebeaker-java:latest").inspect();
+    expect(latest.Id).toBe((await docker.getImage("codebeaker-java:21").inspect()).Id);
   });
 
   it("work verbatim as a session's dockerImage, with no pull, even before the name exists", async () => {
@@ -71,7 +76,7 @@ describe("the usage guide's image names", () => {
     try {
       const session = await createSession(host, { language: "python", dockerImage: "codebeaker-python:latest" });
       expect(session.createResult().config.dockerImage).toBe("codebeaker-python:latest");
-      expect(session.sandbox.image).toMatch(/^codebeaker\/python:[0-9a-f]{16}$/);
+      expect(session.sandbox.image).toMatch(/^codebeaker\/python:3\.13-[0-9a-f]{16}$/);
       expect((await execute(session, { type: "execute_code", code: "print('from the guide')" })).stdout).toBe("from the guide\n");
       await docker.getImage("codebeaker-python:latest").inspect();
     } finally {

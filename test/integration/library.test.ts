@@ -80,7 +80,13 @@ describe("the library", () => {
     expect(failure).toMatchObject({ code: "INVALID_PARAMS", jsonRpcCode: -32602, message: expect.stringMatching(/cpuLimit: Too small/) });
     const mismatch = await lab.beaker("python", { version: "2.7" }).run("print(1)").catch((error: unknown) => error);
     expect(mismatch).toBeInstanceOf(CodeBeakerError);
-    expect(mismatch).toMatchObject({ code: "VERSION_MISMATCH", message: "python 2.7 was asked for, but this runtime is python 3.11", data: { language: "python", asked: "2.7", runtime: "3.11" } });
+    expect(mismatch).toMatchObject({
+      code: "VERSION_MISMATCH",
+      jsonRpcCode: -32602,
+      message: 'Invalid params: version: python has no version "2.7" (there are 3.11, 3.13; the default is 3.13)',
+      data: { language: "python", version: "2.7", versions: ["3.13", "3.11"], default: "3.13" },
+    });
+    expect((await lab.beaker("python", { version: "3.11" }).run("import sys\nprint(sys.version_info[:2])")).output).toBe("(3, 11)");
     await expect(lab.beaker("klingon").run("x")).rejects.toMatchObject({ code: "UNKNOWN_LANGUAGE", message: expect.stringMatching(/klingon/) });
   });
 

@@ -57,7 +57,7 @@ describe("codebeaker mcp: the host's tools for agents, through the MCP SDK's own
     );
     const runCode = tools.find((tool) => tool.name === "run_code")!;
     expect(runCode.inputSchema.required).toEqual(["language"]);
-    expect(Object.keys(runCode.inputSchema.properties!).sort()).toEqual(["code", "file", "language", "stdin", "timeoutSeconds"]);
+    expect(Object.keys(runCode.inputSchema.properties!).sort()).toEqual(["code", "file", "language", "stdin", "timeoutSeconds", "version"]);
     expect(runCode.outputSchema?.properties).toHaveProperty("errorType");
     const writeFile = tools.find((tool) => tool.name === "write_file")!;
     expect(writeFile.inputSchema.required?.sort()).toEqual(["content", "path"]);
@@ -77,6 +77,7 @@ describe("codebeaker mcp: the host's tools for agents, through the MCP SDK's own
       errorType: null,
       location: null,
       language: "python",
+      runtimeVersion: "3.13",
       file: "main.py",
       version: 1,
     });
@@ -237,6 +238,14 @@ describe("codebeaker mcp: the host's tools for agents, through the MCP SDK's own
     const passing = await call("run_tests", { language: "python", file: "divide.py", cases: [{ stdin: "9 3", expectedOutput: "3\n" }] });
     expect(passing.isError).toBe(false);
     expect(textOf(passing)).toMatch(/^✓ case 1 \(\d+ ms\)\n1 passed, 0 failed of 1$/);
+  });
+
+  it("runs code in the language version asked for, in that version's own sandbox (after the tests that expect python's to be the only one)", async () => {
+    const result = await call("run_code", { language: "python", version: "3.11", code: "import sys\nprint(sys.version_info[:2])\n", file: "which.py" });
+    expect(result.structuredContent).toMatchObject({ status: "Success", stdout: "(3, 11)\n", language: "python", runtimeVersion: "3.11" });
+    const unknown = await call("run_code", { language: "python", version: "2.7", code: "print(1)\n" });
+    expect(unknown.isError).toBe(true);
+    expect(textOf(unknown)).toContain('python has no version "2.7" (there are 3.11, 3.13; the default is 3.13)');
   });
 
   it("logs to stderr only, and removes every sandbox when the client closes", async () => {

@@ -61,23 +61,35 @@ const failures: Record<string, { code: string; status: string; says: RegExp; at:
 };
 
 const registry = RuntimeRegistry.builtIn();
+const versions = registry.allVersions().map((runtime) => [`${runtime.manifest.language} ${runtime.manifest.version}`, runtime] as const);
 
-describe.each(registry.all().map((runtime) => [runtime.manifest.language, runtime] as const))("%s", (language, runtime) => {
+/** Every version folder of runtimes/, in the image its Dockerfile makes: its programs, its typical error. */
+describe.each(versions)("%s", (_name, runtime) => {
+  const { language, version } = runtime.manifest;
   const host = useHost();
   let session: Session;
+  const program = (name: string) => readFileSync(join(runtime.directory, name), "utf8");
 
   beforeAll(async () => {
-    session = await createSession(host(), { language });
+    session = await createSession(host(), { language, version, isolation: "docker" });
   });
   afterAll(async () => {
     await host().sessions.close(session.id, "test done");
     expect(await containersOf(session.id)).toEqual([]);
   });
 
+  it("is the version its folder names, and says so", async () => {
+    expect(session.createResult()).toMatchObject({ language, version });
+    expect(host().sessions.list().sessions.find((summary) => summary.sessionId === session.id)).toMatchObject({ language, version });
+    // The toolchain in the image says the same version as the folder (the check process isolation runs here).
+    const check = runtime.manifest.localToolchain!;
+    const answer = await execute(session, { type: "execute_shell", commandName: check.command[0], args: check.command.slice(1) });
+    expect(`${answer.stdout}${answer.stderr}`).toMatch(new RegExp(check.matches, "m"));
+  });
+
   it("runs its test program, which prints OK", async () => {
     // (and a clean run reports no diagnostics)
-    const code = readFileSync(join(runtime.directory, runtime.manifest.testProgram), "utf8");
-    const answer = await execute(session, { type: "execute_code", code });
+    const answer = await execute(session, { type: "execute_code", code: program(runtime.manifest.testProgram) });
     expect(answer.error).toBeNull();
     expect(answer).toMatchObject({ success: true, result: "OK", status: "Success", exitCode: 0, stdout: "OK\n" });
     expect(answer.stages?.run?.status).toBe("Success");
@@ -87,6 +99,12 @@ describe.each(registry.all().map((runtime) => [runtime.manifest.language, runtim
     expect(answer.metrics!.peakMemoryBytes).toBeGreaterThan(100 * 1024);
     expect(answer.diagnostics).toEqual([]);
     expect(answer.errorType).toBeNull();
+  });
+
+  it("runs its feature program, which uses what is new in this version", async () => {
+    const answer = await execute(session, { type: "execute_code", code: program(runtime.manifest.featureProgram!) });
+    expect({ error: answer.error, stderr: answer.stderr }).toEqual({ error: null, stderr: "" });
+    expect(answer).toMatchObject({ success: true, status: "Success", stdout: "OK\n" });
   });
 
   it("reports its typical error, classified", async () => {

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { expandCommand, placeholders } from "../../host/runtimes/command-line";
-import { loadRuntime } from "../../host/runtimes/registry";
+import { RuntimeRegistry } from "../../host/runtimes/registry";
 import { entryFileName } from "../../host/runtimes/entry-file";
 
 const RUNTIMES = join(__dirname, "..", "..", "runtimes");
@@ -54,13 +54,13 @@ describe("expandCommand", () => {
   });
 
   it("expands TypeScript's run command to the compiled file of a nested source", () => {
-    const { manifest } = loadRuntime(join(RUNTIMES, "typescript"));
+    const { manifest } = RuntimeRegistry.builtIn(RUNTIMES).find("typescript")!;
     const run = expandCommand(manifest.run, { path: "/workspace/src/index.ts" });
     expect(run[run.length - 1]).toBe(`${BUILD}/src/index.js`);
   });
 
   it("expands Java's run command to the class name and its build directory", () => {
-    const { manifest } = loadRuntime(join(RUNTIMES, "java"));
+    const { manifest } = RuntimeRegistry.builtIn(RUNTIMES).find("java")!;
     const run = expandCommand(manifest.run, { path: "/workspace/Hello.java" });
     expect(run[run.length - 1]).toBe("Hello");
     expect(run).toContain(BUILD);
@@ -83,8 +83,8 @@ describe("expandCommand", () => {
 });
 
 describe("entryFileName", () => {
-  const java = loadRuntime(join(RUNTIMES, "java")).manifest;
-  const python = loadRuntime(join(RUNTIMES, "python")).manifest;
+  const java = RuntimeRegistry.builtIn(RUNTIMES).find("java")!.manifest;
+  const python = RuntimeRegistry.builtIn(RUNTIMES).find("python")!.manifest;
 
   it("names a Java file after its public class", () => {
     expect(entryFileName(java, "public class Hello {\n  public static void main(String[] a) {}\n}")).toBe("Hello.java");

@@ -4,7 +4,7 @@ import type { SandboxSpec } from "../../host/isolation/backend";
 import { containerOptions, keeperOptions } from "../../host/isolation/docker/container-spec";
 import { RUNNER_PATH } from "../../host/isolation/docker/images";
 import { type LimitOverrides, resolveLimits } from "../../host/limits";
-import { loadRuntime } from "../../host/runtimes/registry";
+import { RuntimeRegistry } from "../../host/runtimes/registry";
 
 const RUNTIMES = join(__dirname, "..", "..", "runtimes");
 const MiB = 1024 * 1024;
@@ -12,7 +12,7 @@ const MiB = 1024 * 1024;
 function spec(language = "python", request: LimitOverrides = {}, networkEnabled = false): SandboxSpec {
   return {
     sessionId: "sess-42",
-    runtime: loadRuntime(join(RUNTIMES, language)),
+    runtime: RuntimeRegistry.builtIn(RUNTIMES).find(language)!,
     limits: resolveLimits({ request }),
     networkEnabled,
   };

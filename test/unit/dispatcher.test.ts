@@ -13,6 +13,7 @@ const createResult: SessionCreateResult = {
   sessionId: "s1",
   containerId: "c1",
   language: "python",
+  version: "3.13",
   createdAt: "2024-01-01T00:00:00.000Z",
   state: "Active",
   config: {

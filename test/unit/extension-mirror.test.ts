@@ -149,6 +149,12 @@ describe("session params from settings", () => {
     expect(sessionParams("rust", settings, true)).not.toHaveProperty("commands");
   });
 
+  it("carry the language's version from codebeaker.languages.<lang>.version", () => {
+    const withVersion = { ...settings, languages: { ...settings.languages, java: { version: "17" } } };
+    expect(sessionParams("java", withVersion, true)).toMatchObject({ language: "java", version: "17" });
+    expect(sessionParams("python", withVersion, true)).not.toHaveProperty("version");
+  });
+
   it("keep Restricted Mode to a container: auto and process become docker, gvisor stays", () => {
     expect(sessionParams("python", settings, false).isolation).toBe("docker");
     expect(sessionParams("python", { ...settings, isolation: "process" }, false).isolation).toBe("docker");

@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { type ContextFile, contextHash } from "../../host/isolation/docker/build-context";
 import { matchesIntegrity } from "../../host/isolation/docker/fetch-file";
-import { guideImageName, ImageBuilder } from "../../host/isolation/docker/images";
+import { guideImageName, guideImageNames, ImageBuilder } from "../../host/isolation/docker/images";
+import { RuntimeRegistry } from "../../host/runtimes/registry";
 import { isImageReference } from "../../host/protocol/image-reference";
 import { SessionCreateParams } from "../../host/protocol/session";
 
@@ -154,6 +155,12 @@ describe("dockerImage: an image reference, nothing else", () => {
 
   it("names each runtime's image as the usage guide does", () => {
     expect(guideImageName("python")).toBe("codebeaker-python:latest");
+    expect(guideImageName("python", "3.11")).toBe("codebeaker-python:3.11");
+    const registry = RuntimeRegistry.builtIn();
+    expect(guideImageNames(registry.find("python", "3.13")!)).toEqual(["codebeaker-python:3.13", "codebeaker-python:latest"]);
+    expect(guideImageNames(registry.find("python", "3.11")!)).toEqual(["codebeaker-python:3.11"]);
+    expect(guideImageNames(registry.find("java", "25")!)).toEqual(["codebeaker-java:25"]);
+    expect(guideImageNames(registry.find("java", "21")!)).toEqual(["codebeaker-java:21", "codebeaker-java:latest"]);
     expect(isImageReference(guideImageName("csharp"))).toBe(true);
   });
 });

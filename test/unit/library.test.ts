@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runPath } from "../../host/library/beaker";
-import { parseMemoryLimit, sessionParams, versionMatches } from "../../host/library/config";
+import { parseMemoryLimit, sessionParams } from "../../host/library/config";
 import { Listeners } from "../../host/library/events";
 import { Beaker, BaseRuntime, CodeBeakerError, Lab } from "../../host/library";
 import { toHistoryEntry, toRunResult, versionNumber } from "../../host/library/results";
@@ -28,12 +28,8 @@ describe("a beaker's configuration", () => {
     expect(sessionParams("go", {}, "w")).toEqual({ language: "go", workspace: "w" });
   });
 
-  it("matches versions by their leading parts", () => {
-    expect(versionMatches("3.11", "3.11")).toBe(true);
-    expect(versionMatches("3.11", "3.11.2")).toBe(true);
-    expect(versionMatches("3", "3.11")).toBe(true);
-    expect(versionMatches("3.1", "3.11")).toBe(false);
-    expect(versionMatches("2.7", "3.11")).toBe(false);
+  it("asks session.create for the version the config names (the seed's RuntimeConfig(version=…))", () => {
+    expect(sessionParams("python", { version: "3.11" }, "w")).toEqual({ language: "python", workspace: "w", version: "3.11" });
   });
 
   it("names versions v1, v2, … and refuses what is not one", () => {

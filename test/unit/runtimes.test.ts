@@ -1,15 +1,20 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { LANGUAGE_IDS } from "../../host/protocol/languages";
 import type { Runtime } from "../../host/runtimes/manifest";
-import { loadRuntime, RuntimeManifestError, RuntimeRegistry } from "../../host/runtimes/registry";
+import { loadLanguage, loadRuntime, RuntimeManifestError, RuntimeRegistry } from "../../host/runtimes/registry";
+import { compareVersions, splitLanguageVersion } from "../../host/runtimes/versions";
+// @ts-expect-error: a plain .mjs build script, without declarations
+import { languageCondition } from "../../scripts/menu-languages.mjs";
 
 const RUNTIMES = join(__dirname, "..", "..", "runtimes");
-const FOLDERS = readdirSync(RUNTIMES, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
-  .map((entry) => entry.name);
+const dirs = (root: string) =>
+  readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+/** Every runtimes/<language>/<version>/ folder, found by walking the tree (not through the registry). */
+const VERSION_FOLDERS = dirs(RUNTIMES).flatMap((language) => dirs(join(RUNTIMES, language)).map((version) => [language, version] as const));
 
 const temporary: string[] = [];
 afterAll(() => {
@@ -22,22 +27,31 @@ function tempDir(): string {
   return dir;
 }
 
-const validManifest = {
+const languageManifest = {
   language: "snake",
   displayName: "Snake",
   aliases: ["sn"],
-  version: "1",
   extensions: [".sn"],
   entryFile: "main.sn",
   run: ["snake", "{file}"],
   errorParser: "snake",
-  testProgram: "test.sn",
 };
+const versionManifest = { testProgram: "test.sn" };
+/** The two files of one version, as a flat manifest: what the broken-manifest cases start from. */
+const validManifest = { ...languageManifest, ...versionManifest };
+const LANGUAGE_KEYS = new Set(["language", "displayName", "aliases", "order", "defaultVersion", "extensions", "entryFile", "entryNameFromCode", "sourceExclude", "permissions", "packages", "errorParser", "run", "compile", "env"]);
 
-/** A runtime folder with the given runtime.json text (or object) and files. */
-function runtimeFolder(manifest: unknown, files: string[] = ["Dockerfile", "test.sn"], dir = tempDir()): string {
+/**
+ * A language folder (language.json) with one version folder (runtime.json and the given files). A flat manifest
+ * is split between the two files; a string is written as runtime.json's text.
+ */
+function runtimeFolder(manifest: unknown, files: string[] = ["Dockerfile", "test.sn"], dir = join(tempDir(), "snake", "1.0")): string {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "runtime.json"), typeof manifest === "string" ? manifest : JSON.stringify(manifest));
+  const flat = typeof manifest === "string" ? { ...languageManifest } : (manifest as Record<string, unknown>);
+  const language = Object.fromEntries(Object.entries(flat).filter(([key]) => LANGUAGE_KEYS.has(key)));
+  const version = Object.fromEntries(Object.entries(flat).filter(([key]) => !LANGUAGE_KEYS.has(key)));
+  writeFileSync(join(dir, "..", "language.json"), JSON.stringify(language));
+  writeFileSync(join(dir, "runtime.json"), typeof manifest === "string" ? manifest : JSON.stringify(version));
   for (const file of files) writeFileSync(join(dir, file), "");
   return dir;
 }
@@ -52,23 +66,121 @@ function loadError(dir: string): RuntimeManifestError {
   throw new Error(`${dir} loaded; a RuntimeManifestError was expected`);
 }
 
-describe("loadRuntime on the shipped runtimes", () => {
-  it("finds a folder for each of the guide's eight languages", () => {
-    expect([...FOLDERS].sort()).toEqual([...LANGUAGE_IDS].sort());
+describe("the shipped runtimes, one folder per version", () => {
+  it("has at least one version folder for each language folder", () => {
+    for (const language of dirs(RUNTIMES)) expect(dirs(join(RUNTIMES, language)).length, language).toBeGreaterThan(0);
   });
 
-  it.each(FOLDERS)("loads runtimes/%s, whose language is its folder name", (folder) => {
-    const runtime = loadRuntime(join(RUNTIMES, folder));
-    expect(runtime.manifest.language).toBe(folder);
-    expect(runtime.directory).toBe(join(RUNTIMES, folder));
+  it.each(VERSION_FOLDERS)("loads runtimes/%s/%s: its language, its version, its programs", (language, version) => {
+    const runtime = loadRuntime(join(RUNTIMES, language, version));
+    expect(runtime.manifest.language).toBe(language);
+    expect(runtime.manifest.version).toBe(version);
+    expect(runtime.directory).toBe(join(RUNTIMES, language, version));
     expect(runtime.manifest.run.length).toBeGreaterThan(0);
+    expect(runtime.manifest.featureProgram, "each version shows what is new in it").toBeDefined();
+    expect(builtIn().find(language, version)).toEqual(runtime);
+  });
+
+  it("holds every version folder, and nothing else", () => {
+    const held = builtIn()
+      .allVersions()
+      .map((runtime) => [runtime.manifest.language, runtime.manifest.version]);
+    expect(held.sort()).toEqual(VERSION_FOLDERS.map((pair) => [...pair]).sort());
   });
 
   it("fills the defaults of optional fields", () => {
-    const { manifest } = loadRuntime(join(RUNTIMES, "java"));
+    const { manifest } = loadRuntime(join(RUNTIMES, "java", "21"));
     expect(manifest.image).toEqual({ dockerfile: "Dockerfile", fetch: [] });
     expect(manifest.aliases).toEqual([]);
     expect(manifest.env).toEqual({});
+    expect(manifest.stable).toBe(true);
+  });
+
+  it("has the defaults issue 11 asks for: the newest stable, Java 21", () => {
+    const defaults = Object.fromEntries(builtIn().all().map((runtime) => [runtime.manifest.language, runtime.manifest.version]));
+    expect(defaults).toMatchObject({ python: "3.13", javascript: "24", typescript: "5.9", go: "1.24", rust: "1.85", java: "21" });
+  });
+
+  it("builds its images FROM the Debian suites setup-engine.sh creates", () => {
+    for (const [language, version] of VERSION_FOLDERS) {
+      const dockerfile = readFileSync(join(RUNTIMES, language, version, "Dockerfile"), "utf8");
+      expect(dockerfile, `${language}/${version}`).toMatch(/^FROM debian:(bookworm|trixie)-slim\b/m);
+    }
+  });
+
+  it("package.json's run menus show for exactly the languages of runtimes/ (the build writes them)", () => {
+    const manifest = readFileSync(join(__dirname, "..", "..", "package.json"), "utf8");
+    const conditions = manifest.match(/resourceLangId =~ \/[^/]*\//g) ?? [];
+    expect(conditions.length).toBeGreaterThan(0);
+    for (const condition of conditions) expect(condition).toBe(languageCondition(RUNTIMES));
+    expect(languageCondition(RUNTIMES)).toBe(`resourceLangId =~ /^(${builtIn().languages().join("|")})$/`);
+  });
+});
+
+describe("a new version is a new folder", () => {
+  it("a version folder copied under a new name is one more version, the newest and so the default", () => {
+    const root = tempDir();
+    cpSync(join(RUNTIMES, "python"), join(root, "python"), { recursive: true });
+    cpSync(join(root, "python", "3.13"), join(root, "python", "3.14"), { recursive: true });
+    const registry = RuntimeRegistry.builtIn(root);
+    expect(registry.versions("python").map((runtime) => runtime.manifest.version)).toEqual(["3.14", "3.13", "3.11"]);
+    expect(registry.find("python")?.directory).toBe(join(root, "python", "3.14"));
+    expect(registry.find("py", "3.11")?.directory).toBe(join(root, "python", "3.11"));
+  });
+
+  it("a language folder copied under a new name is one more language", () => {
+    const root = tempDir();
+    cpSync(join(RUNTIMES, "go"), join(root, "go"), { recursive: true });
+    cpSync(join(RUNTIMES, "go"), join(root, "goplus"), { recursive: true });
+    const file = join(root, "goplus", "language.json");
+    const manifest = JSON.parse(readFileSync(file, "utf8"));
+    writeFileSync(file, JSON.stringify({ ...manifest, language: "goplus", aliases: [] }));
+    expect(RuntimeRegistry.builtIn(root).languages()).toEqual(["go", "goplus"]);
+  });
+
+  it("a version marked not stable is never the default", () => {
+    const root = tempDir();
+    cpSync(join(RUNTIMES, "python"), join(root, "python"), { recursive: true });
+    cpSync(join(root, "python", "3.13"), join(root, "python", "3.15"), { recursive: true });
+    const file = join(root, "python", "3.15", "runtime.json");
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, "utf8")), stable: false }));
+    const registry = RuntimeRegistry.builtIn(root);
+    expect(registry.find("python")?.manifest.version).toBe("3.13");
+    expect(registry.find("python", "3.15")?.manifest.stable).toBe(false);
+  });
+
+  it("refuses a defaultVersion without its folder, naming those there are", () => {
+    const root = tempDir();
+    cpSync(join(RUNTIMES, "java"), join(root, "java"), { recursive: true });
+    rmSync(join(root, "java", "21"), { recursive: true });
+    expect(() => RuntimeRegistry.builtIn(root)).toThrow('defaultVersion "21" has no folder (there are 17, 25)');
+  });
+
+  it("refuses a language folder without a version folder", () => {
+    const root = tempDir();
+    mkdirSync(join(root, "snake"));
+    writeFileSync(join(root, "snake", "language.json"), JSON.stringify(languageManifest));
+    expect(() => loadLanguage(join(root, "snake"))).toThrow("no version folder");
+  });
+
+  it("refuses a runtime.json that names its own version: the folder's name is the version", () => {
+    const error = loadError(runtimeFolder({ ...validManifest, version: "2.0" }));
+    expect(error.message).toMatch(/is the folder's name: leave it out of runtime.json\n  → at version/);
+  });
+});
+
+describe("version ids", () => {
+  it("compares them part by part, numbers as numbers", () => {
+    expect(["1.63", "1.85", "1.9"].sort(compareVersions)).toEqual(["1.9", "1.63", "1.85"]);
+    expect(["3.9", "3.13", "3.11"].sort(compareVersions)).toEqual(["3.9", "3.11", "3.13"]);
+    expect(["24", "20", "22"].sort(compareVersions)).toEqual(["20", "22", "24"]);
+    expect(compareVersions("3.13", "3.13")).toBe(0);
+  });
+
+  it("reads python@3.11 as a language and its version", () => {
+    expect(splitLanguageVersion("python@3.11")).toEqual({ language: "python", version: "3.11" });
+    expect(splitLanguageVersion("python")).toEqual({ language: "python" });
+    expect(splitLanguageVersion("c#@6.12")).toEqual({ language: "c#", version: "6.12" });
   });
 });
 
@@ -89,8 +201,9 @@ describe("loadRuntime on broken manifests", () => {
     expect(loadError(dir).message).toBe(`${join(dir, "runtime.json")}: ${parseMessage}`);
   });
 
-  it("refuses a folder without runtime.json", () => {
-    const dir = tempDir();
+  it("refuses a version folder without runtime.json", () => {
+    const dir = runtimeFolder(validManifest);
+    rmSync(join(dir, "runtime.json"));
     expect(loadError(dir).message).toContain(join(dir, "runtime.json"));
   });
 
@@ -158,8 +271,8 @@ function snake(overrides: Partial<typeof validManifest> = {}): Runtime {
 }
 
 describe("RuntimeRegistry", () => {
-  it("holds the built-in runtimes in the guide's order", () => {
-    expect(builtIn().languages()).toEqual([...LANGUAGE_IDS]);
+  it("holds the built-in languages in the guide's order (their order fields)", () => {
+    expect(builtIn().languages()).toEqual(["python", "javascript", "typescript", "csharp", "go", "java", "rust", "deno"]);
   });
 
   it.each([
@@ -216,7 +329,7 @@ describe("RuntimeRegistry", () => {
     expect((error as Error).message).toBe('"py" is claimed by both python and snake');
     expect(registry.find("snake")).toBeUndefined();
     expect(registry.find("sn")).toBeUndefined();
-    expect(registry.languages()).toEqual([...LANGUAGE_IDS]);
+    expect(registry.languages()).toEqual(builtIn().languages());
   });
 
   it("refuses an alias equal to another runtime's language id", () => {
@@ -240,15 +353,17 @@ describe("RuntimeRegistry", () => {
 
   it("builtIn refuses a folder whose manifest names another language", () => {
     const root = tempDir();
-    runtimeFolder(validManifest, undefined, join(root, "python"));
-    expect(() => RuntimeRegistry.builtIn(root)).toThrow('runtimes/python: its manifest says language "snake"');
+    runtimeFolder(validManifest, undefined, join(root, "python", "1.0"));
+    expect(() => RuntimeRegistry.builtIn(root)).toThrow('its language is "snake", and must be its folder\'s name, "python"');
   });
 
-  it("builtIn skips folders without runtime.json", () => {
+  it("builtIn skips folders without language.json, and version folders without runtime.json", () => {
     const root = tempDir();
-    runtimeFolder(validManifest, undefined, join(root, "snake"));
+    runtimeFolder(validManifest, undefined, join(root, "snake", "1.0"));
     mkdirSync(join(root, "notes"));
+    mkdirSync(join(root, "snake", "drafts"));
     expect(RuntimeRegistry.builtIn(root).languages()).toEqual(["snake"]);
+    expect(RuntimeRegistry.builtIn(root).versions("snake").map((runtime) => runtime.manifest.version)).toEqual(["1.0"]);
   });
 });
 

@@ -6,7 +6,7 @@ import { IsolationUnavailableError, SandboxLostError } from "../backend";
 import { RunnerClient } from "../runner-client";
 import { RunnerSandbox } from "../runner-sandbox";
 import { containerOptions, keeperOptions, Labels, Owner } from "./container-spec";
-import { guideImageName, ImageBuilder, RUNNER_PATH } from "./images";
+import { guideImageNames, ImageBuilder, RUNNER_PATH } from "./images";
 import { findLeftovers } from "./leftovers";
 import { ownContainerId, ownerLabel, ownerStartTime } from "./owner";
 import { addressOf, explainUnreachableEngine, isUnreachable, type EngineAddress } from "./unreachable-engine";
@@ -105,9 +105,9 @@ export class DockerBackend implements IsolationBackend {
         "networkEnabled is not available with gvisor isolation here: the engine runs runsc with --network=none",
       );
     }
-    // The guide's name for this language's image is that image, built here if need be, never pulled.
-    const guideName = guideImageName(spec.runtime.manifest.language);
-    const own = !spec.customImage || spec.customImage === guideName || `${spec.customImage}:latest` === guideName;
+    // The guide's names for this version's image are that image, built here if need be, never pulled.
+    const guideNames = guideImageNames(spec.runtime);
+    const own = !spec.customImage || guideNames.includes(spec.customImage) || guideNames.includes(`${spec.customImage}:latest`);
     const base = own
       ? await this.images.runtimeImage(spec.runtime, onProgress)
       : await this.images.customImage(spec.customImage!, onProgress);

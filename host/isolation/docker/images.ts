@@ -1,9 +1,10 @@
 import type Docker from "dockerode";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { packageRoot } from "../../package-root";
 import { isImageReference } from "../../protocol/image-reference";
 import type { Runtime } from "../../runtimes/manifest";
+import { defaultOf, LANGUAGE_FILE, loadLanguage } from "../../runtimes/registry";
 import { CustomImageError, type ImageProgress } from "../backend";
 import { ContextFile, contextHash, packContext } from "./build-context";
 import { machineCaBundle } from "./ca-bundle";
@@ -57,14 +58,14 @@ export class ImageBuilder {
     ];
     // Fetched files enter the tag by their integrity, so they are downloaded only when a build is needed.
     const fetched = manifest.image.fetch.map((file) => `${file.to}:${file.mode}:${file.integrity}`);
-    const tag = `codebeaker/${manifest.language}:${contextHash(files, fetched)}`;
+    const tag = `codebeaker/${manifest.language}:${manifest.version}-${contextHash(files, fetched)}`;
     const image = await this.ensure(tag, manifest.language, onProgress, async () => [
       ...files,
       ...(await Promise.all(
         manifest.image.fetch.map(async (file) => ({ name: file.to, content: await fetchFile(file), mode: file.mode })),
       )),
     ]);
-    await this.tagOnce(image, guideImageName(manifest.language));
+    for (const name of guideImageNames(runtime)) await this.tagOnce(image, name);
     return image;
   }
 
@@ -210,11 +211,30 @@ class BuildError extends Error {
 }
 
 /**
- * The name the usage guide gives a runtime's image (`codebeaker-python:latest`): the newest build of the recipe
- * carries it beside its hashed tag, so `dockerImage` may name it and `docker images | grep codebeaker` finds it.
+ * The name the usage guide gives a runtime's image (`codebeaker-python:latest`), and a version's own
+ * (`codebeaker-python:3.11`): the newest build of the recipe carries them beside its hashed tag, so `dockerImage`
+ * may name them and `docker images | grep codebeaker` finds them.
  */
-export function guideImageName(language: string): string {
-  return `codebeaker-${language}:latest`;
+export function guideImageName(language: string, version = "latest"): string {
+  return `codebeaker-${language}:${version}`;
+}
+
+/** A version's guide names: its own, and `latest` for its language's default version. */
+export function guideImageNames(runtime: Runtime): string[] {
+  const { language, version } = runtime.manifest;
+  return [guideImageName(language, version), ...(isDefaultVersion(runtime) ? [guideImageName(language)] : [])];
+}
+
+const defaults = new Map<string, boolean>();
+
+/** Whether a version folder holds its language's default version (read from the folder above, once). */
+function isDefaultVersion(runtime: Runtime): boolean {
+  let known = defaults.get(runtime.directory);
+  if (known === undefined) {
+    known = existsSync(join(dirname(runtime.directory), LANGUAGE_FILE)) && defaultOf(loadLanguage(dirname(runtime.directory)))?.directory === runtime.directory;
+    defaults.set(runtime.directory, known);
+  }
+  return known;
 }
 
 function withRunner(dockerfile: string, runnerImage: string): string {
@@ -222,9 +242,9 @@ function withRunner(dockerfile: string, runnerImage: string): string {
   return `${dockerfile}${separator}\n# Added by CodeBeaker: the in-sandbox runner (PID 1 of every session).\nCOPY --from=${runnerImage} /cb-runner ${RUNNER_PATH}\n`;
 }
 
-/** A runtime folder's files that shape its image: everything but its manifest and test program. */
+/** A version folder's files that shape its image: everything but its manifest and programs. */
 function recipeFiles(runtime: Runtime): ContextFile[] {
-  const skipped = new Set(["runtime.json", runtime.manifest.testProgram]);
+  const skipped = new Set(["runtime.json", runtime.manifest.testProgram, runtime.manifest.featureProgram]);
   return readdirSync(runtime.directory)
     .filter((name) => !skipped.has(name) && statSync(join(runtime.directory, name)).isFile())
     .map((name) => ({ name, content: readFileSync(join(runtime.directory, name)) }));

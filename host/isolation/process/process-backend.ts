@@ -48,6 +48,11 @@ export class ProcessBackend implements IsolationBackend {
     return { ok: true };
   }
 
+  /** The versions this machine's own toolchains are: those whose localToolchain check matches here. */
+  versionsHere(versions: readonly Runtime[]): Runtime[] {
+    return versions.filter((runtime) => toolchainIsHere(runtime));
+  }
+
   async createSandbox(spec: SandboxSpec): Promise<Sandbox> {
     if (spec.customImage) {
       throw new IsolationUnavailableError("process", "dockerImage needs docker or gvisor isolation: process isolation runs this machine's own toolchains");
@@ -202,6 +207,23 @@ function checkToolchain(runtime: Runtime): void {
       );
     }
   }
+}
+
+/** What each version-check command printed here (run once per host process: toolchains do not change under it). */
+const toolchainOutputs = new Map<string, string | undefined>();
+
+/** Whether this machine's toolchain, as the sandbox finds it on its PATH, is the runtime's version. */
+function toolchainIsHere(runtime: Runtime): boolean {
+  const check = runtime.manifest.localToolchain;
+  if (!check) return true;
+  const key = JSON.stringify(check.command);
+  if (!toolchainOutputs.has(key)) {
+    const program = findOnPath(check.command[0]!, PATH);
+    const probe = program ? spawnSync(program, check.command.slice(1), { encoding: "utf8", timeout: 15_000, env: { PATH, HOME: "/tmp" } }) : undefined;
+    toolchainOutputs.set(key, probe && probe.status === 0 ? `${probe.stdout}${probe.stderr}` : undefined);
+  }
+  const output = toolchainOutputs.get(key);
+  return output !== undefined && new RegExp(check.matches, "m").test(output);
 }
 
 function findOnPath(program: string, path = process.env.PATH ?? PATH): string | undefined {
