@@ -31,7 +31,7 @@ describe("the protocol's reference, generated from its schemas", () => {
   it("writes params and results as the host reads and answers them", () => {
     const reference = referenceMarkdown();
     expect(reference).toContain("### `session.create`");
-    expect(reference).toMatch(/params: \{\n {2}language: string,\n {2}idleTimeoutMinutes\?: number = 30,/);
+    expect(reference).toMatch(/params: \{\n {2}language: string,\n(.*\n)* {2}idleTimeoutMinutes\?: number = 30,/);
     expect(reference).toContain('compare?: "trimmed" | "exact" | "tokens" | number = "trimmed"');
   });
 });
