@@ -52,9 +52,11 @@ const programs = {
       "if (words[0] === 'loop') while (true) {}",
       "let held: Buffer | undefined;",
       "if (words[0] === 'crash') throw new Error('bad input');",
-      "if (words[0] === 'flood') for (;;) process.stdout.write('x'.repeat(1000) + '\\n');",
+      // Each write waits for the last to drain: a tight loop would queue them in memory until V8's heap ran out.
+      "const flood = (): boolean => process.stdout.write('x'.repeat(1000) + '\\n', flood);",
+      "if (words[0] === 'flood') flood();",
       "if (words[0] === 'mem') held = Buffer.alloc(150 << 20, 1);",
-      "else console.log(Number(words[0]) + Number(words[1]));",
+      "else if (words[0] !== 'flood') console.log(Number(words[0]) + Number(words[1]));",
       "",
     ].join("\n"),
     broken: "const n: number = 'text';\nconsole.log(n);\n",
