@@ -17,6 +17,12 @@ export function languageArgument(languages: string[], fallback?: string) {
         .describe(`Whose sandbox to act in: ${known}; default ${fallback}. Each language has its own sandbox and /workspace.`);
 }
 
+export const VersionArgument = z
+  .string()
+  .min(1)
+  .optional()
+  .describe("The language version (python 3.11 or 3.13, node 20, 22 or 24, …); default the newest stable. Each version has its own sandbox.");
+
 export const TimeoutSeconds = z
   .number()
   .positive()

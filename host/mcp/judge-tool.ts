@@ -3,7 +3,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { Comparison, SessionJudgeResult, Verdict } from "../protocol/judge";
 import { RunStop, SessionJudge } from "../protocol/methods";
-import { languageArgument, TimeoutSeconds, timeoutMs } from "./arguments";
+import { languageArgument, TimeoutSeconds, timeoutMs, VersionArgument } from "./arguments";
 import { textResult } from "./results";
 import { guarded, ToolContext } from "./tool-context";
 import { replacedNote } from "./run-tools";
@@ -29,6 +29,7 @@ export function registerJudgeTool(server: McpServer, context: ToolContext): void
       ].join(" "),
       inputSchema: {
         language: languageArgument(context.sessions.languages()),
+        version: VersionArgument,
         code: z.string().optional().describe("The program. Omit it to test `file` as it already is in /workspace."),
         file: z.string().min(1).optional().describe("The file in /workspace the code is written to (or that is tested, without code)."),
         cases: z.array(Case).min(1).max(1000).describe("The test cases, run in order."),
@@ -39,11 +40,11 @@ export function registerJudgeTool(server: McpServer, context: ToolContext): void
       outputSchema: SessionJudgeResult,
       annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false },
     },
-    guarded(context.log, "run_tests", async ({ language, code, file, cases, compare }, extra) => {
+    guarded(context.log, "run_tests", async ({ language, version, code, file, cases, compare }, extra) => {
       if (code === undefined && file === undefined) {
         return { ...textResult("Give `code` to test, or `file` to test a file already in /workspace."), isError: true };
       }
-      const session = await context.sessions.session(language);
+      const session = await context.sessions.session(language, undefined, version);
       const runId = `mcp-${randomUUID()}`;
       const stop = () => void context.host.call(RunStop, { runId }).catch(() => undefined);
       extra.signal.addEventListener("abort", stop, { once: true });

@@ -1,7 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { SessionExecuteParams } from "../protocol/session";
-import { languageArgument, Stdin, TimeoutSeconds, timeoutMs } from "./arguments";
+import { languageArgument, Stdin, TimeoutSeconds, timeoutMs, VersionArgument } from "./arguments";
 import { RunCodeOutput, RunOutput, runOutput, runResult, textResult } from "./results";
 import { executeIn, guarded, ToolContext } from "./tool-context";
 import type { LanguageSession } from "./language-sessions";
@@ -23,11 +23,7 @@ export function registerRunTools(server: McpServer, context: ToolContext): void 
       ].join(" "),
       inputSchema: {
         language: languageArgument(languages),
-        version: z
-          .string()
-          .min(1)
-          .optional()
-          .describe("The language version (python 3.11 or 3.13, node 20, 22 or 24, …); default the newest stable. Each version has its own sandbox."),
+        version: VersionArgument,
         code: z.string().optional().describe("The program. Omit it to run `file` as it already is in /workspace."),
         file: z
           .string()

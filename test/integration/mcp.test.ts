@@ -238,6 +238,13 @@ describe("codebeaker mcp: the host's tools for agents, through the MCP SDK's own
     const passing = await call("run_tests", { language: "python", file: "divide.py", cases: [{ stdin: "9 3", expectedOutput: "3\n" }] });
     expect(passing.isError).toBe(false);
     expect(textOf(passing)).toMatch(/^✓ case 1 \(\d+ ms\)\n1 passed, 0 failed of 1$/);
+
+    const code311 = "import sys\nprint(sys.version_info[:2] == (3, 11))\n";
+    const onVersion = await call("run_tests", { language: "python", version: "3.11", code: code311, file: "which.py", cases: [{ expectedOutput: "True" }] });
+    expect(onVersion.structuredContent).toMatchObject({ status: "Accepted" });
+    const unknown = await call("run_tests", { language: "python", version: "2.7", code: code311, cases: [{}] });
+    expect(unknown.isError).toBe(true);
+    expect(textOf(unknown)).toMatch(/2\.7.*3\.11/s);
   });
 
   it("runs code in the language version asked for, in that version's own sandbox (after the tests that expect python's to be the only one)", async () => {
