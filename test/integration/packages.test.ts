@@ -4,8 +4,9 @@ import type { SessionCreateResult, SessionExecuteResult } from "../../host/proto
 import { docker, useHost } from "./helpers";
 
 /**
- * Packages on the real engine and the real registries: npm's registry is reachable from this project's machines
- * (through a proxy that re-signs TLS with a CA only the machine's store has), PyPI is not.
+ * Packages on the real engine and the real registries: this project's machines reach npm's registry, PyPI,
+ * crates.io, the Go module proxy and Maven Central, through a proxy that re-signs TLS with a CA only the
+ * machine's store has.
  */
 describe("packages a session lists", () => {
   const host = useHost({ warmPoolSize: 0 });
@@ -20,7 +21,9 @@ describe("packages a session lists", () => {
     const call = <T>(method: string, params: unknown) => host().dispatcher.call(method, params, context) as Promise<T>;
     const run = async (sessionId: string, code: string) =>
       call<SessionExecuteResult>("session.execute", { sessionId, command: { type: "execute_code", code } });
-    return { call, run, progress };
+    const shell = async (sessionId: string, commandName: string, args: string[]) =>
+      call<SessionExecuteResult>("session.execute", { sessionId, command: { type: "execute_shell", commandName, args } });
+    return { call, run, shell, progress };
   }
 
   /** The image a list installs into, removed first: the test sees the install happen, not an earlier run's image. */
@@ -101,6 +104,29 @@ describe("packages a session lists", () => {
     }
     const { sessionId } = await created;
     expect((await run(sessionId, "import six\nprint(six.PY3)\n")).stdout).toBe("True\n");
+    await call("session.close", { sessionId });
+  });
+
+  it("runs the guide's scenario 2: pip install with execute_shell, as the sandbox user, in a session with network", async () => {
+    const { call, shell } = client();
+    const { sessionId } = await call<SessionCreateResult>("session.create", { language: "python", networkEnabled: true });
+    const installed = await shell(sessionId, "pip", ["install", "--no-cache-dir", "requests"]);
+    expect(installed, installed.stderr).toMatchObject({ status: "Success", exitCode: 0 });
+    await call("session.execute", {
+      sessionId,
+      command: { type: "write_file", path: "/workspace/api_test.py", content: 'import requests\nprint("requests version:", requests.__version__)' },
+    });
+    const used = await shell(sessionId, "python3", ["/workspace/api_test.py"]);
+    expect(used).toMatchObject({ status: "Success", stdout: expect.stringMatching(/^requests version: \d+\.\d+/) });
+    await call("session.close", { sessionId });
+  });
+
+  it("says at once, in a session without network, that pip install needs networkEnabled or packages", async () => {
+    const { call, shell } = client();
+    const { sessionId } = await call<SessionCreateResult>("session.create", { language: "python" });
+    const refused = await shell(sessionId, "pip", ["install", "--no-cache-dir", "requests"]);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(/no network[\s\S]*networkEnabled: true[\s\S]*packages/);
     await call("session.close", { sessionId });
   });
 });

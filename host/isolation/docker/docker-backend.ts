@@ -111,7 +111,8 @@ export class DockerBackend implements IsolationBackend {
     const base = own
       ? await this.images.runtimeImage(spec.runtime, onProgress)
       : await this.images.customImage(spec.customImage!, onProgress);
-    const image = spec.packages?.length ? await this.images.packagesImage(spec.runtime, base, spec.packages, onProgress) : base;
+    const installed = spec.packages?.length ? await this.images.packagesImage(spec.runtime, base, spec.packages, onProgress) : base;
+    const image = spec.networkEnabled ? await this.images.networkImage(installed, onProgress) : installed;
     this.watchOutOfMemory();
     const owner: Owner = { label: this.owner, started: ownerStartTime(), container: await this.containerOfOwner() };
     const options = containerOptions(spec, image, owner, { gvisor: ociRuntime });

@@ -9,6 +9,7 @@ import { CustomImageError, type ImageProgress } from "../backend";
 import { ContextFile, contextHash, packContext } from "./build-context";
 import { machineCaBundle } from "./ca-bundle";
 import { fetchFile } from "./fetch-file";
+import { NETWORK_CA_FILE, networkDockerfile } from "./network-image";
 import {
   CA_FILE,
   describeInstallFailure,
@@ -105,6 +106,15 @@ export class ImageBuilder {
       const failure = error instanceof BuildError ? error.output : (error as Error).message;
       throw new PackageInstallError(describeInstallFailure(language, install, packages, failure), { cause: error });
     }
+  }
+
+  /** An image with this machine's CA bundle added, for a session with network (see network-image.ts). */
+  networkImage(base: string, onProgress?: ProgressListener): Promise<string> {
+    const context = [
+      { name: "Dockerfile", content: Buffer.from(networkDockerfile(base)) },
+      { name: NETWORK_CA_FILE, content: machineCaBundle() },
+    ];
+    return this.ensure(`codebeaker/network:${contextHash(context)}`, null, onProgress, async () => context);
   }
 
   /** A user's image (the guide's `dockerImage`) with the runner added, so it can host a session. */
