@@ -115,7 +115,7 @@ describe("packages in session.create", () => {
 
   it("refuses packages for a runtime without an install recipe, with a dockerImage, or under process isolation", async () => {
     const { create } = managerWith("docker");
-    await expect(create({ language: "go", packages: ["x"] })).rejects.toThrow(/the go runtime does not say how to install packages/);
+    await expect(create({ language: "csharp", packages: ["x"] })).rejects.toThrow(/the csharp runtime does not say how to install packages/);
     await expect(create({ dockerImage: "node:20", packages: ["x"] })).rejects.toThrow(/own dockerImage takes no packages/);
     await expect(managerWith("process").create({ packages: ["x"] })).rejects.toThrow(/use docker or gvisor isolation/);
   });
