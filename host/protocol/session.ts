@@ -73,7 +73,8 @@ export const SessionCreateParams = z.strictObject({
   /** The runtime's command lines replaced for this session (the user's own compile or run command). */
   commands: CommandOverrides.optional(),
   /**
-   * Packages the session's programs can use (npm for javascript and typescript, pip for python): installed once
+   * Packages the session's programs can use (npm for javascript and typescript, pip for python, cargo crates for
+   * rust, modules for go, Maven artifacts for java; each as its manager names them): installed once
    * per list, with network for the install only, into an image that later sessions of the same list start from.
    */
   packages: z.array(PackageSpec).max(64).optional(),

@@ -25,12 +25,14 @@ const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environ
 export const INSTALLER_DIR = "/opt/codebeaker/installer";
 
 /**
- * How a runtime installs the packages a session lists (npm, pip, …): once per list, in an image build on the
- * engine, with network, into a layer that sessions of that list start from. No package code may run during the
- * install (npm --ignore-scripts, pip --only-binary): the network is on then, and the packages are not trusted.
+ * How a runtime installs the packages a session lists (npm, pip, cargo, go, maven): once per list, in an image
+ * build on the engine, with network, into a layer that sessions of that list start from. No package code runs
+ * during the install where the manager allows it (npm --ignore-scripts, pip --only-binary; go get and Maven's
+ * copy run none): the network is on then, and the packages are not trusted. cargo cannot build without running
+ * crates' build scripts and procedural macros (docs/SECURITY.md).
  */
 export const PackageInstall = z.strictObject({
-  /** The package manager's name, for messages: npm, pip. */
+  /** The package manager's name, for messages: npm, pip, cargo, go, maven. */
   manager: z.string().min(1),
   /** Where it fetches from unless the host's environment names another (see passEnv): said when an install fails. */
   index: z.url(),

@@ -87,7 +87,8 @@ export function describeInstallFailure(language: string, install: PackageInstall
   return (
     `installing ${packages.join(" ")} with ${install.manager} for ${language} failed. The install runs in an image ` +
     `build on the Docker engine, with network, and fetches from ${install.index}${from}: the engine must reach it, ` +
-    `and every package must install without running code of its own (npm: no install scripts; pip: wheels only). ` +
+    `and packages install without running code of their own where the manager allows it (npm: no install scripts; ` +
+    `pip: wheels only; cargo does run crates' build scripts and procedural macros). ` +
     `${install.manager} said:\n${failingStep(buildOutput)}`
   );
 }
