@@ -18,7 +18,7 @@ export interface RuntimeConfig {
   timeout?: number;
   /** Give the sandbox a network (off by default). */
   networkEnabled?: boolean;
-  /** Packages the code may use: npm for javascript and typescript, pip for python. Installed once per list. */
+  /** Packages the code may use: npm (javascript, typescript), pip (python), cargo (rust), go modules, maven (java). Installed once per list. */
   packages?: string[];
   /** docker, gvisor (Docker with runsc), process (bubblewrap), or auto: docker when an engine answers. */
   isolation?: Isolation;
