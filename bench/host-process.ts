@@ -2,16 +2,22 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { RuntimeRegistry } from "../host/runtimes/registry";
 
 const ROOT = join(__dirname, "..");
 const HOST_JS = join(ROOT, "dist", "host.js");
 const STARTUP_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
 
-/** `node dist/host.js images LANG...`: builds what is missing, prints `language<TAB>image<TAB>seconds`. */
+/**
+ * `node dist/host.js images LANG@VERSION...` for each language's default version (the one a session gets when it
+ * names none): builds what is missing, prints `language@version<TAB>image<TAB>seconds`. The images by language.
+ */
 export function runtimeImages(languages: string[]): Promise<Map<string, string>> {
+  const registry = RuntimeRegistry.builtIn();
+  const wanted = new Map(languages.map((language) => [`${language}@${registry.find(language)!.manifest.version}`, language]));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HOST_JS, "images", ...languages], {
+    const child = spawn(process.execPath, [HOST_JS, "images", ...wanted.keys()], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -24,7 +30,8 @@ export function runtimeImages(languages: string[]): Promise<Map<string, string>>
       if (code !== 0) return reject(new Error(`codebeaker images exited with ${code}:\n${stderr}`));
       const images = new Map<string, string>();
       for (const line of stdout.split("\n")) {
-        const [language, image] = line.split("\t");
+        const [named, image] = line.split("\t");
+        const language = named && wanted.get(named);
         if (language && image) images.set(language, image);
       }
       const missing = languages.filter((language) => !images.has(language));

@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   console.log(`runs: ${coldRuns} cold (after 1 untimed), ${warmRuns} warm (after ${warmup} untimed)\n`);
 
   const languages = LANGUAGES.map((entry) => entry.language);
-  progress(`building or finding the runtime images: codebeaker images ${languages.join(" ")}`);
+  progress(`building or finding the default versions' runtime images of ${languages.join(", ")}`);
   const images = await runtimeImages(languages);
   const registry = RuntimeRegistry.builtIn();
 
