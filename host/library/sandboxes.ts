@@ -32,7 +32,7 @@ export class Sandboxes {
 
   /** Calls with the session of this spec; if that session has ended, once more with a new one. */
   async with<T>(spec: SandboxSpec, work: (sessionId: string) => Promise<T>): Promise<T> {
-    const key = JSON.stringify([this.params(spec), spec.config.version ?? null]);
+    const key = JSON.stringify(this.params(spec)); // the version is among them
     for (let attempt = 0; ; attempt++) {
       const session = this.session(key, spec);
       const sessionId = await session;
