@@ -48,10 +48,12 @@ export function judge(session: Session, request: JudgeRequest, hooks: JudgeHooks
   return session.exclusive(async () => {
     const startedAt = Date.now();
     const source = await sourceOf(session, request);
-    hooks.onSource?.({ path: posix.relative(WORKSPACE_ROOT, source.path), content: source.content });
-    const sources = { [posix.relative(WORKSPACE_ROOT, source.path)]: source.content.toString("utf8") };
-    const pending = request.code !== undefined ? [{ path: source.path, content: source.content }] : undefined;
-    const program = await programOf(session, { path: source.path }, pending?.[0]!.path);
+    const path = posix.relative(WORKSPACE_ROOT, source.path);
+    hooks.onSource?.({ path, content: source.content });
+    const sources = { [path]: source.content.toString("utf8") };
+    // Given as code, the file is written by the first stage that runs (the compile, or the first case).
+    const pending = request.code !== undefined ? [source] : undefined;
+    const program = await programOf(session, source, pending && source.path);
     const follow = { observer: hooks.observer, onStage: hooks.onStage };
 
     let compile: StageRun | undefined;
