@@ -1,11 +1,10 @@
-import { randomUUID } from "node:crypto";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { Comparison, SessionJudgeResult, Verdict } from "../protocol/judge";
-import { RunStop, SessionJudge } from "../protocol/methods";
+import { SessionJudge } from "../protocol/methods";
 import { languageArgument, TimeoutSeconds, timeoutMs, VersionArgument } from "./arguments";
 import { textResult } from "./results";
-import { guarded, ToolContext } from "./tool-context";
+import { guarded, inSession, ToolContext } from "./tool-context";
 import { replacedNote } from "./run-tools";
 
 const Case = z.object({
@@ -44,11 +43,7 @@ export function registerJudgeTool(server: McpServer, context: ToolContext): void
       if (code === undefined && file === undefined) {
         return { ...textResult("Give `code` to test, or `file` to test a file already in /workspace."), isError: true };
       }
-      const session = await context.sessions.session(language, undefined, version);
-      const runId = `mcp-${randomUUID()}`;
-      const stop = () => void context.host.call(RunStop, { runId }).catch(() => undefined);
-      extra.signal.addEventListener("abort", stop, { once: true });
-      try {
+      return inSession(context, language, version, extra, async (session, runId) => {
         const source = code === undefined ? { path: file! } : { code, fileName: file };
         const judged = await context.host.call(SessionJudge, {
           sessionId: session.sessionId,
@@ -59,9 +54,7 @@ export function registerJudgeTool(server: McpServer, context: ToolContext): void
         });
         const text = [...judgeLines(judged), ...replacedNote(session)].join("\n");
         return { ...textResult(text, judged), isError: judged.status !== "Accepted" };
-      } finally {
-        extra.signal.removeEventListener("abort", stop);
-      }
+      });
     }),
   );
 }

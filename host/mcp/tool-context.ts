@@ -29,10 +29,7 @@ export interface Execution {
   recorded: HistoryRun | undefined;
 }
 
-/**
- * Runs one session.execute command in the language's session. A client that cancels the tool call stops the
- * program (run.stop); a first use that builds the runtime's image reports progress when the client asked.
- */
+/** Runs one session.execute command in the language's session (see inSession). */
 export async function executeIn(
   context: ToolContext,
   language: string,
@@ -40,18 +37,35 @@ export async function executeIn(
   extra: ToolExtra,
   version?: string,
 ): Promise<Execution> {
+  return inSession(context, language, version, extra, async (session, runId) => {
+    let recorded: HistoryRun | undefined;
+    const answer = await context.host.call(SessionExecute, { sessionId: session.sessionId, command, runId }, (notification) => {
+      if (notification.method === HistoryChanged.method) recorded = (notification.params as { run: HistoryRun }).run;
+    });
+    return { answer, session, recorded };
+  });
+}
+
+/**
+ * `work` in the language's session, with a runId to give the host: a client that cancels the tool call stops
+ * what runs under it (run.stop). A first use that builds the runtime's image reports progress when the client
+ * asked.
+ */
+export async function inSession<T>(
+  context: ToolContext,
+  language: string,
+  version: string | undefined,
+  extra: ToolExtra,
+  work: (session: LanguageSession, runId: string) => Promise<T>,
+): Promise<T> {
   const session = await context.sessions.session(language, progressReporter(context, extra), version);
   // Cancelled while its sandbox started: nothing to stop, and nobody waits for the answer.
   if (extra.signal.aborted) throw new Error("the client cancelled the call");
   const runId = `mcp-${randomUUID()}`;
   const stop = () => void context.host.call(RunStop, { runId }).catch(() => undefined);
   extra.signal.addEventListener("abort", stop, { once: true });
-  let recorded: HistoryRun | undefined;
   try {
-    const answer = await context.host.call(SessionExecute, { sessionId: session.sessionId, command, runId }, (notification) => {
-      if (notification.method === HistoryChanged.method) recorded = (notification.params as { run: HistoryRun }).run;
-    });
-    return { answer, session, recorded };
+    return await work(session, runId);
   } finally {
     extra.signal.removeEventListener("abort", stop);
   }
