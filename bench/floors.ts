@@ -7,8 +7,8 @@ import { spawn } from "node:child_process";
 import { PassThrough, type Duplex } from "node:stream";
 import { hostname } from "node:os";
 import { containerOptions, SANDBOX_USER } from "../host/isolation/docker/container-spec";
-import { resolveLimits } from "../host/limits";
-import type { Runtime } from "../host/runtimes/manifest";
+import { resolveLimits } from "../contract/limits";
+import type { Runtime } from "../contract/runtimes/manifest";
 import type { Probe } from "./stats";
 
 /** Every container the bench creates carries this label, with the bench's pid as value. */

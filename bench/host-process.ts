@@ -2,7 +2,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { RuntimeRegistry } from "../host/runtimes/registry";
+import { RuntimeRegistry } from "../contract/runtimes/registry";
 
 const ROOT = join(__dirname, "..");
 const HOST_JS = join(ROOT, "dist", "host.js");

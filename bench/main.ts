@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Labels } from "../host/isolation/docker/container-spec";
 import { ownerLabel } from "../host/isolation/docker/owner";
-import { RuntimeRegistry } from "../host/runtimes/registry";
+import { RuntimeRegistry } from "../contract/runtimes/registry";
 import { CreateResult, problems, progress, quantities, series, versions } from "./context";
 import { ContainerTracker } from "./floors";
 import { HostProcess, runtimeImages, stopChild } from "./host-process";

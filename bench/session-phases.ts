@@ -1,7 +1,7 @@
 /** Cold session.create, pool acquire and warm execute_code, each interleaved with its floors. */
 import type Docker from "dockerode";
 import { execFileSync } from "node:child_process";
-import type { Runtime } from "../host/runtimes/manifest";
+import type { Runtime } from "../contract/runtimes/manifest";
 import { CreateResult, ExecuteResult, executeCode, problems, progress, series, versions, waitForContainers } from "./context";
 import { basicOptions, ContainerTracker, createStartProbe, dockerExecProbe, hostProbe, ResidentProbe, residentProbe, sessionOptions } from "./floors";
 import type { RpcClient } from "./rpc-client";

@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import type { Isolation } from "../host/protocol/session";
+import type { Isolation } from "../contract/protocol/session";
 
 export interface LanguageOverride {
   /** Which version of the language ("3.11"); the host's default when unset. */

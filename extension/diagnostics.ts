@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import type { Diagnostic as HostDiagnostic } from "../host/protocol/diagnostics";
+import type { Diagnostic as HostDiagnostic } from "../contract/protocol/diagnostics";
 
 const SEVERITY: Record<HostDiagnostic["severity"], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,

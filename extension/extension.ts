@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
-import { HistoryChanged, ImageProgress } from "../host/protocol/methods";
-import { RuntimeRegistry } from "../host/runtimes/registry";
+import { HistoryChanged, ImageProgress } from "../contract/protocol/methods";
+import { RuntimeRegistry } from "../contract/runtimes/registry";
 import { RunDiagnostics } from "./diagnostics";
 import { HISTORY_SCHEME, HistoryDocuments, historyActions } from "./history-actions";
 import { HISTORY_VIEW, HistoryPanel } from "./history-panel";

@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import * as vscode from "vscode";
-import { HistoryGet, HistoryRollback } from "../host/protocol/methods";
+import { HistoryGet, HistoryRollback } from "../contract/protocol/methods";
 import type { HistoryActions } from "./history-panel";
 import type { HostConnection } from "./host-connection";
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
-import type { HistoryRun } from "../host/protocol/history";
-import { HistoryList } from "../host/protocol/methods";
+import type { HistoryRun } from "../contract/protocol/history";
+import { HistoryList } from "../contract/protocol/methods";
 import type { BenchmarkResult, FromPanel, ToPanel } from "../webview/messages";
 import type { HostConnection } from "./host-connection";
 

@@ -9,7 +9,7 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 import type { NotificationType, RequestType } from "vscode-jsonrpc";
-import type { NotificationsSubscribeParams } from "../host/protocol/methods";
+import type { NotificationsSubscribeParams } from "../contract/protocol/methods";
 import { logHostLines } from "./host-log";
 
 export type HostState = "stopped" | "starting" | "running" | "restarting";

@@ -1,7 +1,7 @@
 import { createInterface, Interface } from "node:readline";
 import type { Readable } from "node:stream";
 import type * as vscode from "vscode";
-import { readLogLine } from "../host/log";
+import { readLogLine } from "../contract/log-line";
 
 /**
  * Writes each line the host prints (its log, on stderr) into the log channel at the level the host gave it, without the

@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import type { ImageProgressParams } from "../host/protocol/methods";
+import type { ImageProgressParams } from "../contract/protocol/methods";
 import { buildStep, stepSummary } from "./image-steps";
 
 /** Someone who wants an image build's progress as it comes: a run waiting for its sandbox. */

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
-import type { Comparison, JudgeCase, SessionJudgeResult } from "../host/protocol/judge";
-import { IsolationStatus, RunInput, RunOutput, RunStage, RunStop, SessionExecute, SessionJudge, SessionRepeat, WorkspaceSync } from "../host/protocol/methods";
-import type { SessionExecuteResult } from "../host/protocol/session";
-import { summaryLine } from "../host/protocol/summary";
-import type { RuntimeRegistry } from "../host/runtimes/registry";
+import type { Comparison, JudgeCase, SessionJudgeResult } from "../contract/protocol/judge";
+import { IsolationStatus, RunInput, RunOutput, RunStage, RunStop, SessionExecute, SessionJudge, SessionRepeat, WorkspaceSync } from "../contract/protocol/methods";
+import type { SessionExecuteResult } from "../contract/protocol/session";
+import { summaryLine } from "../contract/protocol/summary";
+import type { RuntimeRegistry } from "../contract/runtimes/registry";
 import { readSettings, RunSettings } from "./configuration";
 import { sessionParams } from "./session-params";
 import type { BenchmarkResult } from "../webview/messages";

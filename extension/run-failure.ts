@@ -1,5 +1,5 @@
-import { ErrorCodes } from "../host/protocol/errors";
-import { FieldErrorData } from "../host/protocol/field-error";
+import { ErrorCodes } from "../contract/protocol/errors";
+import { FieldErrorData } from "../contract/protocol/field-error";
 
 /** Why a run could not start or finish, said for the user. */
 export interface RunFailure {

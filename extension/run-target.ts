@@ -1,9 +1,9 @@
 import { posix } from "node:path";
 import * as vscode from "vscode";
-import type { Command } from "../host/protocol/commands";
-import type { Runtime } from "../host/runtimes/manifest";
-import type { RuntimeRegistry } from "../host/runtimes/registry";
-import { entryFileName } from "../host/runtimes/entry-file";
+import type { Command } from "../contract/protocol/commands";
+import type { Runtime } from "../contract/runtimes/manifest";
+import type { RuntimeRegistry } from "../contract/runtimes/registry";
+import { entryFileName } from "../contract/runtimes/entry-file";
 import type { Locate } from "./diagnostics";
 
 /**

@@ -1,4 +1,4 @@
-import type { Isolation, SessionCreateParams } from "../host/protocol/session";
+import type { Isolation, SessionCreateParams } from "../contract/protocol/session";
 import type { RunSettings } from "./configuration";
 
 /** Isolation that Restricted Mode allows: a container. */

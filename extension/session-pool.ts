@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
-import { SessionClose, SessionCreate } from "../host/protocol/methods";
-import type { SessionCreateParams, SessionCreateResult } from "../host/protocol/session";
+import { SessionClose, SessionCreate } from "../contract/protocol/methods";
+import type { SessionCreateParams, SessionCreateResult } from "../contract/protocol/session";
 import type { HostConnection } from "./host-connection";
 import { SessionMirror } from "./mirror/mirror";
 

@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import type { SessionExecuteResult } from "../host/protocol/session";
+import type { SessionExecuteResult } from "../contract/protocol/session";
 import type { HostState } from "./host-connection";
 
 /** What this window's latest run is doing: waiting for its sandbox (or its image's build), or running a stage. */

@@ -11,7 +11,7 @@ import { Dispatcher } from "./rpc/dispatcher";
 import { registerDiscover } from "./rpc/discover";
 import { registerSessionMethods } from "./rpc/handlers";
 import { registerHistoryMethods } from "./rpc/history-handlers";
-import { RuntimeRegistry } from "./runtimes/registry";
+import { RuntimeRegistry } from "../contract/runtimes/registry";
 import { DEFAULT_SETTINGS, HostSettings, SessionManager } from "./sessions/manager";
 
 /** The host's parts, wired: runtimes, the isolation backends, sessions and the JSON-RPC methods over them. */

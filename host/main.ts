@@ -6,11 +6,11 @@ import { stderrLogger } from "./log";
 import { workspaceId } from "./mcp/arguments";
 import { serveMcp } from "./mcp/server";
 import { VERSION } from "./version";
-import { Isolation } from "./protocol/session";
+import { Isolation } from "../contract/protocol/session";
 import { serveStdio } from "./rpc/stdio";
 import { serveWebSocket } from "./rpc/websocket";
-import type { Runtime } from "./runtimes/manifest";
-import { splitLanguageVersion } from "./runtimes/versions";
+import type { Runtime } from "../contract/runtimes/manifest";
+import { splitLanguageVersion } from "../contract/runtimes/versions";
 
 
 const USAGE = `CodeBeaker ${VERSION}: run code in a sandbox.

@@ -1,7 +1,7 @@
-// Writes the generated reference into docs/PROTOCOL.md (between its markers), from the schemas in host/protocol.
+// Writes the generated reference into docs/PROTOCOL.md (between its markers), from the schemas in contract/protocol.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { REFERENCE_END, REFERENCE_START, referenceMarkdown } from "../host/protocol/reference";
+import { REFERENCE_END, REFERENCE_START, referenceMarkdown } from "../contract/protocol/reference";
 
 const file = join(__dirname, "..", "docs", "PROTOCOL.md");
 const text = readFileSync(file, "utf8");

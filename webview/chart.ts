@@ -1,4 +1,4 @@
-import type { HistoryRun } from "../host/protocol/history";
+import type { HistoryRun } from "../contract/protocol/history";
 
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 560;

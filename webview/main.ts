@@ -1,5 +1,5 @@
 import "./panel.css";
-import type { HistoryRun } from "../host/protocol/history";
+import type { HistoryRun } from "../contract/protocol/history";
 import type { BenchmarkResult, PanelState, ToPanel } from "./messages";
 import { element, registerToolkit, vscode } from "./toolkit";
 import { benchmarkView, RolledBack, runDetails, runsTable } from "./views";

@@ -1,5 +1,5 @@
-import type { HistoryRun } from "../host/protocol/history";
-import type { RepeatStats } from "../host/protocol/repeat";
+import type { HistoryRun } from "../contract/protocol/history";
+import type { RepeatStats } from "../contract/protocol/repeat";
 
 /** A benchmark's result as the panel shows it: what ran, and its statistics. */
 export interface BenchmarkResult {

@@ -1,4 +1,4 @@
-import type { HistoryRun } from "../host/protocol/history";
+import type { HistoryRun } from "../contract/protocol/history";
 import { histogramChart, versionsChart } from "./chart";
 import type { BenchmarkResult, FromPanel } from "./messages";
 import { element } from "./toolkit";

@@ -1,4 +1,4 @@
-import type { WorkspaceSyncParams, WorkspaceSyncResult } from "../../host/protocol/session";
+import type { WorkspaceSyncParams, WorkspaceSyncResult } from "../../contract/protocol/session";
 import type { MirroredFile } from "./workspace-files";
 
 /** What a sync sends: the files that changed since the last one, and the files that are gone. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Comparison, JudgeCase } from "../../host/protocol/judge";
+import { Comparison, JudgeCase } from "../../contract/protocol/judge";
 
 /**
  * A file's test cases live beside it, in `<file>.tests.json` (`solve.py` → `solve.py.tests.json`):

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
-import type { Diagnostic } from "../../host/protocol/diagnostics";
-import type { Comparison, JudgeCase, SessionJudgeResult, Verdict } from "../../host/protocol/judge";
+import type { Diagnostic } from "../../contract/protocol/diagnostics";
+import type { Comparison, JudgeCase, SessionJudgeResult, Verdict } from "../../contract/protocol/judge";
 import { CASE_FILE_SUFFIX, caseFileOf, parseCaseFile, sourceOf } from "./case-file";
 
 /** What the Test Explorer needs of the run machinery: a file judged in its session, with its folder mirrored. */

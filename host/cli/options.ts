@@ -1,6 +1,6 @@
 /** Parsers for the CLI's option values, each failing with a sentence that says what was expected. */
 
-import { megabytesIn } from "../limits";
+import { megabytesIn } from "../../contract/limits";
 
 export class UsageError extends Error {}
 

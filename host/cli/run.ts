@@ -2,9 +2,9 @@ import { readFile } from "node:fs/promises";
 import { constants } from "node:os";
 import { basename } from "node:path";
 import type { Host } from "../host";
-import type { SessionExecuteResult } from "../protocol/session";
-import { summaryLine } from "../protocol/summary";
-import { splitLanguageVersion, versionList } from "../runtimes/versions";
+import type { SessionExecuteResult } from "../../contract/protocol/session";
+import { summaryLine } from "../../contract/protocol/summary";
+import { splitLanguageVersion, versionList } from "../../contract/runtimes/versions";
 import { executeCommand } from "../sessions/execute";
 import { TerminalFilter } from "./terminal-filter";
 

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import { WORKSPACE_ROOT } from "../protocol/workspace-path";
+import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
 
 /**
  * The path relative to /workspace of a file a tool named (`/workspace/x`, `file:///workspace/x`, `./x` or `x`),

@@ -1,6 +1,6 @@
-import type { Diagnostic } from "../protocol/diagnostics";
+import type { Diagnostic } from "../../contract/protocol/diagnostics";
 
-export type { Diagnostic, RelatedLocation } from "../protocol/diagnostics";
+export type { Diagnostic, RelatedLocation } from "../../contract/protocol/diagnostics";
 
 /** What one stage of a run wrote. */
 export interface ToolOutput {

@@ -1,8 +1,8 @@
 import { posix } from "node:path";
-import { errorLocation } from "../protocol/diagnostics";
-import type { HistoryRun } from "../protocol/history";
-import type { SessionExecuteResult } from "../protocol/session";
-import { WORKSPACE_ROOT } from "../protocol/workspace-path";
+import { errorLocation } from "../../contract/protocol/diagnostics";
+import type { HistoryRun } from "../../contract/protocol/history";
+import type { SessionExecuteResult } from "../../contract/protocol/session";
+import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
 import type { Session } from "../sessions/session";
 import type { HistoryStore, Snapshot } from "./store";
 

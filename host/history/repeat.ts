@@ -1,6 +1,6 @@
-import type { Command } from "../protocol/commands";
-import type { RepeatStats } from "../protocol/repeat";
-import type { SessionExecuteResult } from "../protocol/session";
+import type { Command } from "../../contract/protocol/commands";
+import type { RepeatStats } from "../../contract/protocol/repeat";
+import type { SessionExecuteResult } from "../../contract/protocol/session";
 
 /**
  * Statistics of a command run `times` times (the seed's repeat): success rate, mean and standard deviation,

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, open, readFile, rename, stat, truncate } from "node:fs/promises";
 import { join } from "node:path";
-import { HistoryRun } from "../protocol/history";
+import { HistoryRun } from "../../contract/protocol/history";
 import { BlobStore } from "./blobs";
 
 /** A run to record, before it has its id, version and snapshots' hashes. */

@@ -1,6 +1,6 @@
-import type { FileErrorCode } from "../protocol/results";
-import type { Limits } from "../limits";
-import type { Runtime } from "../runtimes/manifest";
+import type { FileErrorCode } from "../../contract/protocol/results";
+import type { Limits } from "../../contract/limits";
+import type { Runtime } from "../../contract/runtimes/manifest";
 
 /** The isolation kinds of the seed (`000_…`): Docker, gVisor, process. There is no unsandboxed kind. */
 export type IsolationKind = "docker" | "gvisor" | "process";

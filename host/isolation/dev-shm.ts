@@ -1,4 +1,4 @@
-import type { Limits } from "../limits";
+import type { Limits } from "../../contract/limits";
 
 /**
  * The size of a sandbox's `/dev/shm`, in MiB: writable (POSIX semaphores and shared memory, as Python's

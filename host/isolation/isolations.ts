@@ -1,6 +1,6 @@
 import type DockerEngine from "dockerode";
 import type { Logger } from "../log";
-import type { Isolation } from "../protocol/session";
+import type { Isolation } from "../../contract/protocol/session";
 import { IsolationBackend, IsolationKind, IsolationUnavailableError } from "./backend";
 import { DockerBackend } from "./docker/docker-backend";
 import { ProcessBackend } from "./process/process-backend";

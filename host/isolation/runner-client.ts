@@ -1,6 +1,6 @@
 import type { Readable, Writable } from "node:stream";
-import { FileErrorCode } from "../protocol/results";
-import { WORKSPACE_ROOT } from "../protocol/workspace-path";
+import { FileErrorCode } from "../../contract/protocol/results";
+import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
 import {
   DirectoryEntryInfo,
   FileChecksum,

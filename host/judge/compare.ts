@@ -1,5 +1,5 @@
 import { unifiedDiff } from "../history/diff";
-import type { Comparison } from "../protocol/judge";
+import type { Comparison } from "../../contract/protocol/judge";
 
 /** Lines of each side that go into a wrong answer's diff: enough to see the mistake, cheap whatever the output. */
 const DIFF_LINES = 50;

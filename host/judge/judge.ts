@@ -1,10 +1,10 @@
 import { posix } from "node:path";
 import { SandboxFileError, SandboxLostError } from "../isolation/backend";
-import { invalidParams } from "../protocol/errors";
-import type { Comparison, JudgeCase, SessionJudgeResult, Verdict, VerdictStatus } from "../protocol/judge";
-import type { SessionExecuteResult } from "../protocol/session";
-import { WORKSPACE_ROOT } from "../protocol/workspace-path";
-import { entryFileName } from "../runtimes/entry-file";
+import { invalidParams } from "../../contract/protocol/errors";
+import type { Comparison, JudgeCase, SessionJudgeResult, Verdict, VerdictStatus } from "../../contract/protocol/judge";
+import type { SessionExecuteResult } from "../../contract/protocol/session";
+import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
+import { entryFileName } from "../../contract/runtimes/entry-file";
 import { sessionEnded } from "../sessions/execute";
 import { compileStage, programOf, RunOptions } from "../sessions/run-commands";
 import type { Session } from "../sessions/session";

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { posix } from "node:path";
-import type { HistoryRollbackResult, HistoryRun } from "../protocol/history";
-import { HistoryChanged, HistoryList, HistoryRestoreLastSuccess, HistoryRollback, RunOutput, SessionExecute, SessionJudge, SessionRepeat } from "../protocol/methods";
-import type { RepeatStats as HostRepeatStats } from "../protocol/repeat";
-import { resolveWorkspacePath, WORKSPACE_ROOT } from "../protocol/workspace-path";
-import { entryFileName } from "../runtimes/entry-file";
-import type { Runtime } from "../runtimes/manifest";
+import type { HistoryRollbackResult, HistoryRun } from "../../contract/protocol/history";
+import { HistoryChanged, HistoryList, HistoryRestoreLastSuccess, HistoryRollback, RunOutput, SessionExecute, SessionJudge, SessionRepeat } from "../../contract/protocol/methods";
+import type { RepeatStats as HostRepeatStats } from "../../contract/protocol/repeat";
+import { resolveWorkspacePath, WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
+import { entryFileName } from "../../contract/runtimes/entry-file";
+import type { Runtime } from "../../contract/runtimes/manifest";
 import { milliseconds, RUNTIME_CONFIG_KEYS, RuntimeConfig, workingDirectory } from "./config";
 import { asCodeBeakerError, CodeBeakerError } from "./errors";
 import { Listeners } from "./events";

@@ -1,6 +1,6 @@
-import { megabytesIn } from "../limits";
-import type { Isolation, SessionCreateParams } from "../protocol/session";
-import { resolveWorkspacePath } from "../protocol/workspace-path";
+import { megabytesIn } from "../../contract/limits";
+import type { Isolation, SessionCreateParams } from "../../contract/protocol/session";
+import { resolveWorkspacePath } from "../../contract/protocol/workspace-path";
 import { CodeBeakerError } from "./errors";
 
 /**

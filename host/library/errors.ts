@@ -1,4 +1,4 @@
-import { ErrorCodes, RpcError } from "../protocol/errors";
+import { ErrorCodes, RpcError } from "../../contract/protocol/errors";
 
 /**
  * What went wrong, as a name a program can switch on. The library's own refusals come first; the host's

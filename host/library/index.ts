@@ -15,5 +15,5 @@ export { RuntimeRegistry } from "./runtime-registry";
 export type { CustomRuntime } from "./runtime-registry";
 export { CodeBeakerError } from "./errors";
 export type { CodeBeakerErrorCode } from "./errors";
-export type { Diagnostic } from "../protocol/diagnostics";
-export type { Isolation } from "../protocol/session";
+export type { Diagnostic } from "../../contract/protocol/diagnostics";
+export type { Isolation } from "../../contract/protocol/session";

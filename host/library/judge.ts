@@ -1,4 +1,4 @@
-import type { Comparison, JudgeCase, SessionJudgeResult } from "../protocol/judge";
+import type { Comparison, JudgeCase, SessionJudgeResult } from "../../contract/protocol/judge";
 import { milliseconds, parseMemoryLimit } from "./config";
 import { CodeBeakerError } from "./errors";
 import { refuseUnknownOptions } from "./options";

@@ -1,8 +1,8 @@
-import { Diagnostic, errorLocation, firstError } from "../protocol/diagnostics";
-import type { HistoryRun } from "../protocol/history";
-import type { CommandStatus, Metrics, Stages } from "../protocol/results";
+import { Diagnostic, errorLocation, firstError } from "../../contract/protocol/diagnostics";
+import type { HistoryRun } from "../../contract/protocol/history";
+import type { CommandStatus, Metrics, Stages } from "../../contract/protocol/results";
 import { CodeBeakerError } from "./errors";
-import type { SessionExecuteResult } from "../protocol/session";
+import type { SessionExecuteResult } from "../../contract/protocol/session";
 
 /** Where an error happened in the user's code: the file under /workspace, 1-based line and column. */
 export interface ErrorLocation {

@@ -1,9 +1,9 @@
 import { posix } from "node:path";
 import { z } from "zod";
-import type { CommandOverrides } from "../protocol/session";
-import { WORKSPACE_ROOT } from "../protocol/workspace-path";
-import { Runtime, RuntimeManifest } from "../runtimes/manifest";
-import { RuntimeRegistry as Runtimes } from "../runtimes/registry";
+import type { CommandOverrides } from "../../contract/protocol/session";
+import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
+import { Runtime, RuntimeManifest } from "../../contract/runtimes/manifest";
+import { RuntimeRegistry as Runtimes } from "../../contract/runtimes/registry";
 import { BaseRuntime, RuntimeClass } from "./base-runtime";
 import { CodeBeakerError } from "./errors";
 import { refuseUnknownOptions } from "./options";

@@ -1,6 +1,6 @@
-import { ErrorCodes } from "../protocol/errors";
-import { SessionClose, SessionCreate } from "../protocol/methods";
-import type { CommandOverrides } from "../protocol/session";
+import { ErrorCodes } from "../../contract/protocol/errors";
+import { SessionClose, SessionCreate } from "../../contract/protocol/methods";
+import type { CommandOverrides } from "../../contract/protocol/session";
 import { RuntimeConfig, sessionParams } from "./config";
 import { CodeBeakerError } from "./errors";
 import type { Lab } from "./lab";

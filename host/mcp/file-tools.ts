@@ -1,6 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import type { ListDirectoryResult, ReadFileResult, WriteFileResult } from "../protocol/command-results";
+import type { ListDirectoryResult, ReadFileResult, WriteFileResult } from "../../contract/protocol/command-results";
 import { languageArgument } from "./arguments";
 import { commandFailure, textResult } from "./results";
 import { replacedNote } from "./run-tools";

@@ -1,8 +1,8 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import type { HistoryRollbackResult, HistoryRun } from "../protocol/history";
-import { HistoryCompare, HistoryGet, HistoryList, HistoryRestoreLastSuccess, HistoryRollback } from "../protocol/methods";
-import { RunStatus } from "../protocol/results";
+import type { HistoryRollbackResult, HistoryRun } from "../../contract/protocol/history";
+import { HistoryCompare, HistoryGet, HistoryList, HistoryRestoreLastSuccess, HistoryRollback } from "../../contract/protocol/methods";
+import { RunStatus } from "../../contract/protocol/results";
 import { textResult } from "./results";
 import { guarded, ToolContext } from "./tool-context";
 

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { RequestDefinition } from "../protocol/methods";
+import type { RequestDefinition } from "../../contract/protocol/methods";
 import type { Dispatcher } from "../rpc/dispatcher";
 
 /** A host notification sent while a call ran (history.changed, image.progress, run.output). */

@@ -1,7 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { Comparison, SessionJudgeResult, Verdict } from "../protocol/judge";
-import { SessionJudge } from "../protocol/methods";
+import { Comparison, SessionJudgeResult, Verdict } from "../../contract/protocol/judge";
+import { SessionJudge } from "../../contract/protocol/methods";
 import { languageArgument, TimeoutSeconds, timeoutMs, VersionArgument } from "./arguments";
 import { textResult } from "./results";
 import { guarded, inSession, ToolContext } from "./tool-context";

@@ -1,6 +1,6 @@
-import { ImageProgress, SessionCreate, SessionList } from "../protocol/methods";
-import type { ImageProgressParams } from "../protocol/methods";
-import type { RuntimeRegistry } from "../runtimes/registry";
+import { ImageProgress, SessionCreate, SessionList } from "../../contract/protocol/methods";
+import type { ImageProgressParams } from "../../contract/protocol/methods";
+import type { RuntimeRegistry } from "../../contract/runtimes/registry";
 import type { HostCalls } from "./host-calls";
 
 /** What every session of the MCP server is created with, besides its language. */

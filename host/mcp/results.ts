@@ -1,10 +1,10 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { Diagnostic, errorLocation } from "../protocol/diagnostics";
-import { RpcError } from "../protocol/errors";
-import { CommandStatus, Metrics } from "../protocol/results";
-import type { SessionExecuteResult } from "../protocol/session";
-import { summaryLine } from "../protocol/summary";
+import { Diagnostic, errorLocation } from "../../contract/protocol/diagnostics";
+import { RpcError } from "../../contract/protocol/errors";
+import { CommandStatus, Metrics } from "../../contract/protocol/results";
+import type { SessionExecuteResult } from "../../contract/protocol/session";
+import { summaryLine } from "../../contract/protocol/summary";
 
 /** What a tool that ran a program answers in structuredContent (its outputSchema, declared once here). */
 export const RunOutput = z.object({

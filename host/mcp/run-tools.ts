@@ -1,6 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import type { SessionExecuteParams } from "../protocol/session";
+import type { SessionExecuteParams } from "../../contract/protocol/session";
 import { languageArgument, Stdin, TimeoutSeconds, timeoutMs, VersionArgument } from "./arguments";
 import { RunCodeOutput, RunOutput, runOutput, runResult, textResult } from "./results";
 import { executeIn, guarded, ToolContext } from "./tool-context";

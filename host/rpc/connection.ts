@@ -1,5 +1,5 @@
 import type { Logger } from "../log";
-import { NotificationsSubscribe, SubscribableNotification } from "../protocol/methods";
+import { NotificationsSubscribe, SubscribableNotification } from "../../contract/protocol/methods";
 import type { CallContext, Dispatcher } from "./dispatcher";
 import { answerJsonRpcText } from "./json-rpc";
 

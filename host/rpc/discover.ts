@@ -1,5 +1,5 @@
-import { RpcDiscover } from "../protocol/methods";
-import { JsonSchema, MethodReference, protocolMethods } from "../protocol/reference";
+import { RpcDiscover } from "../../contract/protocol/methods";
+import { JsonSchema, MethodReference, protocolMethods } from "../../contract/protocol/reference";
 import { VERSION } from "../version";
 import type { Dispatcher } from "./dispatcher";
 

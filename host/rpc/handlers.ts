@@ -11,7 +11,7 @@ import {
   SessionJudge,
   SessionList,
   WorkspaceSync,
-} from "../protocol/methods";
+} from "../../contract/protocol/methods";
 import { executeCommand } from "../sessions/execute";
 import { FollowedRuns } from "../sessions/followed-runs";
 import type { SessionManager } from "../sessions/manager";

@@ -3,9 +3,9 @@ import { unifiedDiff } from "../history/diff";
 import { HistoryRecorder, RecordedSource } from "../history/recorder";
 import { repeat } from "../history/repeat";
 import type { WorkspaceHistory } from "../history/store";
-import type { Command } from "../protocol/commands";
-import { invalidParams } from "../protocol/errors";
-import type { HistoryRollbackResult, HistoryRun } from "../protocol/history";
+import type { Command } from "../../contract/protocol/commands";
+import { invalidParams } from "../../contract/protocol/errors";
+import type { HistoryRollbackResult, HistoryRun } from "../../contract/protocol/history";
 import {
   HistoryChanged,
   HistoryCompare,
@@ -14,10 +14,10 @@ import {
   HistoryRestoreLastSuccess,
   HistoryRollback,
   SessionRepeat,
-} from "../protocol/methods";
-import type { SessionExecuteResult } from "../protocol/session";
-import { WORKSPACE_ROOT } from "../protocol/workspace-path";
-import { entryFileName } from "../runtimes/entry-file";
+} from "../../contract/protocol/methods";
+import type { SessionExecuteResult } from "../../contract/protocol/session";
+import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
+import { entryFileName } from "../../contract/runtimes/entry-file";
 import { executeCommand } from "../sessions/execute";
 import { restoreFile } from "../sessions/file-commands";
 import type { SessionManager } from "../sessions/manager";

@@ -1,4 +1,4 @@
-import { ErrorCodes, RpcError } from "../protocol/errors";
+import { ErrorCodes, RpcError } from "../../contract/protocol/errors";
 import type { CallContext, Dispatcher } from "./dispatcher";
 
 type Id = string | number | null;

@@ -1,8 +1,8 @@
 import type { HistoryRecorder } from "../history/recorder";
 import { judge, JudgedSource } from "../judge/judge";
 import type { z } from "zod";
-import type { SessionJudgeParams, SessionJudgeResult } from "../protocol/judge";
-import { HistoryChanged, JudgeCaseEnded } from "../protocol/methods";
+import type { SessionJudgeParams, SessionJudgeResult } from "../../contract/protocol/judge";
+import { HistoryChanged, JudgeCaseEnded } from "../../contract/protocol/methods";
 import type { RunOptions } from "../sessions/run-commands";
 import type { Session } from "../sessions/session";
 import type { CallContext } from "./dispatcher";

@@ -1,6 +1,6 @@
 import type { Readable, Writable } from "node:stream";
 import type { Logger } from "../log";
-import { Exit, Initialize, Shutdown } from "../protocol/methods";
+import { Exit, Initialize, Shutdown } from "../../contract/protocol/methods";
 import { VERSION } from "../version";
 import { RpcConnection } from "./connection";
 import { ContentLengthReader, frame } from "./content-length-framing";

@@ -1,7 +1,7 @@
 import { posix } from "node:path";
-import type { Permissions } from "../protocol/session";
-import { WORKSPACE_ROOT } from "../protocol/workspace-path";
-import type { RuntimeManifest } from "./manifest";
+import type { Permissions } from "../../contract/protocol/session";
+import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
+import type { RuntimeManifest } from "../../contract/runtimes/manifest";
 
 /** Where compile stages put their output: inside the sandbox's /tmp, out of the user's workspace. */
 export const BUILD_DIR = "/tmp/codebeaker/build";

@@ -1,6 +1,6 @@
 import { SandboxFileError } from "../isolation/backend";
-import type { SessionExecuteResult } from "../protocol/session";
-import { WORKSPACE_ROOT } from "../protocol/workspace-path";
+import type { SessionExecuteResult } from "../../contract/protocol/session";
+import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
 
 /** The answer of a command that ran no program: the guide's four fields, and nulls where a run would report. */
 export function fileCommandResult(result: unknown, startedAt: number): SessionExecuteResult {

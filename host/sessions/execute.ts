@@ -1,6 +1,6 @@
 import { SandboxFileError, SandboxLostError } from "../isolation/backend";
-import type { Command } from "../protocol/commands";
-import type { SessionExecuteResult } from "../protocol/session";
+import type { Command } from "../../contract/protocol/commands";
+import type { SessionExecuteResult } from "../../contract/protocol/session";
 import { fileCommandFailure, fileCommandResult } from "./envelope";
 import * as files from "./file-commands";
 import { executeCode, executeShell, runFile, RunOptions } from "./run-commands";

@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import { SandboxFileError } from "../isolation/backend";
-import type { CommandOf } from "../protocol/commands";
+import type { CommandOf } from "../../contract/protocol/commands";
 import type {
   CopyFileResult,
   CreateDirectoryResult,
@@ -8,8 +8,8 @@ import type {
   ListDirectoryResult,
   ReadFileResult,
   WriteFileResult,
-} from "../protocol/command-results";
-import { ErrorCodes, invalidParams, RpcError } from "../protocol/errors";
+} from "../../contract/protocol/command-results";
+import { ErrorCodes, invalidParams, RpcError } from "../../contract/protocol/errors";
 import { describeFileError } from "./envelope";
 import type { Session } from "./session";
 

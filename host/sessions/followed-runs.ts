@@ -1,7 +1,7 @@
 import { StringDecoder } from "node:string_decoder";
 import type { RunHandle } from "../isolation/backend";
-import { invalidParams } from "../protocol/errors";
-import { RunOutput, RunStage } from "../protocol/methods";
+import { invalidParams } from "../../contract/protocol/errors";
+import { RunOutput, RunStage } from "../../contract/protocol/methods";
 import type { CallContext } from "../rpc/dispatcher";
 import type { RunOptions } from "./stages";
 

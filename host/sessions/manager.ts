@@ -1,12 +1,12 @@
 import type { z } from "zod";
 import { ImageProgress, IsolationBackend, IsolationUnavailableError } from "../isolation/backend";
-import { LimitOverrides, resolveLimits } from "../limits";
+import { LimitOverrides, resolveLimits } from "../../contract/limits";
 import type { Logger } from "../log";
-import { invalidParams, RpcError, ErrorCodes } from "../protocol/errors";
-import type { Isolation, SessionConfig, SessionCreateParams, SessionListResult } from "../protocol/session";
-import type { Runtime } from "../runtimes/manifest";
-import { defaultOf, type RuntimeRegistry } from "../runtimes/registry";
-import { versionList } from "../runtimes/versions";
+import { invalidParams, RpcError, ErrorCodes } from "../../contract/protocol/errors";
+import type { Isolation, SessionConfig, SessionCreateParams, SessionListResult } from "../../contract/protocol/session";
+import type { Runtime } from "../../contract/runtimes/manifest";
+import { defaultOf, type RuntimeRegistry } from "../../contract/runtimes/registry";
+import { versionList } from "../../contract/runtimes/versions";
 import { refusal } from "./refusals";
 import { Session } from "./session";
 import { spareKey } from "./spare-key";

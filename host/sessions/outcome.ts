@@ -1,6 +1,6 @@
 import { constants } from "node:os";
 import type { FilesystemFill, RunOutcome } from "../isolation/backend";
-import type { Metrics, RunStatus, StageResult } from "../protocol/results";
+import type { Metrics, RunStatus, StageResult } from "../../contract/protocol/results";
 
 export type StageKind = "compile" | "run";
 

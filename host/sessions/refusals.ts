@@ -1,8 +1,8 @@
 import { CustomImageError, IsolationUnavailableError } from "../isolation/backend";
 import { PackageInstallError } from "../isolation/docker/packages-image";
-import { ErrorCodes } from "../protocol/errors";
-import { fieldError } from "../protocol/field-error";
-import type { Isolation, SessionCreateParams } from "../protocol/session";
+import { ErrorCodes } from "../../contract/protocol/errors";
+import { fieldError } from "../../contract/protocol/field-error";
+import type { Isolation, SessionCreateParams } from "../../contract/protocol/session";
 
 /**
  * A session that could not be created because of what it asked for (its params, or the host's settings below

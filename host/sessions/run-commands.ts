@@ -1,12 +1,12 @@
 import { posix } from "node:path";
 import type { SourceFiles } from "../diagnostics";
 import { SandboxFileError } from "../isolation/backend";
-import type { CommandOf } from "../protocol/commands";
-import type { ExecuteShellResult } from "../protocol/command-results";
-import type { SessionExecuteResult } from "../protocol/session";
-import { WORKSPACE_ROOT } from "../protocol/workspace-path";
+import type { CommandOf } from "../../contract/protocol/commands";
+import type { ExecuteShellResult } from "../../contract/protocol/command-results";
+import type { SessionExecuteResult } from "../../contract/protocol/session";
+import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
 import { BUILD_DIR, expandCommand, permissionFlags, SourceFile } from "../runtimes/command-line";
-import { entryFileName } from "../runtimes/entry-file";
+import { entryFileName } from "../../contract/runtimes/entry-file";
 import type { Session } from "./session";
 import { diagnose, envelope, RunOptions, runStage, StageRun } from "./stages";
 

@@ -1,7 +1,7 @@
 import type { IsolationKind, Sandbox } from "../isolation/backend";
-import type { Limits } from "../limits";
-import type { SessionConfig, SessionCreateResult, SessionState, SessionSummary } from "../protocol/session";
-import type { Runtime } from "../runtimes/manifest";
+import type { Limits } from "../../contract/limits";
+import type { SessionConfig, SessionCreateResult, SessionState, SessionSummary } from "../../contract/protocol/session";
+import type { Runtime } from "../../contract/runtimes/manifest";
 
 /** A session is "Idle" after this long without a command; until then, and while running one, "Active". */
 export const IDLE_STATE_AFTER_MS = 60_000;

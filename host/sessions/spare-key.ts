@@ -1,5 +1,5 @@
 import type { IsolationKind, SandboxSpec } from "../isolation/backend";
-import type { SessionConfig } from "../protocol/session";
+import type { SessionConfig } from "../../contract/protocol/session";
 
 /**
  * Which ready sandboxes can serve a session: those made from the same isolation, runtime, limits, network and

@@ -1,8 +1,8 @@
 import { parseDiagnostics, SourceFiles } from "../diagnostics";
 import type { RunHandle, RunObserver, RunOutcome, RunRequest } from "../isolation/backend";
-import { Diagnostic, firstError } from "../protocol/diagnostics";
-import type { Stages, StageResult } from "../protocol/results";
-import type { SessionExecuteResult } from "../protocol/session";
+import { Diagnostic, firstError } from "../../contract/protocol/diagnostics";
+import type { Stages, StageResult } from "../../contract/protocol/results";
+import type { SessionExecuteResult } from "../../contract/protocol/session";
 import { describeFailure, metricsOf, StageContext, StageKind, toStage } from "./outcome";
 import type { Session } from "./session";
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Sandbox } from "../isolation/backend";
 import type { Logger } from "../log";
-import { WORKSPACE_ROOT } from "../protocol/workspace-path";
+import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
 
 /** How many ready sandboxes the host keeps, and for how long. */
 export interface WarmPoolSettings {

@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import type { FileChecksum } from "../isolation/backend";
 import { packArchive } from "../isolation/ustar";
-import type { WorkspaceSyncParams, WorkspaceSyncResult } from "../protocol/session";
-import { WORKSPACE_ROOT } from "../protocol/workspace-path";
+import type { WorkspaceSyncParams, WorkspaceSyncResult } from "../../contract/protocol/session";
+import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
 import type { Session } from "./session";
 import { contentHash, WorkspaceManifest } from "./workspace-manifest";
 

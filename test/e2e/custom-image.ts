@@ -1,7 +1,7 @@
 import Docker from "dockerode";
 import { resolveEngineConnection } from "../../host/isolation/docker/engine-connection";
 import { ImageBuilder } from "../../host/isolation/docker/images";
-import { RuntimeRegistry } from "../../host/runtimes/registry";
+import { RuntimeRegistry } from "../../contract/runtimes/registry";
 
 const docker = new Docker(resolveEngineConnection().options);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SessionCreateResult, SessionExecuteResult } from "../../host/protocol/session";
+import type { SessionCreateResult, SessionExecuteResult } from "../../contract/protocol/session";
 import { useHost } from "./helpers";
 
 type Host = ReturnType<ReturnType<typeof useHost>>;

@@ -8,7 +8,7 @@ import WebSocket from "ws";
 import { Labels } from "../../host/isolation/docker/container-spec";
 import { DockerBackend } from "../../host/isolation/docker/docker-backend";
 import { silentLogger } from "../../host/log";
-import { RuntimeRegistry } from "../../host/runtimes/registry";
+import { RuntimeRegistry } from "../../contract/runtimes/registry";
 import { createSession, docker, eventually, execute, useHost } from "./helpers";
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SessionCreateResult, SessionExecuteResult, WorkspaceSyncResult } from "../../host/protocol/session";
+import type { SessionCreateResult, SessionExecuteResult, WorkspaceSyncResult } from "../../contract/protocol/session";
 import { useHost } from "./helpers";
 
 /** A client of the dispatcher that keeps the notifications it is sent, as an editor would see them. */

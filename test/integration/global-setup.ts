@@ -2,7 +2,7 @@ import Docker from "dockerode";
 import { resolveEngineConnection } from "../../host/isolation/docker/engine-connection";
 import { DockerBackend } from "../../host/isolation/docker/docker-backend";
 import { silentLogger } from "../../host/log";
-import { RuntimeRegistry } from "../../host/runtimes/registry";
+import { RuntimeRegistry } from "../../contract/runtimes/registry";
 import { Labels } from "../../host/isolation/docker/container-spec";
 import { ownerIsGone } from "../../host/isolation/docker/owner";
 

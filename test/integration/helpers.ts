@@ -8,8 +8,8 @@ import { Host, startHost } from "../../host/host";
 import { Labels } from "../../host/isolation/docker/container-spec";
 import { ownerLabel } from "../../host/isolation/docker/owner";
 import { silentLogger } from "../../host/log";
-import { Command } from "../../host/protocol/commands";
-import { SessionCreateParams } from "../../host/protocol/session";
+import { Command } from "../../contract/protocol/commands";
+import { SessionCreateParams } from "../../contract/protocol/session";
 import { executeCommand } from "../../host/sessions/execute";
 import type { Session } from "../../host/sessions/session";
 

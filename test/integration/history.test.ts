@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { HistoryCompareResult, HistoryGetResult, HistoryListResult, HistoryRollbackResult } from "../../host/protocol/history";
-import type { RepeatStats } from "../../host/protocol/repeat";
-import type { SessionCreateResult, SessionExecuteResult } from "../../host/protocol/session";
+import type { HistoryCompareResult, HistoryGetResult, HistoryListResult, HistoryRollbackResult } from "../../contract/protocol/history";
+import type { RepeatStats } from "../../contract/protocol/repeat";
+import type { SessionCreateResult, SessionExecuteResult } from "../../contract/protocol/session";
 import { useHost } from "./helpers";
 import { startServer, stop } from "./processes";
 

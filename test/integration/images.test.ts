@@ -6,7 +6,7 @@ import type { ImageProgress } from "../../host/isolation/backend";
 import { startHost } from "../../host/host";
 import { guideImageName, ImageBuilder } from "../../host/isolation/docker/images";
 import { silentLogger } from "../../host/log";
-import { RuntimeRegistry, loadRuntime } from "../../host/runtimes/registry";
+import { RuntimeRegistry, loadRuntime } from "../../contract/runtimes/registry";
 import { createSession, docker, execute } from "./helpers";
 
 /** A copy of the python runtime folder; its default version's folder, to change its recipe without touching the real one. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { HistoryListResult } from "../../host/protocol/history";
-import type { SessionJudgeResult } from "../../host/protocol/judge";
-import type { SessionCreateResult } from "../../host/protocol/session";
+import type { HistoryListResult } from "../../contract/protocol/history";
+import type { SessionJudgeResult } from "../../contract/protocol/judge";
+import type { SessionCreateResult } from "../../contract/protocol/session";
 import { useHost } from "./helpers";
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BaseRuntime, Beaker, CodeBeakerError, Lab, RuntimeRegistry } from "../../host/library";
-import { SessionClose, SessionList } from "../../host/protocol/methods";
+import { SessionClose, SessionList } from "../../contract/protocol/methods";
 import { containersOwnedBy } from "./helpers";
 
 /** The library on the real engine: what the README's examples do not show, and what must not go wrong. */

@@ -6,7 +6,7 @@ import { startHost } from "../../host/host";
 import { Labels } from "../../host/isolation/docker/container-spec";
 import { ownerLabel, ownerStartTime } from "../../host/isolation/docker/owner";
 import { silentLogger } from "../../host/log";
-import { RpcError } from "../../host/protocol/errors";
+import { RpcError } from "../../contract/protocol/errors";
 import { containersOf, createSession, docker, eventually, execute, useHost } from "./helpers";
 import { startServer, stop } from "./processes";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { packagesTag } from "../../host/isolation/docker/packages-image";
-import type { SessionCreateResult, SessionExecuteResult } from "../../host/protocol/session";
+import type { SessionCreateResult, SessionExecuteResult } from "../../contract/protocol/session";
 import { docker, useHost } from "./helpers";
 
 /**

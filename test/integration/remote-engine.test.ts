@@ -8,10 +8,10 @@ import { createMessageConnection, MessageConnection, StreamMessageReader, Stream
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerBackend } from "../../host/isolation/docker/docker-backend";
 import { fromEndpoint } from "../../host/isolation/docker/engine-connection";
-import { resolveLimits } from "../../host/limits";
+import { resolveLimits } from "../../contract/limits";
 import { silentLogger } from "../../host/log";
-import { HistoryList, HistoryRollback, SessionClose, SessionCreate, SessionExecute, WorkspaceSync } from "../../host/protocol/methods";
-import { RuntimeRegistry } from "../../host/runtimes/registry";
+import { HistoryList, HistoryRollback, SessionClose, SessionCreate, SessionExecute, WorkspaceSync } from "../../contract/protocol/methods";
+import { RuntimeRegistry } from "../../contract/runtimes/registry";
 import { containersOwnedBy, docker } from "./helpers";
 import { finished, spawnHost } from "./processes";
 import { closedPort, startTcpEngineEndpoint, type TcpEngineEndpoint } from "./tcp-engine-endpoint";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RuntimeRegistry } from "../../host/runtimes/registry";
+import { RuntimeRegistry } from "../../contract/runtimes/registry";
 import type { Session } from "../../host/sessions/session";
 import { containersOf, createSession, execute, useHost } from "./helpers";
 

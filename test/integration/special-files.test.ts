@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WorkspaceSyncParams } from "../../host/protocol/session";
+import { WorkspaceSyncParams } from "../../contract/protocol/session";
 import type { Session } from "../../host/sessions/session";
 import { syncWorkspace } from "../../host/sessions/workspace-sync";
 import { createSession, execute, useHost } from "./helpers";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Sandbox } from "../../host/isolation/backend";
-import { WorkspaceSyncParams } from "../../host/protocol/session";
+import { WorkspaceSyncParams } from "../../contract/protocol/session";
 import type { Session } from "../../host/sessions/session";
 import { syncWorkspace } from "../../host/sessions/workspace-sync";
 import { createSession, execute, useHost } from "./helpers";

@@ -1,8 +1,8 @@
 import { expect } from "vitest";
 import type { Host } from "../../host/host";
 import type { IsolationKind } from "../../host/isolation/backend";
-import { ErrorCodes, RpcError } from "../../host/protocol/errors";
-import type { SessionExecuteResult } from "../../host/protocol/session";
+import { ErrorCodes, RpcError } from "../../contract/protocol/errors";
+import type { SessionExecuteResult } from "../../contract/protocol/session";
 import type { Session } from "../../host/sessions/session";
 
 /** What an escape attempt can use: the session, the host, and bait the test planted outside the sandbox. */

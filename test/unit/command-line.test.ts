@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { expandCommand, placeholders } from "../../host/runtimes/command-line";
-import { RuntimeRegistry } from "../../host/runtimes/registry";
-import { entryFileName } from "../../host/runtimes/entry-file";
+import { RuntimeRegistry } from "../../contract/runtimes/registry";
+import { entryFileName } from "../../contract/runtimes/entry-file";
 
 const RUNTIMES = join(__dirname, "..", "..", "runtimes");
 const BUILD = "/tmp/codebeaker/build";

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { SandboxSpec } from "../../host/isolation/backend";
 import { containerOptions, keeperOptions } from "../../host/isolation/docker/container-spec";
 import { RUNNER_PATH } from "../../host/isolation/docker/images";
-import { type LimitOverrides, resolveLimits } from "../../host/limits";
-import { RuntimeRegistry } from "../../host/runtimes/registry";
+import { type LimitOverrides, resolveLimits } from "../../contract/limits";
+import { RuntimeRegistry } from "../../contract/runtimes/registry";
 
 const RUNTIMES = join(__dirname, "..", "..", "runtimes");
 const MiB = 1024 * 1024;

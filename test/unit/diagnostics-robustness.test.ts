@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Diagnostic, parseDiagnostics, PARSERS, ToolOutput } from "../../host/diagnostics";
 import { workspacePath } from "../../host/diagnostics/paths";
-import { RuntimeRegistry } from "../../host/runtimes/registry";
+import { RuntimeRegistry } from "../../contract/runtimes/registry";
 import { caseNames, readOutput } from "../fixtures/diagnostics/fixtures";
 
 const registry = RuntimeRegistry.builtIn();

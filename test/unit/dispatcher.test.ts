@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type Logger, silentLogger } from "../../host/log";
-import { ErrorCodes, invalidParams, RpcError } from "../../host/protocol/errors";
-import { SessionClose, SessionCreate, SessionExecute, SessionList } from "../../host/protocol/methods";
-import type { SessionCreateResult, SessionExecuteResult } from "../../host/protocol/session";
+import { ErrorCodes, invalidParams, RpcError } from "../../contract/protocol/errors";
+import { SessionClose, SessionCreate, SessionExecute, SessionList } from "../../contract/protocol/methods";
+import type { SessionCreateResult, SessionExecuteResult } from "../../contract/protocol/session";
 import { type CallContext, Dispatcher } from "../../host/rpc/dispatcher";
 import { describeIssues } from "../../host/rpc/params-errors";
 

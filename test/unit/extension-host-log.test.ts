@@ -3,7 +3,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type * as vscode from "vscode";
 import { logHostLines } from "../../extension/host-log";
-import { logLine } from "../../host/log";
+import { logLine } from "../../contract/log-line";
 
 /** A log channel that records what it was given, at which level. */
 function recordingChannel() {

@@ -1,8 +1,8 @@
 import { ResponseError } from "vscode-jsonrpc";
 import { describe, expect, it } from "vitest";
 import { describeRunFailure } from "../../extension/run-failure";
-import { ErrorCodes, RpcError } from "../../host/protocol/errors";
-import { fieldError } from "../../host/protocol/field-error";
+import { ErrorCodes, RpcError } from "../../contract/protocol/errors";
+import { fieldError } from "../../contract/protocol/field-error";
 
 /** The error the extension's request rejects with when the host answers `error`. */
 const reply = (error: RpcError) => new ResponseError(error.code, error.message, error.data);

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { HistoryRecorder } from "../../host/history/recorder";
 import { HistoryStore } from "../../host/history/store";
-import { Command } from "../../host/protocol/commands";
-import type { SessionExecuteResult } from "../../host/protocol/session";
-import { RuntimeRegistry } from "../../host/runtimes/registry";
+import { Command } from "../../contract/protocol/commands";
+import type { SessionExecuteResult } from "../../contract/protocol/session";
+import { RuntimeRegistry } from "../../contract/runtimes/registry";
 import { executeAndRecord } from "../../host/rpc/history-handlers";
 import type { Session } from "../../host/sessions/session";
 

@@ -4,9 +4,9 @@ import { describe, expect, it } from "vitest";
 import { type ContextFile, contextHash } from "../../host/isolation/docker/build-context";
 import { matchesIntegrity } from "../../host/isolation/docker/fetch-file";
 import { guideImageName, guideImageNames, ImageBuilder } from "../../host/isolation/docker/images";
-import { RuntimeRegistry } from "../../host/runtimes/registry";
-import { isImageReference } from "../../host/protocol/image-reference";
-import { SessionCreateParams } from "../../host/protocol/session";
+import { RuntimeRegistry } from "../../contract/runtimes/registry";
+import { isImageReference } from "../../contract/protocol/image-reference";
+import { SessionCreateParams } from "../../contract/protocol/session";
 
 const files: ContextFile[] = [
   { name: "Dockerfile", content: Buffer.from("FROM debian:bookworm-slim\n") },

@@ -8,9 +8,9 @@ import { containerOptions, gvisorHostPidsLimit } from "../../host/isolation/dock
 import { bwrapArgs, BwrapPlan, SANDBOX_OOM_FILE, SANDBOX_RUNNER } from "../../host/isolation/process/bwrap-args";
 import type { IsolationBackend } from "../../host/isolation/backend";
 import { CONFIRMED_FOR_MS, Isolations } from "../../host/isolation/isolations";
-import { resolveLimits } from "../../host/limits";
+import { resolveLimits } from "../../contract/limits";
 import { expandCommand, permissionFlags } from "../../host/runtimes/command-line";
-import { RuntimeRegistry } from "../../host/runtimes/registry";
+import { RuntimeRegistry } from "../../contract/runtimes/registry";
 
 const registry = RuntimeRegistry.builtIn();
 const python = registry.find("python")!;

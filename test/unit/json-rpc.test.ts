@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../host/log";
-import { SessionClose, SessionList } from "../../host/protocol/methods";
+import { SessionClose, SessionList } from "../../contract/protocol/methods";
 import { type CallContext, Dispatcher } from "../../host/rpc/dispatcher";
 import { answerJsonRpcText } from "../../host/rpc/json-rpc";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeDifference, outputMatches } from "../../host/judge/compare";
-import { SessionJudgeParams } from "../../host/protocol/judge";
+import { SessionJudgeParams } from "../../contract/protocol/judge";
 
 describe("how session.judge compares output", () => {
   it("trimmed (the default) ignores trailing whitespace on each line and at the end, and CRLF", () => {

@@ -5,9 +5,9 @@ import { Listeners } from "../../host/library/events";
 import { Beaker, BaseRuntime, CodeBeakerError, Lab } from "../../host/library";
 import { toHistoryEntry, toRunResult, versionNumber } from "../../host/library/results";
 import { RuntimeRegistry } from "../../host/library/runtime-registry";
-import { ErrorCodes, RpcError } from "../../host/protocol/errors";
-import type { HistoryRun } from "../../host/protocol/history";
-import { SessionCreateParams, SessionExecuteResult } from "../../host/protocol/session";
+import { ErrorCodes, RpcError } from "../../contract/protocol/errors";
+import type { HistoryRun } from "../../contract/protocol/history";
+import { SessionCreateParams, SessionExecuteResult } from "../../contract/protocol/session";
 
 describe("a beaker's configuration", () => {
   it("reads memory as the seed writes it", () => {

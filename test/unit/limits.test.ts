@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LIMITS, resolveLimits } from "../../host/limits";
+import { DEFAULT_LIMITS, resolveLimits } from "../../contract/limits";
 
 describe("resolveLimits", () => {
   it("gives the defaults when nothing overrides them, as a copy", () => {

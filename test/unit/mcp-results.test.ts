@@ -3,9 +3,9 @@ import { timeoutMs, workspaceId } from "../../host/mcp/arguments";
 import { listingText } from "../../host/mcp/file-tools";
 import { runLine } from "../../host/mcp/history-tools";
 import { commandFailure, errorResult, RunOutput, runOutput, runResult } from "../../host/mcp/results";
-import { invalidParams } from "../../host/protocol/errors";
-import type { HistoryRun } from "../../host/protocol/history";
-import type { SessionExecuteResult } from "../../host/protocol/session";
+import { invalidParams } from "../../contract/protocol/errors";
+import type { HistoryRun } from "../../contract/protocol/history";
+import type { SessionExecuteResult } from "../../contract/protocol/session";
 
 const stage = { signal: null, stdoutTruncated: false, stderrTruncated: false, wallMs: 23.5, cpuMs: 17.4, peakMemoryBytes: 7.5 * 1024 * 1024 };
 

@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { HostCalls } from "../../host/mcp/host-calls";
 import { LanguageSessions } from "../../host/mcp/language-sessions";
 import { silentLogger } from "../../host/log";
-import { invalidParams } from "../../host/protocol/errors";
-import { SessionCreate, SessionList } from "../../host/protocol/methods";
-import type { SessionCreateResult, SessionListResult } from "../../host/protocol/session";
+import { invalidParams } from "../../contract/protocol/errors";
+import { SessionCreate, SessionList } from "../../contract/protocol/methods";
+import type { SessionCreateResult, SessionListResult } from "../../contract/protocol/session";
 import { Dispatcher } from "../../host/rpc/dispatcher";
-import { RuntimeRegistry } from "../../host/runtimes/registry";
+import { RuntimeRegistry } from "../../contract/runtimes/registry";
 
 /** A host whose sessions are names in a set: session.create adds one, `end` takes one away as expiry would. */
 function fakeHost(options: { failFirst?: boolean } = {}) {

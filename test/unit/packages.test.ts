@@ -12,9 +12,9 @@ import {
   proxyBuildArgs,
 } from "../../host/isolation/docker/packages-image";
 import { silentLogger } from "../../host/log";
-import { SessionCreateParams } from "../../host/protocol/session";
-import { PackageInstall } from "../../host/runtimes/manifest";
-import { RuntimeRegistry } from "../../host/runtimes/registry";
+import { SessionCreateParams } from "../../contract/protocol/session";
+import { PackageInstall } from "../../contract/runtimes/manifest";
+import { RuntimeRegistry } from "../../contract/runtimes/registry";
 import { DEFAULT_SETTINGS, SessionManager } from "../../host/sessions/manager";
 
 const npm = PackageInstall.parse({

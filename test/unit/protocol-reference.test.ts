@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../host/log";
-import { protocolMethods, REFERENCE_END, REFERENCE_START, referenceMarkdown } from "../../host/protocol/reference";
+import { protocolMethods, REFERENCE_END, REFERENCE_START, referenceMarkdown } from "../../contract/protocol/reference";
 import { Dispatcher } from "../../host/rpc/dispatcher";
 import { openRpcDocument, registerDiscover } from "../../host/rpc/discover";
 import { registerSessionMethods } from "../../host/rpc/handlers";

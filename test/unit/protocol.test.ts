@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { Command, COMMAND_TYPES } from "../../host/protocol/commands";
+import { Command, COMMAND_TYPES } from "../../contract/protocol/commands";
 import {
   SessionCloseParams,
   SessionCreateParams,
   SessionExecuteParams,
   SessionListParams,
-} from "../../host/protocol/session";
+} from "../../contract/protocol/session";
 
 /** The first issue of a failed parse, as [path, message]. */
 function firstIssue(result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) {

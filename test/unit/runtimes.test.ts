@@ -2,9 +2,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Runtime } from "../../host/runtimes/manifest";
-import { loadLanguage, loadRuntime, RuntimeManifestError, RuntimeRegistry } from "../../host/runtimes/registry";
-import { compareVersions, splitLanguageVersion } from "../../host/runtimes/versions";
+import type { Runtime } from "../../contract/runtimes/manifest";
+import { loadLanguage, loadRuntime, RuntimeManifestError, RuntimeRegistry } from "../../contract/runtimes/registry";
+import { compareVersions, splitLanguageVersion } from "../../contract/runtimes/versions";
 // @ts-expect-error: a plain .mjs build script, without declarations
 import { languageCondition } from "../../scripts/menu-languages.mjs";
 

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { CustomImageError, IsolationBackend, IsolationUnavailableError, SandboxSpec } from "../../host/isolation/backend";
 import { silentLogger } from "../../host/log";
-import { ErrorCodes, RpcError } from "../../host/protocol/errors";
-import { SessionCreateParams } from "../../host/protocol/session";
-import { RuntimeRegistry } from "../../host/runtimes/registry";
+import { ErrorCodes, RpcError } from "../../contract/protocol/errors";
+import { SessionCreateParams } from "../../contract/protocol/session";
+import { RuntimeRegistry } from "../../contract/runtimes/registry";
 import { DEFAULT_SETTINGS, SessionManager } from "../../host/sessions/manager";
 
 let manager: SessionManager | undefined;

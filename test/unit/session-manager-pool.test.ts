@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { IsolationBackend, Sandbox, SandboxEnd, SandboxSpec } from "../../host/isolation/backend";
 import { silentLogger } from "../../host/log";
-import { SessionCreateParams } from "../../host/protocol/session";
-import { RuntimeRegistry } from "../../host/runtimes/registry";
+import { SessionCreateParams } from "../../contract/protocol/session";
+import { RuntimeRegistry } from "../../contract/runtimes/registry";
 import { DEFAULT_SETTINGS, SessionManager } from "../../host/sessions/manager";
 
 /** A backend that makes in-memory sandboxes and remembers the specs it was asked for. */

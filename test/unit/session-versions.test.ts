@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { IsolationBackend, Sandbox, SandboxEnd, SandboxSpec } from "../../host/isolation/backend";
 import { ProcessBackend } from "../../host/isolation/process/process-backend";
 import { silentLogger } from "../../host/log";
-import { ErrorCodes, RpcError } from "../../host/protocol/errors";
-import { SessionCreateParams } from "../../host/protocol/session";
-import type { Runtime } from "../../host/runtimes/manifest";
-import { RuntimeRegistry } from "../../host/runtimes/registry";
+import { ErrorCodes, RpcError } from "../../contract/protocol/errors";
+import { SessionCreateParams } from "../../contract/protocol/session";
+import type { Runtime } from "../../contract/runtimes/manifest";
+import { RuntimeRegistry } from "../../contract/runtimes/registry";
 import { DEFAULT_SETTINGS, SessionManager } from "../../host/sessions/manager";
 
 /** A backend of in-memory sandboxes; `here` plays process isolation, which has only this machine's versions. */

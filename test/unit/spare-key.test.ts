@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SandboxSpec } from "../../host/isolation/backend";
-import type { SessionConfig } from "../../host/protocol/session";
-import type { Runtime } from "../../host/runtimes/manifest";
+import type { SessionConfig } from "../../contract/protocol/session";
+import type { Runtime } from "../../contract/runtimes/manifest";
 import { spareKey } from "../../host/sessions/spare-key";
 
 const runtime = (run: string[]): Runtime =>

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { DockerBackend } from "../../host/isolation/docker/docker-backend";
 import { fromEndpoint } from "../../host/isolation/docker/engine-connection";
 import { addressOf, explainUnreachableEngine } from "../../host/isolation/docker/unreachable-engine";
-import { resolveLimits } from "../../host/limits";
-import { RuntimeRegistry } from "../../host/runtimes/registry";
+import { resolveLimits } from "../../contract/limits";
+import { RuntimeRegistry } from "../../contract/runtimes/registry";
 
 const failure = (code: string) => Object.assign(new Error(`connect ${code}`), { code });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { WorkspacePath } from "../../host/protocol/commands";
-import { resolveWorkspacePath } from "../../host/protocol/workspace-path";
+import { WorkspacePath } from "../../contract/protocol/commands";
+import { resolveWorkspacePath } from "../../contract/protocol/workspace-path";
 
 describe("resolveWorkspacePath", () => {
   it.each([

@@ -1,5 +1,5 @@
 import type Docker from "dockerode";
-import { WORKSPACE_ROOT } from "../../protocol/workspace-path";
+import { WORKSPACE_ROOT } from "../../../contract/protocol/workspace-path";
 import type { SandboxSpec } from "../backend";
 import { devShmMb } from "../dev-shm";
 import { RUNNER_PATH } from "./images";

@@ -1,10 +1,10 @@
 import type Docker from "dockerode";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { packageRoot } from "../../package-root";
-import { isImageReference } from "../../protocol/image-reference";
-import type { Runtime } from "../../runtimes/manifest";
-import { defaultOf, LANGUAGE_FILE, loadLanguage } from "../../runtimes/registry";
+import { packageRoot } from "../../../contract/package-root";
+import { isImageReference } from "../../../contract/protocol/image-reference";
+import type { Runtime } from "../../../contract/runtimes/manifest";
+import { defaultOf, LANGUAGE_FILE, loadLanguage } from "../../../contract/runtimes/registry";
 import { CustomImageError, type ImageProgress } from "../backend";
 import { ContextFile, contextHash, packContext } from "./build-context";
 import { machineCaBundle } from "./ca-bundle";

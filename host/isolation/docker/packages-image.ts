@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { INSTALLER_DIR, PackageInstall } from "../../runtimes/manifest";
+import { INSTALLER_DIR, PackageInstall } from "../../../contract/runtimes/manifest";
 import { contextHash } from "./build-context";
 import { dockerConfigDir } from "./engine-connection";
 

@@ -1,5 +1,5 @@
-import type { Limits } from "../../limits";
-import { WORKSPACE_ROOT } from "../../protocol/workspace-path";
+import type { Limits } from "../../../contract/limits";
+import { WORKSPACE_ROOT } from "../../../contract/protocol/workspace-path";
 import { devShmMb } from "../dev-shm";
 
 /** Where things are inside a process sandbox. */

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rmdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Limits } from "../../limits";
+import type { Limits } from "../../../contract/limits";
 
 const ROOT = "/sys/fs/cgroup";
 const GROUP = "codebeaker";

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { chmod, mkdir, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { packageRoot } from "../../package-root";
+import { packageRoot } from "../../../contract/package-root";
 import { cacheDirectory } from "../docker/fetch-file";
 import { IsolationUnavailableError } from "../backend";
 

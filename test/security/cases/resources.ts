@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { RuntimeRegistry } from "../../../host/runtimes/registry";
+import { RuntimeRegistry } from "../../../contract/runtimes/registry";
 import { EscapeCase, expectOnlyRunner, python, shell } from "../context";
 
 /** What python's runtime itself sets in every sandbox (runtimes/python: PYTHONUNBUFFERED, pip's settings, …). */

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { RuntimeRegistry } from "../../../host/runtimes/registry";
+import { RuntimeRegistry } from "../../../contract/runtimes/registry";
 import { EscapeCase, python } from "../context";
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
-import { RpcError } from "../../../host/protocol/errors";
-import type { WorkspaceSyncResult } from "../../../host/protocol/session";
+import { RpcError } from "../../../contract/protocol/errors";
+import type { WorkspaceSyncResult } from "../../../contract/protocol/session";
 import { AttemptContext, EscapeCase, expectInvalidParams, shell } from "../context";
 
 /**
