@@ -210,5 +210,5 @@ function ended(stream: Duplex): Promise<void> {
 }
 
 function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_\/.=-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_/.=-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

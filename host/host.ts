@@ -7,10 +7,10 @@ import { DockerBackend } from "./isolation/docker/docker-backend";
 import { resolveEngineConnection } from "./isolation/docker/engine-connection";
 import { Isolations } from "./isolation/isolations";
 import type { Logger } from "./log";
-import { Dispatcher } from "./rpc/dispatcher";
-import { registerDiscover } from "./rpc/discover";
-import { registerSessionMethods } from "./rpc/handlers";
-import { registerHistoryMethods } from "./rpc/history-handlers";
+import { Dispatcher } from "./methods/dispatcher";
+import { registerDiscover } from "./methods/discover";
+import { registerSessionMethods } from "./methods/session-methods";
+import { registerHistoryMethods } from "./methods/history-methods";
 import { RuntimeRegistry } from "../contract/runtimes/registry";
 import { DEFAULT_SETTINGS, HostSettings, SessionManager } from "./sessions/manager";
 

@@ -7,8 +7,8 @@ import { workspaceId } from "./mcp/arguments";
 import { serveMcp } from "./mcp/server";
 import { VERSION } from "./version";
 import { Isolation } from "../contract/protocol/session";
-import { serveStdio } from "./rpc/stdio";
-import { serveWebSocket } from "./rpc/websocket";
+import { serveStdio } from "./transports/stdio";
+import { serveWebSocket } from "./transports/websocket";
 import type { Runtime } from "../contract/runtimes/manifest";
 import { splitLanguageVersion } from "../contract/runtimes/versions";
 

@@ -43,7 +43,10 @@ function lcsEdits(a: string[], b: string[]): Edit[] {
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) edits.push({ kind: " ", line: a[i++]! }), j++;
+    if (a[i] === b[j]) {
+      edits.push({ kind: " ", line: a[i++]! });
+      j++;
+    }
     else if (lengths[(i + 1) * width + j]! >= lengths[i * width + j + 1]!) edits.push({ kind: "-", line: a[i++]! });
     else edits.push({ kind: "+", line: b[j++]! });
   }

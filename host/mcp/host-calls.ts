@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { RequestDefinition } from "../../contract/protocol/methods";
-import type { Dispatcher } from "../rpc/dispatcher";
+import type { Dispatcher } from "../methods/dispatcher";
 
 /** A host notification sent while a call ran (history.changed, image.progress, run.output). */
 export interface HostNotification {

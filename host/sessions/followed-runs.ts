@@ -2,7 +2,7 @@ import { StringDecoder } from "node:string_decoder";
 import type { RunHandle } from "../isolation/backend";
 import { invalidParams } from "../../contract/protocol/errors";
 import { RunOutput, RunStage } from "../../contract/protocol/methods";
-import type { CallContext } from "../rpc/dispatcher";
+import type { Notifier } from "./notifier";
 import type { RunOptions } from "./stages";
 
 /**
@@ -13,7 +13,7 @@ export class FollowedRuns {
   private readonly current = new Map<string, { handle?: RunHandle; stopRequested: boolean }>();
 
   /** The options that make a run followable; call `forget` when the command has answered. */
-  follow(runId: string, context: CallContext, interactive: boolean): RunOptions {
+  follow(runId: string, context: Notifier, interactive: boolean): RunOptions {
     if (this.current.has(runId)) throw invalidParams(`runId: a run named ${runId} is already running`);
     const run: { handle?: RunHandle; stopRequested: boolean } = { stopRequested: false };
     this.current.set(runId, run);

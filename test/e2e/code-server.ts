@@ -84,7 +84,7 @@ async function waitUntilAnswering(url: string, child: ChildProcess, logFile: str
   let ended: string | undefined;
   child.once("exit", (code, signal) => (ended = signal ?? `exit ${code}`));
   const deadline = Date.now() + timeoutMs;
-  let lastAnswer = "nothing";
+  let lastAnswer: string;
   for (;;) {
     if (ended) throw new Error(`code-server ended (${ended}) before answering: see ${logFile}`);
     try {

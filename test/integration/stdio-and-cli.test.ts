@@ -5,7 +5,7 @@ import type { ChildProcess } from "node:child_process";
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SessionClose, SessionCreate, SessionExecute, SessionList } from "../../contract/protocol/methods";
-import { ContentLengthReader, frame } from "../../host/rpc/content-length-framing";
+import { ContentLengthReader, frame } from "../../host/transports/content-length-framing";
 import { containersOf, containersOwnedBy, eventually } from "./helpers";
 import { finished, spawnHost, waitForOutput } from "./processes";
 

@@ -31,4 +31,27 @@ describe("the tree is the architecture", () => {
   it("the contract imports neither side", () => {
     expect(crossings("contract", ["host", "extension", "webview"])).toEqual([]);
   });
+
+  it("in the host, data flows one way: no part imports a part above it", () => {
+    // From the bottom up; a part may import its own layer and those below it.
+    const layers = [
+      ["contract"],
+      ["host/log.ts", "host/version.ts"],
+      ["host/diagnostics", "host/runtimes"],
+      ["host/isolation"],
+      ["host/sessions"],
+      ["host/history"],
+      ["host/judge"],
+      ["host/methods"],
+      ["host/transports"],
+      ["host/host.ts", "host/mcp", "host/library", "host/cli"],
+      ["host/main.ts"],
+    ];
+    const layerOf = (path: string) => layers.findIndex((parts) => parts.some((part) => path === part || path.startsWith(`${part}/`) || `${path}.ts` === part));
+    const upward = importsUnder("host").flatMap(({ file, imports }) =>
+      imports.filter((target) => layerOf(target) > layerOf(file)).map((target) => `${file} → ${target}`),
+    );
+    expect(importsUnder("host").filter(({ file }) => layerOf(file) < 0).map(({ file }) => file)).toEqual([]);
+    expect(upward).toEqual([]);
+  });
 });

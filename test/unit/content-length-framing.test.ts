@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ContentLengthReader, type Frame, frame, MAX_HEADER_BYTES } from "../../host/rpc/content-length-framing";
+import { ContentLengthReader, type Frame, frame, MAX_HEADER_BYTES } from "../../host/transports/content-length-framing";
 
 /** Feeds `input` to a reader in chunks of `chunkSize` bytes and returns the frames it read. */
 function read(input: Buffer | string, chunkSize = Infinity, maxMessageBytes = 1 << 20): Frame[] {

@@ -4,8 +4,8 @@ import { type Logger, silentLogger } from "../../host/log";
 import { ErrorCodes, invalidParams, RpcError } from "../../contract/protocol/errors";
 import { SessionClose, SessionCreate, SessionExecute, SessionList } from "../../contract/protocol/methods";
 import type { SessionCreateResult, SessionExecuteResult } from "../../contract/protocol/session";
-import { type CallContext, Dispatcher } from "../../host/rpc/dispatcher";
-import { describeIssues } from "../../host/rpc/params-errors";
+import { type CallContext, Dispatcher } from "../../host/methods/dispatcher";
+import { describeIssues } from "../../host/methods/params-errors";
 
 const context: CallContext = { notify() {} };
 

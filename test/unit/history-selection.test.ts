@@ -7,7 +7,7 @@ import { HistoryStore } from "../../host/history/store";
 import { Command } from "../../contract/protocol/commands";
 import type { SessionExecuteResult } from "../../contract/protocol/session";
 import { RuntimeRegistry } from "../../contract/runtimes/registry";
-import { executeAndRecord } from "../../host/rpc/history-handlers";
+import { executeAndRecord } from "../../host/history/record-run";
 import type { Session } from "../../host/sessions/session";
 
 const FILE = "app/main.py";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../host/log";
 import { SessionClose, SessionList } from "../../contract/protocol/methods";
-import { type CallContext, Dispatcher } from "../../host/rpc/dispatcher";
-import { answerJsonRpcText } from "../../host/rpc/json-rpc";
+import { type CallContext, Dispatcher } from "../../host/methods/dispatcher";
+import { answerJsonRpcText } from "../../host/transports/json-rpc";
 
 const context: CallContext = { notify() {} };
 const emptyList = { count: 0, sessions: [] };

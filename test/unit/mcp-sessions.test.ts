@@ -5,7 +5,7 @@ import { silentLogger } from "../../host/log";
 import { invalidParams } from "../../contract/protocol/errors";
 import { SessionCreate, SessionList } from "../../contract/protocol/methods";
 import type { SessionCreateResult, SessionListResult } from "../../contract/protocol/session";
-import { Dispatcher } from "../../host/rpc/dispatcher";
+import { Dispatcher } from "../../host/methods/dispatcher";
 import { RuntimeRegistry } from "../../contract/runtimes/registry";
 
 /** A host whose sessions are names in a set: session.create adds one, `end` takes one away as expiry would. */

@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../host/log";
 import { protocolMethods, REFERENCE_END, REFERENCE_START, referenceMarkdown } from "../../contract/protocol/reference";
-import { Dispatcher } from "../../host/rpc/dispatcher";
-import { openRpcDocument, registerDiscover } from "../../host/rpc/discover";
-import { registerSessionMethods } from "../../host/rpc/handlers";
-import { registerHistoryMethods } from "../../host/rpc/history-handlers";
+import { Dispatcher } from "../../host/methods/dispatcher";
+import { openRpcDocument, registerDiscover } from "../../host/methods/discover";
+import { registerSessionMethods } from "../../host/methods/session-methods";
+import { registerHistoryMethods } from "../../host/methods/history-methods";
 
 describe("the protocol's reference, generated from its schemas", () => {
   it("is what docs/PROTOCOL.md holds (after a schema changes: npm run docs:protocol)", () => {

@@ -165,7 +165,7 @@ describe("a new version is a new folder", () => {
 
   it("refuses a runtime.json that names its own version: the folder's name is the version", () => {
     const error = loadError(runtimeFolder({ ...validManifest, version: "2.0" }));
-    expect(error.message).toMatch(/is the folder's name: leave it out of runtime.json\n  → at version/);
+    expect(error.message).toMatch(/is the folder's name: leave it out of runtime.json\n {2}→ at version/);
   });
 });
 

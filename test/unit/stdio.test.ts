@@ -4,9 +4,9 @@ import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../host/log";
 import { invalidParams } from "../../contract/protocol/errors";
 import { ImageProgress, IsolationStatus, SessionClose, SessionList } from "../../contract/protocol/methods";
-import { ContentLengthReader, frame } from "../../host/rpc/content-length-framing";
-import { Dispatcher } from "../../host/rpc/dispatcher";
-import { serveStdio } from "../../host/rpc/stdio";
+import { ContentLengthReader, frame } from "../../host/transports/content-length-framing";
+import { Dispatcher } from "../../host/methods/dispatcher";
+import { serveStdio } from "../../host/transports/stdio";
 
 const progress = { image: "codebeaker/python:x", language: "python", phase: "start", message: "building" };
 

@@ -1,8 +1,8 @@
 import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Logger } from "../../host/log";
-import { Dispatcher } from "../../host/rpc/dispatcher";
-import { type RunningServer, serveWebSocket } from "../../host/rpc/websocket";
+import { Dispatcher } from "../../host/methods/dispatcher";
+import { type RunningServer, serveWebSocket } from "../../host/transports/websocket";
 
 /** A logger that keeps what it is told and lets a test wait for a line. */
 function recordingLogger() {

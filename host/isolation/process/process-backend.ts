@@ -175,7 +175,7 @@ class ProcessSandbox extends RunnerSandbox {
       await Promise.race([this.client.ready(), timeout]);
     } catch (error) {
       await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 200))]);
-      throw new Error(`bubblewrap did not start the sandbox: ${this.stderr.trim() || (error as Error).message}`);
+      throw new Error(`bubblewrap did not start the sandbox: ${this.stderr.trim() || (error as Error).message}`, { cause: error });
     } finally {
       clearTimeout(timer);
     }

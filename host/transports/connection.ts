@@ -1,6 +1,6 @@
 import type { Logger } from "../log";
 import { NotificationsSubscribe, SubscribableNotification } from "../../contract/protocol/methods";
-import type { CallContext, Dispatcher } from "./dispatcher";
+import type { CallContext, Dispatcher } from "../methods/dispatcher";
 import { answerJsonRpcText } from "./json-rpc";
 
 const subscribable = new Set<string>(SubscribableNotification.options);

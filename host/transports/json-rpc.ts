@@ -1,5 +1,5 @@
 import { ErrorCodes, RpcError } from "../../contract/protocol/errors";
-import type { CallContext, Dispatcher } from "./dispatcher";
+import type { CallContext, Dispatcher } from "../methods/dispatcher";
 
 type Id = string | number | null;
 

@@ -2,12 +2,11 @@ import type { z } from "zod";
 import type { Logger } from "../log";
 import { ErrorCodes, invalidParams, RpcError } from "../../contract/protocol/errors";
 import type { NotificationDefinition, RequestDefinition } from "../../contract/protocol/methods";
+import type { Notifier } from "../sessions/notifier";
 import { describeIssues } from "./params-errors";
 
 /** What a handler can do besides answering: notify the client that called it. */
-export interface CallContext {
-  notify(method: string, params: unknown): void;
-}
+export type CallContext = Notifier;
 
 type Handler = (params: never, context: CallContext) => Promise<unknown>;
 

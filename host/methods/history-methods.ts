@@ -1,13 +1,11 @@
 import { posix } from "node:path";
 import { unifiedDiff } from "../history/diff";
-import { HistoryRecorder, RecordedSource } from "../history/recorder";
+import type { HistoryRecorder } from "../history/recorder";
 import { repeat } from "../history/repeat";
 import type { WorkspaceHistory } from "../history/store";
-import type { Command } from "../../contract/protocol/commands";
 import { invalidParams } from "../../contract/protocol/errors";
 import type { HistoryRollbackResult, HistoryRun } from "../../contract/protocol/history";
 import {
-  HistoryChanged,
   HistoryCompare,
   HistoryGet,
   HistoryList,
@@ -15,14 +13,12 @@ import {
   HistoryRollback,
   SessionRepeat,
 } from "../../contract/protocol/methods";
-import type { SessionExecuteResult } from "../../contract/protocol/session";
 import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
-import { entryFileName } from "../../contract/runtimes/entry-file";
 import { executeCommand } from "../sessions/execute";
 import { restoreFile } from "../sessions/file-commands";
 import type { SessionManager } from "../sessions/manager";
 import type { Session } from "../sessions/session";
-import type { CallContext, Dispatcher } from "./dispatcher";
+import type { Dispatcher } from "./dispatcher";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -67,42 +63,6 @@ export function registerHistoryMethods(dispatcher: Dispatcher, sessions: Session
       const session = sessions.get(params.sessionId);
       return repeat(params.times, (command) => executeCommand(session, command), params.command);
     });
-}
-
-/**
- * Runs a command, recording it in the history when it is a run of a file (execute_code, run_file): the file's
- * text is taken before it runs, and the client that ran it hears of the new version.
- */
-export async function executeAndRecord(
-  session: Session,
-  command: Command,
-  run: () => Promise<SessionExecuteResult>,
-  recorder: HistoryRecorder,
-  context: CallContext,
-): Promise<SessionExecuteResult> {
-  const source = await sourceOf(session, command);
-  const answer = await run();
-  if (source && answer.status !== "FileError") {
-    const recorded = await recorder.record(session, source, answer);
-    context.notify(HistoryChanged.method, { workspace: recorded.workspace, run: recorded });
-  }
-  return answer;
-}
-
-async function sourceOf(session: Session, command: Command): Promise<RecordedSource | undefined> {
-  if (command.type === "execute_code") {
-    const selected = command.selectedFrom;
-    const file = selected && (await fileOf(session, selected.path));
-    if (selected && file) return { ...file, lines: { start: selected.startLine, end: selected.endLine } };
-    return { path: command.fileName ?? entryFileName(session.runtime.manifest, command.code), content: Buffer.from(command.code) };
-  }
-  if (command.type !== "run_file") return undefined;
-  return fileOf(session, command.path); // not there: the run says so, and there is nothing to record
-}
-
-async function fileOf(session: Session, path: string): Promise<RecordedSource | undefined> {
-  const content = await session.exclusive(() => session.sandbox.readFile(path, 16 << 20)).catch(() => undefined);
-  return content && { path: posix.relative(WORKSPACE_ROOT, path), content };
 }
 
 async function restore(history: WorkspaceHistory, run: HistoryRun, session: Session | undefined): Promise<HistoryRollbackResult> {

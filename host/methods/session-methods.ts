@@ -17,8 +17,8 @@ import { FollowedRuns } from "../sessions/followed-runs";
 import type { SessionManager } from "../sessions/manager";
 import { syncWorkspace } from "../sessions/workspace-sync";
 import type { Dispatcher } from "./dispatcher";
-import { executeAndRecord } from "./history-handlers";
-import { judgeAndRecord } from "./judge-handler";
+import { executeAndRecord } from "../history/record-run";
+import { judgeAndRecord } from "../judge/record";
 
 /** The guide's four methods on the session manager, and beside them the ones an editor needs. */
 export function registerSessionMethods(

@@ -4,7 +4,7 @@ import { Exit, Initialize, Shutdown } from "../../contract/protocol/methods";
 import { VERSION } from "../version";
 import { RpcConnection } from "./connection";
 import { ContentLengthReader, frame } from "./content-length-framing";
-import type { Dispatcher } from "./dispatcher";
+import type { Dispatcher } from "../methods/dispatcher";
 import { parseErrorReply } from "./json-rpc";
 
 /**

@@ -1,11 +1,11 @@
 import type { HistoryRecorder } from "../history/recorder";
-import { judge, JudgedSource } from "../judge/judge";
+import { judge, JudgedSource } from "./judge";
 import type { z } from "zod";
 import type { SessionJudgeParams, SessionJudgeResult } from "../../contract/protocol/judge";
 import { HistoryChanged, JudgeCaseEnded } from "../../contract/protocol/methods";
 import type { RunOptions } from "../sessions/run-commands";
 import type { Session } from "../sessions/session";
-import type { CallContext } from "./dispatcher";
+import type { Notifier } from "../sessions/notifier";
 
 /**
  * session.judge: each case's run (or the failed compile) is recorded in the history as a version of the file,
@@ -16,7 +16,7 @@ export async function judgeAndRecord(
   params: z.output<typeof SessionJudgeParams>,
   follow: RunOptions,
   recorder: HistoryRecorder,
-  context: CallContext,
+  context: Notifier,
 ): Promise<SessionJudgeResult> {
   let source: JudgedSource | undefined;
   return judge(session, params, {

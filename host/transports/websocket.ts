@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import type { Logger } from "../log";
-import type { Dispatcher } from "./dispatcher";
+import type { Dispatcher } from "../methods/dispatcher";
 import { RpcConnection } from "./connection";
 
 export const JSON_RPC_PATH = "/ws/jsonrpc";
