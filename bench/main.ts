@@ -17,6 +17,7 @@ import { CreateResult, problems, progress, quantities, series, versions } from "
 import { ContainerTracker } from "./floors";
 import { HostProcess, runtimeImages, stopChild } from "./host-process";
 import { gvisorPhase, processPhase } from "./isolation-phase";
+import { editRunPhase } from "./edit-run-phase";
 import { describeLines, describeMachine } from "./machine";
 import { memoryPhase, nodeFloorRss, sampleHostRss } from "./memory-phase";
 import { mirrorPhase } from "./mirror-phase";
@@ -63,12 +64,14 @@ async function main(): Promise<void> {
       json: { type: "string" },
       "cold-runs": { type: "string", default: "10" },
       "warm-runs": { type: "string", default: "50" },
+      "edit-runs": { type: "string", default: "15" },
       warmup: { type: "string", default: "5" },
     },
   });
   const coldRuns = positive("--cold-runs", values["cold-runs"]);
   const warmRuns = positive("--warm-runs", values["warm-runs"]);
   const warmup = positive("--warmup", values.warmup, 0);
+  const editRuns = positive("--edit-runs", values["edit-runs"]);
 
   // Each host records its runs' history in a directory of its own, with room for every run of the bench: the
   // figures are then the same whatever earlier runs left in the user's history (see docs/BENCHMARKS.md).
@@ -117,6 +120,7 @@ async function main(): Promise<void> {
     for (const language of LANGUAGES) await memoryPhase(client, docker, tracker, owner, language, images.get(language.language)!);
     await gvisorPhase(client, docker, tracker, python, pythonImage, warmRuns, warmup);
     await processPhase(client, python, warmRuns, warmup);
+    await editRunPhase(client, registry.languages(), editRuns, 2);
     sampleHostRss("end", host.pid);
   });
   await nodeFloorRss();
@@ -136,7 +140,7 @@ async function main(): Promise<void> {
       date: machine.date,
       machine,
       loadAverageAtEnd: after,
-      config: { coldRuns, warmRuns, warmup, coldWarmup: 1 },
+      config: { coldRuns, warmRuns, warmup, coldWarmup: 1, editRuns, editWarmup: 2 },
       images: Object.fromEntries(images),
       versions,
       series: raw,

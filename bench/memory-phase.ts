@@ -82,7 +82,7 @@ export async function nodeFloorRss(): Promise<void> {
 }
 
 /** A container's memory cgroup usage in MiB, once two readings 100 ms apart agree within 64 KiB. */
-function settledMemory(containerId: string): Promise<number> {
+export function settledMemory(containerId: string): Promise<number> {
   return settled(() => cgroupMemory(containerId));
 }
 

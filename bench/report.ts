@@ -112,8 +112,10 @@ export function report(): string[] {
     `host RSS idle ${rss("start").toFixed(1)} MiB, with 8 idle sessions ${rss("withSessions").toFixed(1)} MiB, after the mirror phase ${rss("afterMirror").toFixed(1)} MiB, at the end ${rss("end").toFixed(1)} MiB | bare Node ${q("floor.host.rss.bareNode").toFixed(1)} MiB (idle: ${formatRatio(rss("start"), q("floor.host.rss.bareNode"))})`,
   );
 
+  lines.push("", ...editRunLines(summaries));
+
   lines.push("", "The issue's targets:");
-  for (const target of targets(p, q)) lines.push(`  ${target.met ? "met    " : "NOT met"}  ${target.name}: ${target.measured}`);
+  for (const target of [...targets(p, q), ...editRunTargets(p)]) lines.push(`  ${target.met ? "met    " : "NOT met"}  ${target.name}: ${target.measured}`);
   return lines;
 }
 
@@ -139,6 +141,40 @@ export function targets(p: (name: string) => number, q: (name: string) => number
     { name: "an idle session costs ≤ 5 MB beyond its runtime", measured: `${idleBeyond.toFixed(1)} MiB beyond an idle interpreter`, met: idleBeyond <= 5 },
     { name: "a process-isolation warm run ≤ 1.2× the bare host interpreter (p50)", measured: `${processRatio.toFixed(2)}×`, met: processRatio <= 1.2 },
   ];
+}
+
+/** Issue 12's targets: warm edit→run p50 against the same language's `warm: false` p50, in the same rounds. */
+const EDIT_RUN_TARGETS: Record<string, number> = { typescript: 0.25, java: 0.25, csharp: 0.25, go: 0.25, rust: 0.25, python: 0.5, javascript: 0.5, deno: 0.5 };
+
+function editRunLines(summaries: Record<string, Summary>): string[] {
+  const languages = Object.keys(summaries).filter((name) => name.startsWith("editRun.warm.") && name.split(".").length === 3).map((name) => name.split(".")[2]!);
+  if (!languages.length) return [];
+  const p = (name: string) => summaries[name]?.p50 ?? Number.NaN;
+  const q = (name: string) => median(quantities[name]?.values ?? [Number.NaN]);
+  const lines = [
+    "Edit → run, one line changed before each run (p50 ms; compile / run stage walls in brackets):",
+    `  ${"language".padEnd(12)}${"warm".padStart(22)}${"warm: false".padStart(24)}${"ratio".padStart(8)}${"target".padStart(8)}  idle memory warm / cold`,
+  ];
+  for (const language of languages) {
+    const cell = (kind: string) => {
+      const stages = ["compile", "run"].map((stage) => p(`editRun.${kind}.${language}.${stage}WallMs`)).filter(Number.isFinite).map(formatMs).join(" / ");
+      return `${formatMs(p(`editRun.${kind}.${language}`))} (${stages})`;
+    };
+    const ratio = p(`editRun.warm.${language}`) / p(`editRun.cold.${language}`);
+    const target = EDIT_RUN_TARGETS[language];
+    const memory = `${q(`editRun.idleMemory.warm.${language}`).toFixed(1)} / ${q(`editRun.idleMemory.cold.${language}`).toFixed(1)} MiB`;
+    lines.push(`  ${language.padEnd(12)}${cell("warm").padStart(22)}${cell("cold").padStart(24)}${`${ratio.toFixed(2)}×`.padStart(8)}${(target ? `≤${target}×` : "").padStart(8)}  ${memory}`);
+  }
+  return lines;
+}
+
+export function editRunTargets(p: (name: string) => number): Target[] {
+  return Object.entries(EDIT_RUN_TARGETS)
+    .filter(([language]) => Number.isFinite(p(`editRun.warm.${language}`)))
+    .map(([language, target]) => {
+      const ratio = p(`editRun.warm.${language}`) / p(`editRun.cold.${language}`);
+      return { name: `edit→run ${language} warm p50 ≤ ${target}× warm:false`, measured: `${ratio.toFixed(2)}×`, met: ratio <= target };
+    });
 }
 
 function header(): string {
