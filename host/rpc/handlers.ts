@@ -15,7 +15,7 @@ import {
 import { executeCommand } from "../sessions/execute";
 import { FollowedRuns } from "../sessions/followed-runs";
 import type { SessionManager } from "../sessions/manager";
-import { syncWorkspace } from "../sessions/workspace-sync";
+import { decodeChange, syncWorkspace } from "../sessions/workspace-sync";
 import type { Dispatcher } from "./dispatcher";
 import { executeAndRecord } from "./history-handlers";
 import { judgeAndRecord } from "./judge-handler";
@@ -59,8 +59,9 @@ export function registerSessionMethods(
       return { sessionId: params.sessionId, closed: true };
     })
     .on(WorkspaceSync, async (params) => {
-      const result = await syncWorkspace(sessions.get(params.sessionId), params);
-      recorder.noteWrites(params.sessionId, params.write.map((file) => ({ path: file.path, content: Buffer.from(file.content, file.encoding) })));
+      const change = decodeChange(params);
+      const result = await syncWorkspace(sessions.get(params.sessionId), change);
+      recorder.noteWrites(params.sessionId, change.write);
       return result;
     })
     .on(RunStop, async (params) => ({ runId: params.runId, stopped: runs.stop(params.runId) }))
