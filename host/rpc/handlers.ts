@@ -38,7 +38,13 @@ export function registerSessionMethods(
       const session = sessions.get(params.sessionId);
       const options = params.runId ? runs.follow(params.runId, context, params.interactive ?? false) : {};
       try {
-        return await executeAndRecord(session, params.command, () => executeCommand(session, params.command, options), recorder, context);
+        return await executeAndRecord(
+          session,
+          params.command,
+          (fileContent) => executeCommand(session, params.command, { ...options, fileContent }),
+          recorder,
+          context,
+        );
       } finally {
         if (params.runId) runs.forget(params.runId);
       }
