@@ -52,7 +52,7 @@ export function syncWorkspace(session: Session, sync: WorkspaceChange): Promise<
     }
     if (!sent.length && !sync.delete.length) return result;
 
-    const archive = packArchive(sent.map((write) => ({ name: write.path.slice(WORKSPACE_ROOT.length + 1), content: write.content })));
+    const archive = await packArchive(sent.map((write) => ({ name: write.path.slice(WORKSPACE_ROOT.length + 1), content: write.content })));
     const outcomes = await session.sandbox.unpack(archive, sync.delete);
     for (const outcome of outcomes) {
       if (outcome.status === "written") {

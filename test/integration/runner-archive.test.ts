@@ -58,7 +58,7 @@ describe("cb-runner untar", () => {
       { name: `${Array.from({ length: 12 }, (_, i) => `level-${i}-of-a-deep-tree`).join("/")}/deep.txt`, content: Buffer.from("deep\n") },
     ];
     await client.writeFile(`${root}/old.txt`, Buffer.from("old"), "create");
-    const outcomes = await client.unpack(packArchive(files), [`${root}/old.txt`, `${root}/never-was.txt`]);
+    const outcomes = await client.unpack(await packArchive(files), [`${root}/old.txt`, `${root}/never-was.txt`]);
     expect(outcomes).toEqual([
       ...files.map((file) => ({ status: "written", path: `${root}/${file.name}`, bytes: file.content.length, checksum: contentHash(file.content) })),
       { status: "deleted", path: `${root}/old.txt`, type: "file" },
@@ -121,7 +121,7 @@ describe("cb-runner untar", () => {
     symlinkSync(outside, join(root, "planted"));
     symlinkSync(join(outside, "target.txt"), join(root, "planted-file"));
     const outcomes = await client.unpack(
-      packArchive([
+      await packArchive([
         { name: "planted/evil.txt", content: Buffer.from("x") },
         { name: "planted-file", content: Buffer.from("x") },
       ]),
@@ -137,12 +137,12 @@ describe("cb-runner untar", () => {
   it("deletes and checks more paths than one runner request holds", async () => {
     const count = LIST_FIELDS_PER_REQUEST + 500;
     const files = Array.from({ length: count }, (_, i) => ({ name: `many/file${i}.txt`, content: Buffer.from(`${i}`) }));
-    await client.unpack(packArchive(files), []);
+    await client.unpack(await packArchive(files), []);
     const paths = files.map((file) => `${root}/${file.name}`);
     const sums = await client.checksums(paths);
     expect(sums).toHaveLength(count);
     expect(sums.at(-1)).toEqual({ bytes: String(count - 1).length, checksum: contentHash(Buffer.from(`${count - 1}`)) });
-    const outcomes = await client.unpack(packArchive([]), paths);
+    const outcomes = await client.unpack(await packArchive([]), paths);
     expect(outcomes.filter((outcome) => outcome.status === "deleted" && outcome.type === "file")).toHaveLength(count);
     expect(await client.list(`${root}/many`)).toEqual([]);
   });
@@ -155,7 +155,7 @@ describe("cb-runner untar", () => {
   });
 
   it("stops at a corrupt header with an error, and keeps answering", async () => {
-    const archive = packArchive([{ name: "fine.txt", content: Buffer.from("fine") }]);
+    const archive = await packArchive([{ name: "fine.txt", content: Buffer.from("fine") }]);
     archive[148] = "9".charCodeAt(0); // the header's checksum no longer matches
     await expect(client.unpack(archive, [])).rejects.toThrow(/could not read the archive/);
     expect(await client.list(root)).toEqual(expect.any(Array));

@@ -50,7 +50,7 @@ describe("cb-runner's hash", () => {
 
   it("is contentHash: as it writes a file and when it reads one back, for the published vectors and around a block's end", async () => {
     const files = [...vectors.map((vector) => vector.content), ...patterned].map((content, i) => ({ name: `v${i}`, content }));
-    const written = await client.unpack(packArchive(files), []);
+    const written = await client.unpack(await packArchive(files), []);
     const read = await client.checksums(files.map((file) => `${root}/${file.name}`));
     const expected = files.map((file) => contentHash(file.content));
     expect(written.map((outcome) => outcome.status === "written" && outcome.checksum)).toEqual(expected);
