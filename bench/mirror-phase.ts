@@ -42,7 +42,7 @@ export async function mirrorPhase(
   const tree = generateTree();
   const bytes = tree.reduce((sum, file) => sum + Buffer.byteLength(file.content), 0);
   progress(`mirror: ${tree.length} files (${(bytes / 2 ** 20).toFixed(1)} MiB): initial ×${initialRuns}, one changed file ×${changeRuns}`);
-  const archive = packArchive(tree.map((file) => ({ name: file.path, content: Buffer.from(file.content) })));
+  const archive = await packArchive(tree.map((file) => ({ name: file.path, content: Buffer.from(file.content) })));
   const target = await tracker.create(basicOptions(image, ["sleep", "infinity"]));
   await target.start();
   try {
@@ -84,7 +84,7 @@ export async function mirrorPhase(
       };
       const probes: Probe[] = [
         { name: "mirror.oneChanged", once: async () => expectAll(await client.call<SyncResult>("workspace.sync", { sessionId, write: [changed()] }), 1) },
-        { name: "floor.mirror.putArchive.oneChanged", once: async () => void (await target.putArchive(oneFileArchive(), { path: "/tmp" })) },
+        { name: "floor.mirror.putArchive.oneChanged", once: async () => void (await target.putArchive(await oneFileArchive(), { path: "/tmp" })) },
         { name: "floor.mirror.apiRoundTrip", once: async () => void (await client.call("session.list", {})) },
       ];
       Object.assign(series, await interleave(probes, changeRuns, 3));

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
+import { contentHash } from "../contract/content-hash";
 import type { Comparison, JudgeCase, SessionJudgeResult } from "../contract/protocol/judge";
 import { IsolationStatus, RunInput, RunOutput, RunStage, RunStop, SessionExecute, SessionJudge, SessionRepeat, WorkspaceSync } from "../contract/protocol/methods";
 import type { SessionExecuteResult } from "../contract/protocol/session";
@@ -11,7 +12,7 @@ import type { BenchmarkResult } from "../webview/messages";
 import type { RunDiagnostics } from "./diagnostics";
 import type { HostConnection } from "./host-connection";
 import type { ImageProgressView } from "./image-progress";
-import { hashOf, scanFolder } from "./mirror/workspace-files";
+import { scanFolder } from "./mirror/workspace-files";
 import type { RunTerminals } from "./run-terminal";
 import { describeRunFailure } from "./run-failure";
 import { RunTarget, targetOf } from "./run-target";
@@ -194,7 +195,7 @@ export class RunController {
       files = scan.files;
     } else if (target.loose) {
       const content = Buffer.from(target.loose.text, "utf8");
-      files = [{ path: target.loose.path, content, hash: hashOf(content) }];
+      files = [{ path: target.loose.path, content, hash: contentHash(content) }];
     } else return;
     const changes = session.mirror.changes(files);
     if (!changes.write.length && !changes.delete.length) return;

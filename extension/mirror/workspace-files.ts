@@ -1,13 +1,14 @@
-import { createHash } from "node:crypto";
 import { Dirent, promises as fs } from "node:fs";
 import { join, posix, relative, sep } from "node:path";
 import ignore, { Ignore } from "ignore";
+import { contentHash } from "../../contract/content-hash";
 
 /** One file of a folder as the sandbox should have it. */
 export interface MirroredFile {
   /** Relative to the folder, with forward slashes: its path under /workspace. */
   path: string;
   content: Buffer;
+  /** contract/content-hash.ts: what the mirror compares to know the file changed. */
   hash: string;
 }
 
@@ -24,10 +25,6 @@ export interface ScanOptions {
   maxFiles: number;
   /** Text of open editors by absolute path: unsaved changes are what runs. */
   openText: ReadonlyMap<string, string>;
-}
-
-export function hashOf(content: Buffer): string {
-  return createHash("sha1").update(content).digest("hex");
 }
 
 /** A folder's rules: the exclude setting at its root, then each .gitignore, applying below its own directory. */
@@ -85,7 +82,7 @@ async function walk(root: string, dir: string, inherited: Rules[], realRoot: str
     }
     const content = open !== undefined ? Buffer.from(open, "utf8") : await fs.readFile(full).catch(() => undefined);
     if (!content) continue;
-    scan.files.push({ path, content, hash: hashOf(content) });
+    scan.files.push({ path, content, hash: contentHash(content) });
   }
 }
 

@@ -1,11 +1,7 @@
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, open, readFile, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-
-export function blobHash(content: Buffer): string {
-  return createHash("sha256").update(content).digest("hex");
-}
+import { contentHash } from "../../contract/content-hash";
 
 /**
  * Files' contents by their hash: a snapshot seen twice is stored once. A blob is written to a temporary name,
@@ -19,7 +15,7 @@ export class BlobStore {
   }
 
   async put(content: Buffer): Promise<string> {
-    const hash = blobHash(content);
+    const hash = contentHash(content);
     const path = this.pathOf(hash);
     if (existsSync(path)) return hash;
     await mkdir(join(this.dir, hash.slice(0, 2)), { recursive: true });

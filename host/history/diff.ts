@@ -1,80 +1,42 @@
-/** The most cells the line table may have; past it the diff says "everything changed", which is still true. */
-const MAX_CELLS = 16_000_000;
-const CONTEXT = 3;
+import { structuredPatch } from "diff";
 
-type Edit = { kind: " " | "-" | "+"; line: string };
+const CONTEXT = 3;
+/**
+ * The work the line diff may do, about (lines of both texts) × (lines changed) steps; past it the diff says
+ * "everything changed", which is still true, rather than hold up the host on two unrelated large texts.
+ */
+const MAX_WORK = 16_000_000;
 
 /**
- * A unified diff of two texts, by lines (longest common subsequence), with three lines of context, and how many
- * lines were added and removed. Enough for a version history; not a general diff tool.
+ * A unified diff of two texts by lines (the `diff` package's Myers diff), with three lines of context, as
+ * `diff -u` writes it, and how many lines were added and removed. Whether the last line ends with a newline is
+ * not a change: this is a version history, not a patch to apply.
  */
 export function unifiedDiff(before: string, after: string, name: string): { diff: string; added: number; removed: number } {
-  const a = splitLines(before);
-  const b = splitLines(after);
-  const edits = a.length * b.length > MAX_CELLS ? replaceAll(a, b) : lcsEdits(a, b);
-  const added = edits.filter((edit) => edit.kind === "+").length;
-  const removed = edits.filter((edit) => edit.kind === "-").length;
+  const a = lines(before);
+  const b = lines(after);
+  const maxEditLength = Math.ceil(MAX_WORK / (a.length + b.length + 1));
+  const hunks = structuredPatch(name, name, text(a), text(b), undefined, undefined, { context: CONTEXT, maxEditLength })?.hunks ?? [
+    { oldStart: 1, oldLines: a.length, newStart: 1, newLines: b.length, lines: [...a.map((line) => `-${line}`), ...b.map((line) => `+${line}`)] },
+  ];
+  const changed = hunks.flatMap((hunk) => hunk.lines);
+  const added = changed.filter((line) => line.startsWith("+")).length;
+  const removed = changed.filter((line) => line.startsWith("-")).length;
   if (!added && !removed) return { diff: "", added, removed };
-  return { diff: `--- a/${name}\n+++ b/${name}\n${hunks(edits).join("")}`, added, removed };
+  const body = hunks.map((hunk) => `@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@\n${hunk.lines.join("\n")}\n`);
+  return { diff: `--- a/${name}\n+++ b/${name}\n${body.join("")}`, added, removed };
 }
 
-function splitLines(text: string): string[] {
+function lines(text: string): string[] {
   if (!text) return [];
-  const lines = text.split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
-  return lines;
+  const split = text.split("\n");
+  if (split[split.length - 1] === "") split.pop();
+  return split;
 }
 
-function replaceAll(a: string[], b: string[]): Edit[] {
-  return [...a.map((line) => ({ kind: "-" as const, line })), ...b.map((line) => ({ kind: "+" as const, line }))];
-}
-
-function lcsEdits(a: string[], b: string[]): Edit[] {
-  // lengths[i][j]: the longest common subsequence of a[i..] and b[j..], one flat array.
-  const width = b.length + 1;
-  const lengths = new Uint32Array((a.length + 1) * width);
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) {
-      lengths[i * width + j] =
-        a[i] === b[j] ? lengths[(i + 1) * width + j + 1]! + 1 : Math.max(lengths[(i + 1) * width + j]!, lengths[i * width + j + 1]!);
-    }
-  }
-  const edits: Edit[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      edits.push({ kind: " ", line: a[i++]! });
-      j++;
-    }
-    else if (lengths[(i + 1) * width + j]! >= lengths[i * width + j + 1]!) edits.push({ kind: "-", line: a[i++]! });
-    else edits.push({ kind: "+", line: b[j++]! });
-  }
-  while (i < a.length) edits.push({ kind: "-", line: a[i++]! });
-  while (j < b.length) edits.push({ kind: "+", line: b[j++]! });
-  return edits;
-}
-
-/** Groups changes with their context into `@@ -l,s +l,s @@` hunks: each change's ±3 lines, merged where they meet. */
-function hunks(edits: Edit[]): string[] {
-  const ranges: Array<[number, number]> = [];
-  edits.forEach((edit, at) => {
-    if (edit.kind === " ") return;
-    const [from, to] = [Math.max(0, at - CONTEXT), Math.min(edits.length, at + CONTEXT + 1)];
-    const last = ranges[ranges.length - 1];
-    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
-    else ranges.push([from, to]);
-  });
-  return ranges.map(([from, to]) => {
-    const before = edits.slice(0, from);
-    const slice = edits.slice(from, to);
-    const aStart = before.filter((edit) => edit.kind !== "+").length + 1;
-    const bStart = before.filter((edit) => edit.kind !== "-").length + 1;
-    const aCount = slice.filter((edit) => edit.kind !== "+").length;
-    const bCount = slice.filter((edit) => edit.kind !== "-").length;
-    const header = `@@ -${range(aStart, aCount)} +${range(bStart, bCount)} @@\n`;
-    return header + slice.map((edit) => `${edit.kind}${edit.line}\n`).join("");
-  });
+/** Every line ended by a newline, so the last one's is never a difference. */
+function text(lines: string[]): string {
+  return lines.map((line) => `${line}\n`).join("");
 }
 
 /** As diff -u writes a side: "3,2", "3" for one line, "2,0" (the line before) for none. */

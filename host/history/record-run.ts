@@ -10,17 +10,18 @@ import type { HistoryRecorder, RecordedSource } from "./recorder";
 
 /**
  * Runs a command, recording it in the history when it is a run of a file (execute_code, run_file): the file's
- * text is taken before it runs, and the client that ran it hears of the new version.
+ * text is taken before it runs (and handed to run_file, which need not read it again), and the client that ran
+ * it hears of the new version.
  */
 export async function executeAndRecord(
   session: Session,
   command: Command,
-  run: () => Promise<SessionExecuteResult>,
+  run: (fileContent?: Buffer) => Promise<SessionExecuteResult>,
   recorder: HistoryRecorder,
   context: Notifier,
 ): Promise<SessionExecuteResult> {
   const source = await sourceOf(session, command);
-  const answer = await run();
+  const answer = await run(command.type === "run_file" ? source?.content : undefined);
   if (source && answer.status !== "FileError") {
     const recorded = await recorder.record(session, source, answer);
     context.notify(HistoryChanged.method, { workspace: recorded.workspace, run: recorded });

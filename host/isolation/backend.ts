@@ -137,7 +137,7 @@ export type UnpackedEntry =
   | { status: "failed"; path: string; error: string; detail?: string }
   | { status: "deleted"; path: string; type: "file" | "directory" | "missing" };
 
-/** A file's size and content checksum, as the runner computes them (FNV-1a, 64 bits, in hex). */
+/** A file's size and content hash (contract/content-hash.ts), as the runner computes them. */
 export interface FileChecksum {
   bytes: number;
   checksum: string;

@@ -15,7 +15,7 @@ import {
 import { executeCommand } from "../sessions/execute";
 import { FollowedRuns } from "../sessions/followed-runs";
 import type { SessionManager } from "../sessions/manager";
-import { syncWorkspace } from "../sessions/workspace-sync";
+import { decodeChange, syncWorkspace } from "../sessions/workspace-sync";
 import type { Dispatcher } from "./dispatcher";
 import { executeAndRecord } from "../history/record-run";
 import { judgeAndRecord } from "../judge/record";
@@ -38,7 +38,13 @@ export function registerSessionMethods(
       const session = sessions.get(params.sessionId);
       const options = params.runId ? runs.follow(params.runId, context, params.interactive ?? false) : {};
       try {
-        return await executeAndRecord(session, params.command, () => executeCommand(session, params.command, options), recorder, context);
+        return await executeAndRecord(
+          session,
+          params.command,
+          (fileContent) => executeCommand(session, params.command, { ...options, fileContent }),
+          recorder,
+          context,
+        );
       } finally {
         if (params.runId) runs.forget(params.runId);
       }
@@ -59,8 +65,9 @@ export function registerSessionMethods(
       return { sessionId: params.sessionId, closed: true };
     })
     .on(WorkspaceSync, async (params) => {
-      const result = await syncWorkspace(sessions.get(params.sessionId), params);
-      recorder.noteWrites(params.sessionId, params.write.map((file) => ({ path: file.path, content: Buffer.from(file.content, file.encoding) })));
+      const change = decodeChange(params);
+      const result = await syncWorkspace(sessions.get(params.sessionId), change);
+      recorder.noteWrites(params.sessionId, change.write);
       return result;
     })
     .on(RunStop, async (params) => ({ runId: params.runId, stopped: runs.stop(params.runId) }))

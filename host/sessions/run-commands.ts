@@ -66,7 +66,7 @@ export async function runFile(
   }
   // The file's text sharpens the diagnostics' columns; it is read only when something failed.
   const readSources = async (): Promise<SourceFiles> => ({
-    [posix.relative(WORKSPACE_ROOT, command.path)]: (await session.sandbox.readFile(command.path, 1 << 20)).toString("utf8"),
+    [posix.relative(WORKSPACE_ROOT, command.path)]: (options.fileContent ?? (await session.sandbox.readFile(command.path, 1 << 20))).toString("utf8"),
   });
   const answer = await runSource(session, { path: command.path }, command, options, startedAt, readSources);
   return { ...answer, result: answer.stages?.run ? answer.stdout.replace(/\r?\n$/, "") : null };

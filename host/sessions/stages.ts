@@ -16,6 +16,8 @@ export interface RunOptions {
    * command's `stdin` (or nothing) is sent and stdin is closed.
    */
   interactive?: boolean;
+  /** run_file's file as a caller read it before the run (the history does): not read back for diagnostics. */
+  fileContent?: Buffer;
 }
 
 export interface StageRun {

@@ -1,30 +1,19 @@
-import { createHash } from "node:crypto";
-import type { FileChecksum } from "../isolation/backend";
-
-interface Written extends FileChecksum {
-  /** The client's content, hashed on the host. */
-  hash: string;
-}
-
-export const contentHash = (content: Buffer) => createHash("sha256").update(content).digest("base64");
-
 /**
- * What a session's /workspace holds of what workspace.sync wrote: per path, the hash of the content the client
- * sent, and the size and checksum the runner computed as it wrote the file. A file sent again with the same hash
- * need not travel again, provided the runner finds the same size and checksum there (a program may have changed
- * or removed it since): the sync checks those in one request and sends only what differs.
+ * What a session's /workspace holds of what workspace.sync wrote: per path, the content hash the runner reported
+ * as it wrote the file (contract/content-hash.ts, the hash the client's content has on every side). A file sent
+ * again with the same hash need not travel again, provided the runner still finds that hash there (a program
+ * may have changed or removed it since): the sync checks those in one request and sends only what differs.
  */
 export class WorkspaceManifest {
-  private readonly files = new Map<string, Written>();
+  private readonly files = new Map<string, string>();
 
-  /** What the runner should still find at `path` for content with this hash to need no sending. */
-  expected(path: string, hash: string): FileChecksum | undefined {
-    const entry = this.files.get(path);
-    return entry?.hash === hash ? { bytes: entry.bytes, checksum: entry.checksum } : undefined;
+  /** Whether `path` was last written with content of this hash: worth asking the runner before sending it. */
+  holds(path: string, hash: string): boolean {
+    return this.files.get(path) === hash;
   }
 
-  written(path: string, hash: string, file: FileChecksum): void {
-    this.files.set(path, { hash, ...file });
+  written(path: string, hash: string): void {
+    this.files.set(path, hash);
   }
 
   /** The path is not known to hold what was sent: a failed write. */

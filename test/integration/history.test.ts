@@ -78,6 +78,20 @@ describe("run history through the host's API", () => {
     await call("session.close", { sessionId });
   });
 
+  it("reads run_file's file from the sandbox once: the text the history took also serves the run's diagnostics", async () => {
+    const { call } = client(host());
+    const { sessionId } = await call<SessionCreateResult>("session.create", { language: "python", workspace: "read-once" });
+    await call("workspace.sync", { sessionId, write: [{ path: "app.py", content: "x = 1\nprint(x / 0)\n" }] });
+    const sandbox = host().sessions.get(sessionId).sandbox;
+    const readFile = sandbox.readFile.bind(sandbox);
+    const reads: string[] = [];
+    sandbox.readFile = (path, maxBytes) => (reads.push(path), readFile(path, maxBytes));
+    const answer = await call<SessionExecuteResult>("session.execute", { sessionId, command: { type: "run_file", path: "app.py" } });
+    expect(answer.diagnostics).toContainEqual(expect.objectContaining({ path: "app.py", line: 2, code: "ZeroDivisionError" }));
+    expect(reads).toEqual(["/workspace/app.py"]);
+    await call("session.close", { sessionId });
+  });
+
   it("refuses to roll back through a link a program planted, as a FileError the client can act on", async () => {
     const { call } = client(host());
     const { sessionId } = await call<SessionCreateResult>("session.create", { language: "python", workspace: "planted" });

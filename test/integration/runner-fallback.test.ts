@@ -77,7 +77,7 @@ describe("the runner started with docker exec beside a keeper", () => {
     });
     expect(seen.result).toBe(`['${RUNNER_PATH}', '${RUNNER_PATH}']`);
 
-    const synced = await syncWorkspace(session, { sessionId: session.id, write: [{ path: "/workspace/app/m.py", content: "print('synced')", encoding: "utf8" }], delete: [] });
+    const synced = await syncWorkspace(session, { write: [{ path: "/workspace/app/m.py", content: Buffer.from("print('synced')") }], delete: [] });
     expect(synced).toMatchObject({ written: 1, failed: [] });
     expect((await execute(session, { type: "run_file", path: "app/m.py" })).result).toBe("synced");
 

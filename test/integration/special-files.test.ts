@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WorkspaceSyncParams } from "../../contract/protocol/session";
 import type { Session } from "../../host/sessions/session";
-import { syncWorkspace } from "../../host/sessions/workspace-sync";
+import { decodeChange, syncWorkspace } from "../../host/sessions/workspace-sync";
 import { createSession, execute, useHost } from "./helpers";
 
 /**
@@ -41,10 +41,10 @@ describe.each(["docker", "process"] as const)("file commands on what a program l
       });
       expect(answer.error).toMatch(/pipe\.py is not a regular file/);
     }
-    const sync = await syncWorkspace(session, WorkspaceSyncParams.parse({
+    const sync = await syncWorkspace(session, decodeChange(WorkspaceSyncParams.parse({
       sessionId: session.id,
       write: [{ path: "/workspace/pipe.py", content: "print(2)" }, { path: "/workspace/beside.py", content: "print(3)" }],
-    }));
+    })));
     expect(sync).toMatchObject({ written: 1, failed: [{ path: "/workspace/pipe.py", error: "NotARegularFile" }] });
     await alive();
     const listing = await execute(session, { type: "list_directory", path: "/workspace" });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Sandbox } from "../../host/isolation/backend";
 import { WorkspaceSyncParams } from "../../contract/protocol/session";
 import type { Session } from "../../host/sessions/session";
-import { syncWorkspace } from "../../host/sessions/workspace-sync";
+import { decodeChange, syncWorkspace } from "../../host/sessions/workspace-sync";
 import { createSession, execute, useHost } from "./helpers";
 
 /** Counts what a session's syncs send to its runner: archives (their size) and checksum requests. */
@@ -17,7 +17,7 @@ function watch(session: Session) {
 }
 
 const sync = (session: Session, params: { write?: Array<{ path: string; content: string }>; delete?: string[] }) =>
-  syncWorkspace(session, WorkspaceSyncParams.parse({ sessionId: session.id, ...params }));
+  syncWorkspace(session, decodeChange(WorkspaceSyncParams.parse({ sessionId: session.id, ...params })));
 
 const tree = (count: number, changed = -1) =>
   Array.from({ length: count }, (_, i) => ({ path: `src/module${i % 10}/file${i}.py`, content: `VALUE = ${i === changed ? "'changed'" : i}\n` }));

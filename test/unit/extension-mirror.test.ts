@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunSettings } from "../../extension/configuration";
 import { SessionMirror } from "../../extension/mirror/mirror";
-import { hashOf, scanFolder, ScanOptions } from "../../extension/mirror/workspace-files";
+import { contentHash } from "../../contract/content-hash";
+import { scanFolder, ScanOptions } from "../../extension/mirror/workspace-files";
 import { sessionParams } from "../../extension/session-params";
 
 /** A folder with the given files (paths → content); returns its path. */
@@ -56,7 +57,7 @@ describe("the folder scan", () => {
     const root = folder({ "main.py": "print('saved')" });
     const scan = await scanFolder(root, options({ openText: new Map([[join(root, "main.py"), "print('unsaved')"]]) }));
     expect(scan.files[0]!.content.toString()).toBe("print('unsaved')");
-    expect(scan.files[0]!.hash).toBe(hashOf(Buffer.from("print('unsaved')")));
+    expect(scan.files[0]!.hash).toBe(contentHash(Buffer.from("print('unsaved')")));
   });
 
   it("follows a link only to a file inside the folder; links out, and links to directories, are left out", async () => {
@@ -93,7 +94,7 @@ describe("the folder scan", () => {
 });
 
 describe("a session's mirror", () => {
-  const file = (path: string, content: string) => ({ path, content: Buffer.from(content), hash: hashOf(Buffer.from(content)) });
+  const file = (path: string, content: string) => ({ path, content: Buffer.from(content), hash: contentHash(Buffer.from(content)) });
 
   it("sends everything once, then only what changed, and the deletions", () => {
     const mirror = new SessionMirror();

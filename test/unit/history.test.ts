@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { blobHash } from "../../host/history/blobs";
+import { contentHash } from "../../contract/content-hash";
 import { unifiedDiff } from "../../host/history/diff";
 import { describe as stats, percentile } from "../../host/history/repeat";
 import { HistoryStore, NewRun, WorkspaceHistory } from "../../host/history/store";
@@ -52,7 +52,7 @@ describe("a workspace's history", () => {
     await history.record(run("a.py"), [snap("a.py", "same"), snap("lib.py", "shared")]);
     await history.record(run("c.py"), [snap("c.py", "shared")]);
     const blobs = readdirSync(join(dirOf(base), "blobs")).flatMap((shard) => readdirSync(join(dirOf(base), "blobs", shard)));
-    expect(blobs.sort()).toEqual([blobHash(Buffer.from("same")), blobHash(Buffer.from("shared"))].sort());
+    expect(blobs.sort()).toEqual([contentHash(Buffer.from("same")), contentHash(Buffer.from("shared"))].sort());
   });
 
   it("survives being opened again, as after a host restart", async () => {
@@ -104,7 +104,7 @@ describe("a workspace's history", () => {
     const lines = readFileSync(join(dirOf(base), "runs.jsonl"), "utf8").split("\n").filter(Boolean);
     expect(lines.map((line) => JSON.parse(line).version)).toEqual([4, 5, 6]);
     const blobs = readdirSync(join(dirOf(base), "blobs")).flatMap((shard) => readdirSync(join(dirOf(base), "blobs", shard)));
-    expect(blobs.sort()).toEqual(["v4", "v5", "v6"].map((text) => blobHash(Buffer.from(text))).sort());
+    expect(blobs.sort()).toEqual(["v4", "v5", "v6"].map((text) => contentHash(Buffer.from(text))).sort());
   });
 
   it("rewrites the log only once it holds as many dropped runs as the limit: one append per run otherwise", async () => {

@@ -6,17 +6,10 @@
  * link, a device or a FIFO entry is refused and reported, never created.
  */
 #include "cb-runner.h"
+#include "sha256.h"
 
 #define BLOCK 512
 #define MAX_PAX (1u << 20)
-
-/* FNV-1a, 64 bits: a cheap, sure sign that a file changed since the host wrote it (a program may change its own
- * workspace at will, so this is bookkeeping, not a defence). */
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-static uint64_t fnv1a(uint64_t hash, const unsigned char *data, size_t len) {
-  for (size_t i = 0; i < len; i++) { hash ^= data[i]; hash *= 0x100000001b3ULL; }
-  return hash;
-}
 
 /* The archive arrives in 'D' frames, read as one stream; an empty 'D' ends it. */
 struct archive { struct frame f; uint32_t used; int ended; };
@@ -97,7 +90,8 @@ static void extract_file(struct archive *a, const char *shown, unsigned long lon
   const char *error = NULL;
   int err = 0, fd = open_file(path, O_WRONLY | O_CREAT | O_TRUNC, 1, &error);
   if (fd < 0) err = errno;
-  uint64_t sum = FNV_OFFSET;
+  struct sha256 sum;
+  sha256_init(&sum);
   unsigned char buf[CHUNK];
   unsigned long long left = size;
   while (left > 0) {
@@ -105,7 +99,7 @@ static void extract_file(struct archive *a, const char *shown, unsigned long lon
     if (got == 0) { if (!error) error = "IoError", err = EIO; break; } /* the archive was cut short */
     left -= got;
     if (fd < 0 || error) continue;
-    sum = fnv1a(sum, buf, got);
+    sha256_update(&sum, buf, got);
     if (write_fully(fd, buf, got) != 0) err = errno, error = err == ENOSPC || err == EDQUOT || err == EFBIG ? "NoSpace" : "IoError";
   }
   archive_read(a, NULL, (BLOCK - size % BLOCK) % BLOCK);
@@ -120,8 +114,8 @@ static void extract_file(struct archive *a, const char *shown, unsigned long lon
   } else {
     char numbers[64];
     snprintf(numbers, sizeof numbers, "%llu", size);
-    char hex[17];
-    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)sum);
+    char hex[65];
+    sha256_hex(&sum, hex);
     written_count++;
     byte_count += (long long)size;
     report("written", shown, numbers, hex);
@@ -225,7 +219,8 @@ void op_untar(const struct request *rq) {
   send_result();
 }
 
-/* For each path: its size and checksum, or nothing when it is not a regular file the host could read. */
+/* For each path: its size and content hash (contract/content-hash.ts), or nothing when it is not a regular file
+ * the host could read. A program may change its own workspace at will: this is bookkeeping, not a defence. */
 void op_checksum(const struct request *rq) {
   char **paths = field_list(rq, "path");
   unsigned char buf[CHUNK];
@@ -235,15 +230,16 @@ void op_checksum(const struct request *rq) {
     int fd = open_file(path, O_RDONLY, 0, &error);
     free(path);
     if (fd < 0) { report("missing", *p, error, NULL); continue; }
-    uint64_t sum = FNV_OFFSET;
+    struct sha256 sum;
+    sha256_init(&sum);
     unsigned long long size = 0;
     ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) > 0) { sum = fnv1a(sum, buf, (size_t)n); size += (unsigned long long)n; }
+    while ((n = read(fd, buf, sizeof buf)) > 0) { sha256_update(&sum, buf, (size_t)n); size += (unsigned long long)n; }
     close(fd);
     if (n < 0) { report("missing", *p, "IoError", NULL); continue; }
-    char numbers[64], hex[17];
+    char numbers[64], hex[65];
     snprintf(numbers, sizeof numbers, "%llu", size);
-    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)sum);
+    sha256_hex(&sum, hex);
     report("file", *p, numbers, hex);
   }
   free(paths);
