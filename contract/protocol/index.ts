@@ -7,5 +7,6 @@ export * from "./methods";
 export * from "./repeat";
 export * from "./results";
 export * from "./session";
+export * from "./session-ended";
 export * from "./summary";
 export * from "./workspace-path";

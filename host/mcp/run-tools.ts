@@ -91,7 +91,7 @@ export function registerRunTools(server: McpServer, context: ToolContext): void 
 }
 
 export function replacedNote(session: LanguageSession): string[] {
-  return session.replaced
-    ? [`(the earlier ${session.language} sandbox had ended, idle or at its lifetime; this is a new one: files written before are gone)`]
-    : [];
+  return session.replacedBecause === null
+    ? []
+    : [`(the earlier ${session.language} sandbox had ended: ${session.replacedBecause}; this is a new one: files written before are gone)`];
 }
