@@ -313,6 +313,10 @@ describe("codebeaker serve: the guide's WebSocket API", () => {
     expect(phases[0]).toBe("start");
     expect(phases).toContain("step");
     expect(phases.at(-1)).toBe("done");
+    // Each step says which of how many, so a client need not read the engine's words in `message`.
+    const steps = client.notifications.filter((n) => n.method === "image.progress" && n.params.phase === "step").map((n) => n.params.step);
+    expect(steps[0]).toMatchObject({ index: 1, count: expect.any(Number), instruction: expect.stringMatching(/^FROM /) });
+    expect(steps.every((step) => step.count === steps[0].count)).toBe(true);
     const ran = await client.request("session.execute", {
       sessionId: created.result.sessionId,
       command: { type: "execute_shell", commandName: "cat", args: ["/etc/debian_version"] },
