@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import type { ImageProgressParams } from "../contract/protocol/methods";
-import { buildStep, stepSummary } from "./image-steps";
+import { stepSummary } from "./image-steps";
 
 /** Someone who wants an image build's progress as it comes: a run waiting for its sandbox. */
 export type ImageProgressWatcher = (progress: ImageProgressParams) => void;
@@ -42,7 +42,7 @@ export class ImageProgressView {
 
   private step(progress: ImageProgressParams): void {
     this.log.info(`${progress.image}: ${progress.message}`);
-    const step = buildStep(progress.message);
+    const { step } = progress;
     this.builds.get(progress.image)?.report(step ? stepSummary(step) : progress.message, step ? 100 / step.count : undefined);
   }
 

@@ -1,16 +1,4 @@
-/** One step of an image build as the engine announces it: `Step 2/5 : RUN apt-get update && …`. */
-export interface BuildStep {
-  index: number;
-  count: number;
-  instruction: string;
-}
-
-const STEP = /^Step (\d+)\/(\d+) : (.*)$/s;
-
-export function buildStep(message: string): BuildStep | null {
-  const match = STEP.exec(message.trim());
-  return match ? { index: Number(match[1]), count: Number(match[2]), instruction: (match[3] ?? "").replace(/\s+/g, " ") } : null;
-}
+import type { BuildStep } from "../contract/protocol/methods";
 
 /**
  * A step said in few enough characters for a notification's line, which VS Code cuts without a mark: its number

@@ -4,6 +4,7 @@ import { contentHash } from "../contract/content-hash";
 import type { Comparison, JudgeCase, SessionJudgeResult } from "../contract/protocol/judge";
 import { IsolationStatus, RunInput, RunOutput, RunStage, RunStop, SessionExecute, SessionJudge, SessionRepeat, WorkspaceSync } from "../contract/protocol/methods";
 import type { SessionExecuteResult } from "../contract/protocol/session";
+import { endedSession } from "../contract/protocol/session-ended";
 import { summaryLine } from "../contract/protocol/summary";
 import type { RuntimeRegistry } from "../contract/runtimes/registry";
 import { readSettings, RunSettings } from "./configuration";
@@ -170,9 +171,10 @@ export class RunController {
         await this.mirror(target, session, settings);
         return await work(session);
       } catch (error) {
-        const ended = /has ended|no session/.test((error as Error).message);
+        const ended = endedSession(error);
         if (!ended || attempt > 0) throw error;
-        this.sessions.forget(session.info.sessionId); // expired or lost: start again in a new one
+        this.host.log.info(`session ${ended.sessionId} had ended (${ended.reason}): starting a new one`);
+        this.sessions.forget(ended.sessionId);
       }
     }
   }

@@ -37,8 +37,6 @@ export function firstError(diagnostics: readonly Diagnostic[]): Diagnostic | und
   return diagnostics.find((diagnostic) => diagnostic.severity === "error");
 }
 
-/** Where a run failed first, as its history, the library and the MCP tools report it. */
-export function errorLocation(diagnostics: readonly Diagnostic[]): { path: string; line: number; column: number } | null {
-  const error = firstError(diagnostics);
-  return error ? { path: error.path, line: error.line, column: error.column } : null;
-}
+/** Where a run failed first, in the user's files: a diagnostic's place without the rest. */
+export const ErrorLocation = Diagnostic.pick({ path: true, line: true, column: true });
+export type ErrorLocation = z.infer<typeof ErrorLocation>;

@@ -13,6 +13,8 @@ export const ErrorCodes = {
   IsolationUnavailable: -32002,
   /** A file in a session's /workspace could not be written or read outside a command; `data` names it and its code. */
   FileError: -32003,
+  /** The session named existed and has ended (closed, expired, its sandbox lost); `data` is `{sessionId, reason}`. */
+  SessionEnded: -32004,
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CommandStatus, Metrics } from "./results";
+import { ErrorLocation } from "./diagnostics";
 
 /**
  * The run history: every run of execute_code or run_file is a version of its file (v1, v2, …), kept by the
@@ -33,7 +34,7 @@ export const HistoryRun = z.object({
   /** The first line of the error, when it failed. */
   error: z.string().nullable(),
   /** Where it failed first: the first error diagnostic's place. */
-  location: z.object({ path: z.string(), line: z.number(), column: z.number() }).nullable(),
+  location: ErrorLocation.nullable(),
   errorType: z.string().nullable(),
   stdoutHead: z.string(),
   stderrHead: z.string(),

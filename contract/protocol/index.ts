@@ -6,6 +6,8 @@ export * from "./history";
 export * from "./methods";
 export * from "./repeat";
 export * from "./results";
+export * from "./run-reading";
 export * from "./session";
+export * from "./session-ended";
 export * from "./summary";
 export * from "./workspace-path";

@@ -101,11 +101,22 @@ export const HistoryRestoreLastSuccess = request("history.restoreLastSuccess", H
 export const HistoryCompare = request("history.compare", HistoryCompareParams, HistoryCompareResult, { from: "client", summary: "Two versions of a file and the diff between them." });
 export const HistoryChanged = notification("history.changed", HistoryChangedParams, { from: "host", summary: "A run was recorded." });
 
+/** One step of an image build, as the engine numbers it: `Step 2/5 : RUN apt-get update && …`. */
+export const BuildStep = z.object({
+  index: z.number(),
+  count: z.number(),
+  /** The step's instruction, its whitespace runs made single spaces. */
+  instruction: z.string(),
+});
+export type BuildStep = z.infer<typeof BuildStep>;
+
 export const ImageProgressParams = z.object({
   image: z.string(),
   language: z.string().nullable(),
   phase: z.enum(["start", "step", "done", "failed"]),
   message: z.string(),
+  /** With phase "step": which step of how many, so a client shows progress without reading `message`. */
+  step: BuildStep.optional(),
 });
 export type ImageProgressParams = z.infer<typeof ImageProgressParams>;
 

@@ -3,6 +3,7 @@ import { constants } from "node:os";
 import { basename } from "node:path";
 import type { Host } from "../host";
 import type { SessionExecuteResult } from "../../contract/protocol/session";
+import { readRun, RunReading } from "../../contract/protocol/run-reading";
 import { summaryLine } from "../../contract/protocol/summary";
 import { splitLanguageVersion, versionList } from "../../contract/runtimes/versions";
 import { executeCommand } from "../sessions/execute";
@@ -78,8 +79,9 @@ export async function runFile(host: Host, options: RunFileOptions): Promise<numb
       },
     },
   );
-  process.stderr.write(`${summaryLine(result)}\n`);
-  return exitCodeOf(result);
+  const reading = readRun(result);
+  process.stderr.write(`${summaryLine(result, reading)}\n`);
+  return exitCodeOf(result, reading);
 }
 
 /** Writes a program's output to `stream`; through a TerminalFilter when it is a terminal the program must not drive. */
@@ -90,11 +92,10 @@ function toTerminal(stream: NodeJS.WriteStream): (chunk: Buffer) => void {
 }
 
 /** The program's own code; 128 + signal when it was killed; 124 on a timeout (as timeout(1)); 130 on Ctrl-C. */
-export function exitCodeOf(result: SessionExecuteResult): number {
+export function exitCodeOf(result: SessionExecuteResult, { stage }: RunReading = readRun(result)): number {
   if (result.status === "TimeLimitExceeded") return 124;
   if (result.status === "Cancelled") return 130;
   if (result.exitCode !== null) return result.exitCode;
-  const stage = result.stages?.run ?? result.stages?.compile;
   if (stage?.signal) return 128 + (constants.signals[stage.signal as NodeJS.Signals] ?? 9);
   return result.success ? 0 : 70;
 }

@@ -1,6 +1,6 @@
 import { posix } from "node:path";
-import { errorLocation } from "../../contract/protocol/diagnostics";
 import type { HistoryRun } from "../../contract/protocol/history";
+import { readRun } from "../../contract/protocol/run-reading";
 import type { SessionExecuteResult } from "../../contract/protocol/session";
 import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
 import type { Session } from "../sessions/session";
@@ -49,6 +49,7 @@ export class HistoryRecorder {
       .filter(([path]) => path !== source.path)
       .map(([path, content]) => ({ path, content }));
     this.changed.delete(session.id);
+    const { headline, location } = readRun(answer);
     return history.record(
       {
         path: source.path,
@@ -60,8 +61,8 @@ export class HistoryRecorder {
         status: answer.status,
         exitCode: answer.exitCode,
         metrics: answer.metrics,
-        error: answer.error?.split("\n")[0] ?? null,
-        location: errorLocation(answer.diagnostics),
+        error: headline,
+        location,
         errorType: answer.errorType,
         stdoutHead: answer.stdout.slice(0, HEAD_BYTES),
         stderrHead: answer.stderr.slice(0, HEAD_BYTES),

@@ -1,3 +1,4 @@
+import type { ImageProgressParams } from "../../contract/protocol/methods";
 import type { FileErrorCode } from "../../contract/protocol/results";
 import type { Limits } from "../../contract/limits";
 import type { Runtime } from "../../contract/runtimes/manifest";
@@ -40,12 +41,8 @@ export interface SandboxSpec {
   packages?: readonly string[];
 }
 
-export interface ImageProgress {
-  image: string;
-  language: string | null;
-  phase: "start" | "step" | "done" | "failed";
-  message: string;
-}
+/** What a backend says while it builds an image: the protocol's image.progress, declared there once. */
+export type ImageProgress = ImageProgressParams;
 
 /**
  * One way of isolating code. The rest of the host talks to this, never to dockerode or bubblewrap directly.

@@ -15,6 +15,8 @@ export type CodeBeakerErrorCode =
   | "INVALID_CALL"
   /** An event listener threw; the run it listened to had ended and was recorded. */
   | "LISTENER_FAILED"
+  /** The host's session had ended (`data`: sessionId and reason); a beaker starts a new one by itself. */
+  | "SESSION_ENDED"
   | "INVALID_PARAMS"
   | "INVALID_REQUEST"
   | "METHOD_NOT_FOUND"
@@ -27,6 +29,7 @@ const BY_JSON_RPC_CODE: Record<number, CodeBeakerErrorCode> = {
   [ErrorCodes.MethodNotFound]: "METHOD_NOT_FOUND",
   [ErrorCodes.InternalError]: "INTERNAL_ERROR",
   [ErrorCodes.ParseError]: "PARSE_ERROR",
+  [ErrorCodes.SessionEnded]: "SESSION_ENDED",
 };
 
 /** Every error the library throws: a program that fails is a result, never one of these. */

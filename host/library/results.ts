@@ -1,15 +1,11 @@
-import { Diagnostic, errorLocation, firstError } from "../../contract/protocol/diagnostics";
+import type { Diagnostic, ErrorLocation } from "../../contract/protocol/diagnostics";
 import type { HistoryRun } from "../../contract/protocol/history";
 import type { CommandStatus, Metrics, Stages } from "../../contract/protocol/results";
+import { readRun, RunReading } from "../../contract/protocol/run-reading";
 import { CodeBeakerError } from "./errors";
 import type { SessionExecuteResult } from "../../contract/protocol/session";
 
-/** Where an error happened in the user's code: the file under /workspace, 1-based line and column. */
-export interface ErrorLocation {
-  path: string;
-  line: number;
-  column: number;
-}
+export type { ErrorLocation } from "../../contract/protocol/diagnostics";
 
 /** One frame of an error's stack in the user's code. */
 export interface StackFrame extends ErrorLocation {
@@ -72,15 +68,15 @@ export interface RunResult {
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
 export function toRunResult(id: string, answer: SessionExecuteResult, recorded: HistoryRun | undefined): RunResult {
-  const error = firstError(answer.diagnostics);
-  const location = errorLocation(answer.diagnostics);
+  const reading = readRun(answer);
+  const { firstError: error, location } = reading;
   const frames = error && location ? [...error.related, { ...location, message: error.message }] : [];
   const metrics = answer.metrics;
   return {
     id,
     success: answer.success,
     status: answer.status,
-    output: typeof answer.result === "string" ? answer.result : answer.stdout,
+    output: reading.output,
     error: answer.stderr,
     errorMessage: answer.error,
     exitCode: answer.exitCode,
@@ -91,8 +87,8 @@ export function toRunResult(id: string, answer: SessionExecuteResult, recorded: 
     errorLocation: location,
     errorInfo: answer.success
       ? null
-      : { type: answer.errorType ?? answer.status, message: error?.message ?? firstLine(answer.error ?? answer.status), location, frames },
-    stackTrace: answer.success ? null : traceText(answer.stages),
+      : { type: answer.errorType ?? answer.status, message: error?.message ?? reading.headline ?? answer.status, location, frames },
+    stackTrace: answer.success ? null : traceText(reading),
     stackFrames: frames,
     diagnostics: answer.diagnostics,
     version: recorded ? versionName(recorded.version) : null,
@@ -103,14 +99,11 @@ export function toRunResult(id: string, answer: SessionExecuteResult, recorded: 
 }
 
 /** What the failed stage printed about its failure: its stderr, or its stdout for a compiler that reports there. */
-function traceText(stages: Stages | null): string | null {
-  const failed = stages?.compile?.status === "CompilationError" ? stages.compile : stages?.run;
-  if (!failed) return null;
-  const text = (failed.stderr.trim() ? failed.stderr : failed === stages?.compile ? failed.stdout : "").trimEnd();
+function traceText({ stage }: RunReading): string | null {
+  if (!stage) return null;
+  const text = (stage.stderr.trim() ? stage.stderr : stage.status === "CompilationError" ? stage.stdout : "").trimEnd();
   return text || null;
 }
-
-const firstLine = (text: string) => text.split("\n", 1)[0]!;
 
 /** One run in a beaker's history, as the seed lists them: `${version} - ${status} - ${durationMs}ms`. */
 export interface HistoryEntry {

@@ -39,7 +39,7 @@ export class Sandboxes {
       try {
         return await work(sessionId);
       } catch (error) {
-        if (attempt > 0 || !isEndedSession(error)) throw error;
+        if (attempt > 0 || !hasEnded(error)) throw error;
         if (this.sessions.get(key) === session) this.sessions.delete(key);
       }
     }
@@ -87,15 +87,11 @@ function versionMismatch(error: unknown): CodeBeakerError | undefined {
   return new CodeBeakerError("VERSION_MISMATCH", refused.message, { data, cause: error, jsonRpcCode: refused.jsonRpcCode });
 }
 
-/** The error a call gets when the session it names is gone: the one case a beaker starts a new one for. */
-function isEndedSession(error: unknown): boolean {
-  return (
-    error instanceof CodeBeakerError &&
-    error.jsonRpcCode === ErrorCodes.InvalidParams &&
-    /\bsessionId: (no session|session \S+ has ended)/.test(error.message)
-  );
+/** The host's SessionEnded: the one error a beaker starts a new session for. */
+function hasEnded(error: unknown): boolean {
+  return CodeBeakerError.from(error).code === "SESSION_ENDED";
 }
 
 function ignoreEnded(error: unknown): void {
-  if (!isEndedSession(error)) throw error;
+  if (!hasEnded(error)) throw error;
 }

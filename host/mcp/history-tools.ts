@@ -66,8 +66,9 @@ export function registerHistoryTools(server: McpServer, context: ToolContext): v
     },
     guarded(log, "history_rollback", async ({ path, version }) => {
       const { run } = await host.call(HistoryGet, { workspace, path, version });
-      const { sessionId, language } = await context.sessions.session(run.language);
-      return restored(await host.call(HistoryRollback, { workspace, path, version, sessionId }), language);
+      return context.sessions.within(run.language, undefined, undefined, async ({ sessionId, language }) =>
+        restored(await host.call(HistoryRollback, { workspace, path, version, sessionId }), language),
+      );
     }),
   );
 
@@ -83,8 +84,9 @@ export function registerHistoryTools(server: McpServer, context: ToolContext): v
       const [last] = (await host.call(HistoryList, { workspace, path, status: "Success", limit: 1 })).runs;
       // Without a successful run there is nothing to write: the host's answer says so.
       if (!last) return restored(await host.call(HistoryRestoreLastSuccess, { workspace, path }), undefined);
-      const { sessionId, language } = await context.sessions.session(last.language);
-      return restored(await host.call(HistoryRestoreLastSuccess, { workspace, path, sessionId }), language);
+      return context.sessions.within(last.language, undefined, undefined, async ({ sessionId, language }) =>
+        restored(await host.call(HistoryRestoreLastSuccess, { workspace, path, sessionId }), language),
+      );
     }),
   );
 

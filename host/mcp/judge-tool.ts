@@ -1,5 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
+import { firstError } from "../../contract/protocol/diagnostics";
 import { Comparison, SessionJudgeResult, Verdict } from "../../contract/protocol/judge";
 import { SessionJudge } from "../../contract/protocol/methods";
 import { languageArgument, TimeoutSeconds, timeoutMs, VersionArgument } from "./arguments";
@@ -77,7 +78,7 @@ function verdictLines(verdict: Verdict): string[] {
   const time = `${Math.round(verdict.metrics.wallMs)} ms`;
   if (verdict.status === "Accepted") return [`✓ ${verdict.name} (${time})`];
   const why = verdict.status === "WrongAnswer" ? verdict.diff! : (verdict.error ?? verdict.status);
-  const at = verdict.diagnostics.find((diagnostic) => diagnostic.severity === "error");
+  const at = firstError(verdict.diagnostics);
   const where = at ? [`  at ${at.path} line ${at.line}: ${at.code} ${at.message}`] : [];
   return [`✗ ${verdict.name}: ${verdict.status} (${time})`, ...why.split("\n").slice(0, 12).map((line) => `  ${line}`), ...where];
 }

@@ -1,8 +1,9 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { Diagnostic, errorLocation } from "../../contract/protocol/diagnostics";
+import { Diagnostic, ErrorLocation } from "../../contract/protocol/diagnostics";
 import { RpcError } from "../../contract/protocol/errors";
 import { CommandStatus, Metrics } from "../../contract/protocol/results";
+import { RunReading, withoutFinalLineBreak } from "../../contract/protocol/run-reading";
 import type { SessionExecuteResult } from "../../contract/protocol/session";
 import { summaryLine } from "../../contract/protocol/summary";
 
@@ -18,7 +19,7 @@ export const RunOutput = z.object({
   /** The error's type: an exception class, a compiler code, TimeLimitExceeded… */
   errorType: z.string().nullable(),
   /** Where it failed first, in the user's files. */
-  location: z.object({ path: z.string(), line: z.number(), column: z.number() }).nullable(),
+  location: ErrorLocation.nullable(),
   diagnostics: z.array(Diagnostic),
 });
 export type RunOutput = z.infer<typeof RunOutput>;
@@ -35,16 +36,16 @@ export const RunCodeOutput = RunOutput.extend({
 });
 export type RunCodeOutput = z.infer<typeof RunCodeOutput>;
 
-export function runOutput(answer: SessionExecuteResult): RunOutput {
+export function runOutput(answer: SessionExecuteResult, reading: RunReading): RunOutput {
   return {
     status: answer.status,
     exitCode: answer.exitCode,
     stdout: answer.stdout,
     stderr: answer.stderr,
-    error: answer.error?.split("\n")[0] ?? null,
+    error: reading.headline,
     metrics: answer.metrics,
     errorType: answer.errorType,
-    location: errorLocation(answer.diagnostics),
+    location: reading.location,
     diagnostics: answer.diagnostics,
   };
 }
@@ -53,22 +54,20 @@ export function runOutput(answer: SessionExecuteResult): RunOutput {
  * A run as an agent reads it: the output, then the summary line the CLI prints, then where it failed and any
  * notes. `isError` when the program failed, so an agent cannot take a crash for a result.
  */
-export function runResult<S extends RunOutput>(answer: SessionExecuteResult, structured: S, notes: string[] = []): CallToolResult {
-  const lines = [outputText(answer), summaryLine(answer)];
-  const { location, errorType } = structured;
-  if (location) lines.push(`${errorType ?? "error"} at ${location.path} line ${location.line}, column ${location.column}`);
-  const run = answer.stages?.run ?? answer.stages?.compile;
-  if (run?.stdoutTruncated || run?.stderrTruncated) lines.push("(output truncated: only its head was kept)");
+export function runResult(answer: SessionExecuteResult, reading: RunReading, structured: RunOutput, notes: string[] = []): CallToolResult {
+  const lines = [outputText(answer, reading), summaryLine(answer, reading)];
+  const { location } = reading;
+  if (location) lines.push(`${answer.errorType ?? "error"} at ${location.path} line ${location.line}, column ${location.column}`);
+  if (reading.stage?.stdoutTruncated || reading.stage?.stderrTruncated) lines.push("(output truncated: only its head was kept)");
   lines.push(...notes);
   return { content: [{ type: "text", text: lines.join("\n") }], structuredContent: structured, isError: !answer.success };
 }
 
-function outputText(answer: SessionExecuteResult): string {
+function outputText(answer: SessionExecuteResult, reading: RunReading): string {
   if (!answer.stdout && !answer.stderr) return "(no output)";
-  const ending = (text: string) => (text.endsWith("\n") ? text.slice(0, -1) : text);
   const parts = [];
-  if (answer.stdout) parts.push(ending(answer.stdout));
-  if (answer.stderr) parts.push(`[stderr]\n${ending(answer.stderr)}`);
+  if (answer.stdout) parts.push(reading.output);
+  if (answer.stderr) parts.push(`[stderr]\n${withoutFinalLineBreak(answer.stderr)}`);
   return parts.join("\n");
 }
 

@@ -1,5 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
+import { readRun } from "../../contract/protocol/run-reading";
 import type { SessionExecuteParams } from "../../contract/protocol/session";
 import { languageArgument, Stdin, TimeoutSeconds, timeoutMs, VersionArgument } from "./arguments";
 import { RunCodeOutput, RunOutput, runOutput, runResult, textResult } from "./results";
@@ -46,15 +47,16 @@ export function registerRunTools(server: McpServer, context: ToolContext): void 
           ? { type: "run_file", path: file!, stdin, timeoutMs: limit }
           : { type: "execute_code", code, fileName: file, stdin, timeoutMs: limit };
       const { answer, session, recorded } = await executeIn(context, language, command, extra, version);
+      const reading = readRun(answer);
       const structured: RunCodeOutput = {
-        ...runOutput(answer),
+        ...runOutput(answer, reading),
         language: session.language,
         runtimeVersion: session.version,
         file: recorded?.path ?? null,
         version: recorded?.version ?? null,
       };
       const notes = recorded ? [`history: ${recorded.path} v${recorded.version}`] : [];
-      return runResult(answer, structured, [...notes, ...replacedNote(session)]);
+      return runResult(answer, reading, structured, [...notes, ...replacedNote(session)]);
     }),
   );
 
@@ -85,13 +87,14 @@ export function registerRunTools(server: McpServer, context: ToolContext): void 
         { type: "execute_shell", commandName: command, args, workingDirectory, stdin, timeoutMs: timeoutMs(timeoutSeconds) },
         extra,
       );
-      return runResult(answer, runOutput(answer), replacedNote(session));
+      const reading = readRun(answer);
+      return runResult(answer, reading, runOutput(answer, reading), replacedNote(session));
     }),
   );
 }
 
 export function replacedNote(session: LanguageSession): string[] {
-  return session.replaced
-    ? [`(the earlier ${session.language} sandbox had ended, idle or at its lifetime; this is a new one: files written before are gone)`]
-    : [];
+  return session.replacedBecause === null
+    ? []
+    : [`(the earlier ${session.language} sandbox had ended: ${session.replacedBecause}; this is a new one: files written before are gone)`];
 }

@@ -47,9 +47,9 @@ export async function executeIn(
 }
 
 /**
- * `work` in the language's session, with a runId to give the host: a client that cancels the tool call stops
- * what runs under it (run.stop). A first use that builds the runtime's image reports progress when the client
- * asked.
+ * `work` in the language's session (a new one when the host says the last has ended), with a runId to give the
+ * host: a client that cancels the tool call stops what runs under it (run.stop). A first use that builds the
+ * runtime's image reports progress when the client asked.
  */
 export async function inSession<T>(
   context: ToolContext,
@@ -58,17 +58,18 @@ export async function inSession<T>(
   extra: ToolExtra,
   work: (session: LanguageSession, runId: string) => Promise<T>,
 ): Promise<T> {
-  const session = await context.sessions.session(language, progressReporter(context, extra), version);
-  // Cancelled while its sandbox started: nothing to stop, and nobody waits for the answer.
-  if (extra.signal.aborted) throw new Error("the client cancelled the call");
-  const runId = `mcp-${randomUUID()}`;
-  const stop = () => void context.host.call(RunStop, { runId }).catch(() => undefined);
-  extra.signal.addEventListener("abort", stop, { once: true });
-  try {
-    return await work(session, runId);
-  } finally {
-    extra.signal.removeEventListener("abort", stop);
-  }
+  return context.sessions.within(language, version, progressReporter(context, extra), async (session) => {
+    // Cancelled while its sandbox started: nothing to stop, and nobody waits for the answer.
+    if (extra.signal.aborted) throw new Error("the client cancelled the call");
+    const runId = `mcp-${randomUUID()}`;
+    const stop = () => void context.host.call(RunStop, { runId }).catch(() => undefined);
+    extra.signal.addEventListener("abort", stop, { once: true });
+    try {
+      return await work(session, runId);
+    } finally {
+      extra.signal.removeEventListener("abort", stop);
+    }
+  });
 }
 
 /** Image build steps as MCP progress: a client that resets its timeout on progress waits out a first build. */

@@ -3,6 +3,7 @@ import { ImageProgress, IsolationBackend, IsolationUnavailableError } from "../i
 import { LimitOverrides, resolveLimits } from "../../contract/limits";
 import type { Logger } from "../log";
 import { invalidParams, RpcError, ErrorCodes } from "../../contract/protocol/errors";
+import { sessionEnded } from "../../contract/protocol/session-ended";
 import type { Isolation, SessionConfig, SessionCreateParams, SessionListResult } from "../../contract/protocol/session";
 import type { Runtime } from "../../contract/runtimes/manifest";
 import { defaultOf, type RuntimeRegistry } from "../../contract/runtimes/registry";
@@ -41,7 +42,11 @@ export interface BackendChooser {
   choose(requested: Isolation): Promise<IsolationBackend>;
 }
 
-const REMEMBERED_ENDINGS = 256;
+/**
+ * Ended sessions whose reason is kept, so that a client still holding one's id hears SessionEnded (and starts a
+ * new session) rather than "no session". An entry is an id and a sentence: ten thousand cost about a megabyte.
+ */
+const REMEMBERED_ENDINGS = 10_000;
 
 /** Owns the sessions: creates their sandboxes, finds them by id, ends them when they expire. */
 export class SessionManager {
@@ -161,16 +166,16 @@ export class SessionManager {
     }
   }
 
-  /** A live session, or an error that says why there is none. */
+  /**
+   * A live session, or an error that says why there is none: SessionEnded for one that existed here and has
+   * ended, with the reason; invalid params for an id this host never gave (or ended too long ago to remember).
+   */
   get(sessionId: string): Session {
     const session = this.sessions.get(sessionId);
     if (session) return session;
     const ending = this.endings.get(sessionId);
-    throw invalidParams(
-      ending
-        ? `sessionId: session ${sessionId} has ended: ${ending}`
-        : `sessionId: no session ${sessionId} (sessions end after their idle timeout or lifetime; see session.list)`,
-    );
+    if (ending) throw sessionEnded(sessionId, ending);
+    throw invalidParams(`sessionId: no session ${sessionId} (sessions end after their idle timeout or lifetime; see session.list)`);
   }
 
   list(): SessionListResult {

@@ -3,6 +3,7 @@ import type { SourceFiles } from "../diagnostics";
 import { SandboxFileError } from "../isolation/backend";
 import type { CommandOf } from "../../contract/protocol/commands";
 import type { ExecuteShellResult } from "../../contract/protocol/command-results";
+import { withoutFinalLineBreak } from "../../contract/protocol/run-reading";
 import type { SessionExecuteResult } from "../../contract/protocol/session";
 import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
 import { BUILD_DIR, expandCommand, permissionFlags, SourceFile } from "../runtimes/command-line";
@@ -47,7 +48,7 @@ export async function executeCode(
   const sources = { [posix.relative(WORKSPACE_ROOT, path)]: command.code };
   const answer = await runSource(session, { path }, command, options, startedAt, async () => sources, code);
   // The guide's execute_code answers with the program's output, as it would read on a terminal.
-  return { ...answer, result: answer.stages?.run ? answer.stdout.replace(/\r?\n$/, "") : null };
+  return { ...answer, result: answer.stages?.run ? withoutFinalLineBreak(answer.stdout) : null };
 }
 
 /** A file already in /workspace (mirrored from an editor), compiled and run where it is. */
@@ -69,7 +70,7 @@ export async function runFile(
     [posix.relative(WORKSPACE_ROOT, command.path)]: (options.fileContent ?? (await session.sandbox.readFile(command.path, 1 << 20))).toString("utf8"),
   });
   const answer = await runSource(session, { path: command.path }, command, options, startedAt, readSources);
-  return { ...answer, result: answer.stages?.run ? answer.stdout.replace(/\r?\n$/, "") : null };
+  return { ...answer, result: answer.stages?.run ? withoutFinalLineBreak(answer.stdout) : null };
 }
 
 /**

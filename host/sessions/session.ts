@@ -2,6 +2,7 @@ import type { IsolationKind, Sandbox } from "../isolation/backend";
 import type { Limits } from "../../contract/limits";
 import type { SessionConfig, SessionCreateResult, SessionState, SessionSummary } from "../../contract/protocol/session";
 import type { Runtime } from "../../contract/runtimes/manifest";
+import { sessionEnded } from "../../contract/protocol/session-ended";
 
 /** A session is "Idle" after this long without a command; until then, and while running one, "Active". */
 export const IDLE_STATE_AFTER_MS = 60_000;
@@ -35,9 +36,13 @@ export class Session {
     return this.runtime.manifest.version;
   }
 
-  /** Runs `work` after the commands before it: a command sees the files the previous one left. */
+  /**
+   * Runs `work` after the commands before it: a command sees the files the previous one left. A command whose
+   * turn comes after the session ended (it waited behind the one that was running) is refused as SessionEnded.
+   */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
     const turn = this.tail.then(async () => {
+      if (this.closedReason) throw sessionEnded(this.id, this.closedReason);
       this.running = true;
       this.lastActivity = Date.now();
       try {

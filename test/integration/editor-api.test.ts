@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { SessionCreateResult, SessionExecuteResult, WorkspaceSyncResult } from "../../contract/protocol/session";
-import { useHost } from "./helpers";
+import type { SessionCreateResult, SessionExecuteResult, SessionListResult, WorkspaceSyncResult } from "../../contract/protocol/session";
+import { endedSession } from "../../contract/protocol/session-ended";
+import { docker, eventually, useHost } from "./helpers";
 
 /** A client of the dispatcher that keeps the notifications it is sent, as an editor would see them. */
 function client(host: ReturnType<ReturnType<typeof useHost>>) {
@@ -116,6 +117,23 @@ describe("what an editor needs from the host", () => {
     const answer = await editor.execute({ sessionId, command: { type: "execute_code", code: "import sys\nprint(sys.flags.optimize)" } });
     expect(answer.result).toBe("1");
     await editor.call("session.close", { sessionId });
+  });
+
+  it("tells an editor whose session's sandbox died that the session ended, and why, for a mirror and a run alike", async () => {
+    const editor = client(host());
+    const { sessionId, containerId } = await editor.create({ language: "python" });
+    await docker.getContainer(containerId).kill();
+    const listed = async () => (await editor.call<SessionListResult>("session.list", {})).sessions.some((session) => session.sessionId === sessionId);
+    await eventually(async () => !(await listed()), "the host noticed its sandbox died");
+    const ended = { sessionId, reason: "its sandbox stopped unexpectedly" };
+    // What the extension starts a new session on: the code, read by endedSession, never the message.
+    const mirror = await editor.sync({ sessionId, write: [{ path: "a.py", content: "print(1)" }] }).catch((error: unknown) => error);
+    expect(endedSession(mirror)).toEqual(ended);
+    const run = await editor.execute({ sessionId, command: { type: "run_file", path: "a.py" } }).catch((error: unknown) => error);
+    expect(endedSession(run)).toEqual(ended);
+    expect(run).toMatchObject({ code: -32004, message: `Invalid params: sessionId: session ${sessionId} has ended: its sandbox stopped unexpectedly` });
+    // A session that never was is not one that ended: no new session would help.
+    expect(endedSession(await editor.execute({ sessionId: "nope", command: { type: "list_directory" } }).catch((error: unknown) => error))).toBeUndefined();
   });
 
   it("refuses a runId already running, and input for a run that never was is ignored", async () => {

@@ -205,7 +205,7 @@ describe("session.judge: one program, many cases, a verdict each", () => {
     });
     expect(result.verdicts.map((verdict) => verdict.status)).toEqual(["Accepted", "MemoryLimitExceeded", "Cancelled"]);
     expect(result.verdicts[2]!.error).toMatch(/^Cancelled: not run, the session ended/);
-    await call("session.close", { sessionId }).catch(() => undefined); // it has ended: closing it is a no-op or a -32602
+    await call("session.close", { sessionId }).catch(() => undefined); // it has ended: closing it is a no-op or SessionEnded
   });
 
   it("refuses a case's memory limit above the session's, and a path that is not there, naming them", async () => {

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BaseRuntime, Beaker, CodeBeakerError, Lab, RuntimeRegistry } from "../../host/library";
-import { SessionClose, SessionList } from "../../contract/protocol/methods";
-import { containersOwnedBy } from "./helpers";
+import { SessionClose, SessionExecute, SessionList } from "../../contract/protocol/methods";
+import { containersOwnedBy, docker, eventually } from "./helpers";
 
 /** The library on the real engine: what the README's examples do not show, and what must not go wrong. */
 describe("the library", () => {
@@ -95,6 +95,22 @@ describe("the library", () => {
     expect((await beaker.run("print('first')")).output).toBe("first");
     const { sessions } = await lab.call(SessionList, {});
     await Promise.all(sessions.map((session) => lab.call(SessionClose, { sessionId: session.sessionId })));
+    expect((await beaker.run("print('second')")).output).toBe("second");
+    expect((await beaker.getHistory()).map((run) => run.version)).toEqual(["v1", "v2"]);
+    await beaker.close();
+  });
+
+  it("keeps running when its sandbox was killed (docker kill): the host answers SessionEnded, and a new session starts", async () => {
+    const beaker = lab.beaker("python");
+    const before = new Set((await lab.call(SessionList, {})).sessions.map((session) => session.sessionId));
+    expect((await beaker.run("print('first')")).output).toBe("first");
+    const killed = (await lab.call(SessionList, {})).sessions.find((session) => !before.has(session.sessionId))!;
+    await docker.getContainer(killed.containerId).kill();
+    const listed = async () => (await lab.call(SessionList, {})).sessions.some((session) => session.sessionId === killed.sessionId);
+    await eventually(async () => !(await listed()), "the host noticed its sandbox died");
+    const refused = await lab.call(SessionExecute, { sessionId: killed.sessionId, command: { type: "list_directory" } }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(CodeBeakerError);
+    expect(refused).toMatchObject({ code: "SESSION_ENDED", jsonRpcCode: -32004, data: { sessionId: killed.sessionId, reason: "its sandbox stopped unexpectedly" } });
     expect((await beaker.run("print('second')")).output).toBe("second");
     expect((await beaker.getHistory()).map((run) => run.version)).toEqual(["v1", "v2"]);
     await beaker.close();

@@ -6,7 +6,9 @@ import { startHost } from "../../host/host";
 import { Labels } from "../../host/isolation/docker/container-spec";
 import { ownerLabel, ownerStartTime } from "../../host/isolation/docker/owner";
 import { silentLogger } from "../../host/log";
-import { RpcError } from "../../contract/protocol/errors";
+import { ErrorCodes, RpcError } from "../../contract/protocol/errors";
+import { SessionExecute } from "../../contract/protocol/methods";
+import { endedSession } from "../../contract/protocol/session-ended";
 import { containersOf, createSession, docker, eventually, execute, useHost } from "./helpers";
 import { startServer, stop } from "./processes";
 
@@ -60,12 +62,29 @@ describe("session lifecycle", () => {
     await eventually(async () => (await containersOf(session.id)).length === 0, "its container is gone");
   });
 
-  it("notices a container that died under it", async () => {
+  it("notices a container that died under it, and answers a call on its session with SessionEnded and why", async () => {
     const session = await createSession(host(), { language: "python" });
     await docker.getContainer(session.sandbox.id).kill();
     await eventually(async () => !host().sessions.list().sessions.some((s) => s.sessionId === session.id), "the session is dropped");
-    expect(() => host().sessions.get(session.id)).toThrow(/has ended: its sandbox stopped unexpectedly/);
+    const refused = await host()
+      .dispatcher.request(SessionExecute, { sessionId: session.id, command: { type: "list_directory" } }, { notify: () => undefined })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(RpcError);
+    expect(refused).toMatchObject({
+      code: ErrorCodes.SessionEnded,
+      message: `Invalid params: sessionId: session ${session.id} has ended: its sandbox stopped unexpectedly`,
+      data: { sessionId: session.id, reason: "its sandbox stopped unexpectedly" },
+    });
+    expect(endedSession(refused)).toEqual({ sessionId: session.id, reason: "its sandbox stopped unexpectedly" });
     await eventually(async () => (await containersOf(session.id)).length === 0, "its container is gone");
+  });
+
+  it("refuses a command that waited behind the one the session ended under, with SessionEnded", async () => {
+    const session = await createSession(host(), { language: "python", maxLifetimeMinutes: 0.03 });
+    const running = execute(session, { type: "execute_code", code: "import time\ntime.sleep(30)", timeoutMs: 20_000 });
+    const waiting = execute(session, { type: "list_directory" }).catch((error: unknown) => error);
+    expect((await running).status).toBe("InternalError");
+    expect(await waiting).toMatchObject({ code: ErrorCodes.SessionEnded, data: { sessionId: session.id, reason: "its maximum lifetime of 0.03 minutes was reached" } });
   });
 
   it("refuses an unknown language and an unknown session with a -32602 that says why", async () => {
@@ -75,7 +94,8 @@ describe("session lifecycle", () => {
       code: -32602,
       message: expect.stringMatching(/^Invalid params: language: unknown language "cobol" \(known: python, javascript, typescript/),
     });
-    expect(() => host().sessions.get("nope")).toThrow(/Invalid params: sessionId: no session nope/);
+    // An id this host never gave stays -32602: SessionEnded is only for a session that was here.
+    expect(() => host().sessions.get("nope")).toThrow(expect.objectContaining({ code: -32602, message: expect.stringMatching(/^Invalid params: sessionId: no session nope/) }));
   });
 
   it("accepts aliases and reports the language id", async () => {

@@ -219,6 +219,20 @@ describe("codebeaker mcp: the host's tools for agents, through the MCP SDK's own
     expect(await history()).toMatchObject({ runs: [{ version: 1, status: "Cancelled" }] });
   });
 
+  it("runs in a new sandbox when the host says the last one ended (killed with docker kill), and says why", async () => {
+    const [container] = await containersOwnedBy(transport.pid!); // python's sandbox, the only one so far
+    await docker.getContainer(container!.slice(1)).kill();
+    // The host removes a sandbox that died once it has ended its session.
+    await eventually(async () => (await containersOwnedBy(transport.pid!)).length === 0, "the host removed the dead sandbox");
+    const result = await call("run_code", { language: "python", file: "after.py", code: "import os\nprint(sorted(os.listdir('.')))\n" });
+    expect(result.isError).toBe(false);
+    expect(textOf(result)).toMatch(/^\['after\.py'\]\n── Success/);
+    expect(textOf(result)).toContain(
+      "(the earlier python sandbox had ended: its sandbox stopped unexpectedly; this is a new one: files written before are gone)",
+    );
+    expect(textOf(await call("run_code", { language: "python", file: "after.py" }))).not.toContain("had ended");
+  });
+
   it("checks a program against test cases: a verdict per case, and how many passed", async () => {
     const code = "a, b = map(int, input().split())\nprint(a // b)\n";
     const cases = [

@@ -145,6 +145,20 @@ describe("codebeaker serve: the guide's WebSocket API", () => {
     const closed = await client.request("session.close", { sessionId });
     expect(closed).toEqual({ jsonrpc: "2.0", id: closed.id, result: { sessionId, closed: true } });
     expect(await containersOf(sessionId)).toEqual([]);
+    // A call on it now: SessionEnded, with the message -32602 had, and the session and reason as data (an object:
+    // asked on a client of its own, as the test of the guide's errors counts this client's string data).
+    const later = await GuideClient.open(server.url);
+    try {
+      expect(await later.request("session.execute", { sessionId, command: { type: "list_directory" } })).toMatchObject({
+        error: {
+          code: -32004,
+          message: `Invalid params: sessionId: session ${sessionId} has ended: it was closed by session.close`,
+          data: { sessionId, reason: "it was closed by session.close" },
+        },
+      });
+    } finally {
+      later.close();
+    }
   });
 
   it("keeps files between commands (the guide's multi-turn and CSV scenarios)", async () => {
@@ -299,6 +313,10 @@ describe("codebeaker serve: the guide's WebSocket API", () => {
     expect(phases[0]).toBe("start");
     expect(phases).toContain("step");
     expect(phases.at(-1)).toBe("done");
+    // Each step says which of how many, so a client need not read the engine's words in `message`.
+    const steps = client.notifications.filter((n) => n.method === "image.progress" && n.params.phase === "step").map((n) => n.params.step);
+    expect(steps[0]).toMatchObject({ index: 1, count: expect.any(Number), instruction: expect.stringMatching(/^FROM /) });
+    expect(steps.every((step) => step.count === steps[0].count)).toBe(true);
     const ran = await client.request("session.execute", {
       sessionId: created.result.sessionId,
       command: { type: "execute_shell", commandName: "cat", args: ["/etc/debian_version"] },

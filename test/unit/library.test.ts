@@ -99,7 +99,7 @@ describe("a run's result", () => {
       id: "run-1",
       success: false,
       status: "RuntimeError",
-      output: "before\n",
+      output: "before", // stdout without its final line break, as execute_code's result is
       error: failedAnswer.stderr,
       exitCode: 1,
       durationMs: 20,

@@ -5,6 +5,7 @@ import { runLine } from "../../host/mcp/history-tools";
 import { commandFailure, errorResult, RunOutput, runOutput, runResult } from "../../host/mcp/results";
 import { invalidParams } from "../../contract/protocol/errors";
 import type { HistoryRun } from "../../contract/protocol/history";
+import { readRun } from "../../contract/protocol/run-reading";
 import type { SessionExecuteResult } from "../../contract/protocol/session";
 
 const stage = { signal: null, stdoutTruncated: false, stderrTruncated: false, wallMs: 23.5, cpuMs: 17.4, peakMemoryBytes: 7.5 * 1024 * 1024 };
@@ -30,7 +31,7 @@ const crashed: SessionExecuteResult = {
 
 describe("MCP tool results", () => {
   it("takes a run's place of failure from its first error, not its first diagnostic", () => {
-    const output = runOutput(crashed);
+    const output = runOutput(crashed, readRun(crashed));
     expect(output).toMatchObject({
       status: "RuntimeError",
       exitCode: 1,
@@ -42,7 +43,8 @@ describe("MCP tool results", () => {
   });
 
   it("says a failed run in text: output, stderr apart, the CLI's summary line, the place, the notes", () => {
-    const result = runResult(crashed, runOutput(crashed), ["history: main.py v2"]);
+    const reading = readRun(crashed);
+    const result = runResult(crashed, reading, runOutput(crashed, reading), ["history: main.py v2"]);
     expect(result.isError).toBe(true);
     expect(result.content).toEqual([
       {
@@ -64,9 +66,10 @@ describe("MCP tool results", () => {
   it("says a silent success and a cut output", () => {
     const quiet = { ...crashed, success: true, status: "Success" as const, exitCode: 0, error: null, stdout: "", stderr: "", diagnostics: [], errorType: null };
     const cut = { ...quiet, stages: { run: { ...stage, status: "Success" as const, exitCode: 0, stdout: "", stderr: "", stdoutTruncated: true } } };
-    expect(runResult(quiet, runOutput(quiet)).isError).toBe(false);
-    expect((runResult(quiet, runOutput(quiet)).content[0] as { text: string }).text).toMatch(/^\(no output\)\n── Success · exit 0/);
-    expect((runResult(cut, runOutput(cut)).content[0] as { text: string }).text).toMatch(/\n\(output truncated: only its head was kept\)$/);
+    const said = (answer: SessionExecuteResult) => runResult(answer, readRun(answer), runOutput(answer, readRun(answer)));
+    expect(said(quiet).isError).toBe(false);
+    expect((said(quiet).content[0] as { text: string }).text).toMatch(/^\(no output\)\n── Success · exit 0/);
+    expect((said(cut).content[0] as { text: string }).text).toMatch(/\n\(output truncated: only its head was kept\)$/);
   });
 
   it("passes the host's error messages through, and marks other errors as internal", () => {

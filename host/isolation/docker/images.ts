@@ -6,6 +6,7 @@ import { isImageReference } from "../../../contract/protocol/image-reference";
 import type { Runtime } from "../../../contract/runtimes/manifest";
 import { defaultOf, LANGUAGE_FILE, loadLanguage } from "../../../contract/runtimes/registry";
 import { CustomImageError, type ImageProgress } from "../backend";
+import { buildStep } from "./build-step";
 import { ContextFile, contextHash, packContext } from "./build-context";
 import { machineCaBundle } from "./ca-bundle";
 import { fetchFile } from "./fetch-file";
@@ -191,7 +192,8 @@ export class ImageBuilder {
           if (!line || !line.trim()) return;
           tail.push(line.endsWith("\n") ? line : `${line}\n`);
           if (tail.length > 30) tail.shift();
-          if (line.startsWith("Step ")) onProgress({ image: tag, language, phase: "step", message: line.trim() });
+          const step = buildStep(line);
+          if (step) onProgress({ image: tag, language, phase: "step", message: line.trim(), step });
         },
       );
     }).catch((error: Error) => {
