@@ -79,21 +79,26 @@ describe("codebeaker --stdio: JSON-RPC 2.0 whatever the client sends", () => {
     expect((await exited).code).toBe(0);
   });
 
-  /** Writes raw bytes, then a session.list with `id`, and resolves with what came back up to its answer. */
-  async function sendThenList(bytes: string | Buffer, id: number): Promise<any[]> {
+  /**
+   * Writes raw bytes, then a session.list with `id`; resolves with the `count` messages that came back, the list's
+   * answer last. Answers to requests in flight together may come in any order (JSON-RPC promises none), so the
+   * list's answer is put last rather than waited for first.
+   */
+  async function sendThenList(bytes: string | Buffer, id: number, count: number): Promise<any[]> {
     const from = received.length;
     child.stdin!.write(bytes);
     child.stdin!.write(frame(JSON.stringify({ jsonrpc: "2.0", id, method: "session.list" })));
-    while (!received.slice(from).some((message) => message.id === id && "result" in message)) {
-      await new Promise<void>((resolve) => (wake = resolve));
-    }
-    return received.slice(from);
+    while (received.length - from < count) await new Promise<void>((resolve) => (wake = resolve));
+    const answers = received.slice(from);
+    const isList = (message: any) => message.id === id && "result" in message;
+    return [...answers.filter((message) => !isList(message)), ...answers.filter(isList)];
   }
 
   it("answers -32700 for text that is not JSON and -32600 for jsonrpc 1.0, with data", async () => {
     const [parse, invalid, listed] = await sendThenList(
       Buffer.concat([frame("{oops"), frame(JSON.stringify({ jsonrpc: "1.0", id: 1, method: "session.list" }))]),
       2,
+      3,
     );
     expect(parse).toMatchObject({ id: null, error: { code: -32700, data: expect.any(String) } });
     expect(invalid).toMatchObject({ id: 1, error: { code: -32600, data: 'jsonrpc: must be "2.0" (got "1.0")' } });
@@ -105,13 +110,13 @@ describe("codebeaker --stdio: JSON-RPC 2.0 whatever the client sends", () => {
       { jsonrpc: "2.0", id: "a", method: "session.list" },
       { jsonrpc: "2.0", id: "b", method: "session.nope" },
     ];
-    const [answers] = await sendThenList(frame(JSON.stringify(batch)), 3);
+    const [answers] = await sendThenList(frame(JSON.stringify(batch)), 3, 2);
     expect(answers).toMatchObject([{ id: "a", result: { count: 0 } }, { id: "b", error: { code: -32601 } }]);
   });
 
   it("loses one message to a malformed header, never the stream", async () => {
     for (const [index, bad] of ["Content-Length: lots\r\n\r\n{}", "Content-Type: text/plain\r\n\r\n{}", "\u0000\u0001 garbage\r\n\r\n"].entries()) {
-      const [error, listed] = await sendThenList(bad, 10 + index);
+      const [error, listed] = await sendThenList(bad, 10 + index, 2);
       expect(error).toMatchObject({ id: null, error: { code: -32700, data: expect.stringMatching(/^header: /) } });
       expect(listed).toMatchObject({ id: 10 + index, result: { count: 0 } });
     }
@@ -119,7 +124,7 @@ describe("codebeaker --stdio: JSON-RPC 2.0 whatever the client sends", () => {
 
   it("reads a 50 MB message whose header ends in bare line feeds", async () => {
     const big = JSON.stringify({ jsonrpc: "2.0", id: 20, method: "session.list", params: { pad: "x".repeat(50 << 20) } });
-    const [answer, listed] = await sendThenList(`Content-Length: ${big.length}\n\n${big}`, 21);
+    const [answer, listed] = await sendThenList(`Content-Length: ${big.length}\n\n${big}`, 21, 2);
     expect(answer).toMatchObject({ id: 20, error: { code: -32602, data: 'params: unknown field "pad"' } });
     expect(listed).toMatchObject({ id: 21 });
   });
