@@ -180,8 +180,9 @@ describe.each(backends)("warm parts in cb-runner (%s)", (_name, makeBackend, pic
     expect(await sandbox.defineWarmPart("launcher", null)).toBe(0);
     expect(await run({ argv: ["python3", "-c", "print(1)"], warm: "launcher" })).toMatchObject({ exitCode: 0, warm: false });
     await expect(sandbox.defineWarmPart("launcher", { argv: ["/no/such/launcher"] })).rejects.toThrow(/warm launcher could not start: exec/);
-    expect(await sandbox.defineWarmPart("launcher", { argv: runtime.manifest.warm!.launcher! })).toBeGreaterThan(1);
-    expect(await run({ argv: ["python3", "-c", "print(2)"], warm: "launcher" })).toMatchObject({ exitCode: 0, warm: true });
+    const built = "/tmp/codebeaker/warm-test/build";
+    expect(await sandbox.defineWarmPart("launcher", { argv: runtime.manifest.warm!.launcher!, makeDirectories: [built] })).toBeGreaterThan(1);
+    expect(text(await run({ argv: ["python3", "-c", `import os; print(os.path.isdir('${built}'))`], warm: "launcher" }))).toMatchObject({ stdout: "True\n", warm: true });
   });
 });
 
