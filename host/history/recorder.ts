@@ -3,6 +3,7 @@ import type { HistoryRun } from "../../contract/protocol/history";
 import { readRun } from "../../contract/protocol/run-reading";
 import type { SessionExecuteResult } from "../../contract/protocol/session";
 import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
+import type { Stages } from "../../contract/protocol/results";
 import type { Session } from "../sessions/session";
 import type { HistoryStore, Snapshot } from "./store";
 
@@ -66,6 +67,7 @@ export class HistoryRecorder {
         errorType: answer.errorType,
         stdoutHead: answer.stdout.slice(0, HEAD_BYTES),
         stderrHead: answer.stderr.slice(0, HEAD_BYTES),
+        ...(answer.stages ? { warm: warmStages(answer.stages) } : {}),
         ...(testCase === undefined ? {} : { case: testCase }),
       },
       [source, ...others],
@@ -75,4 +77,12 @@ export class HistoryRecorder {
 
 function relative(path: string): string {
   return path.startsWith(`${WORKSPACE_ROOT}/`) ? posix.relative(WORKSPACE_ROOT, path) : path;
+}
+
+/** Which stages ran warm, as the history keeps it. */
+function warmStages(stages: Stages): NonNullable<HistoryRun["warm"]> {
+  return {
+    ...(stages.compile ? { compile: stages.compile.warm } : {}),
+    ...(stages.run ? { run: stages.run.warm } : {}),
+  };
 }

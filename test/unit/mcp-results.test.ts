@@ -8,7 +8,7 @@ import type { HistoryRun } from "../../contract/protocol/history";
 import { readRun } from "../../contract/protocol/run-reading";
 import type { SessionExecuteResult } from "../../contract/protocol/session";
 
-const stage = { signal: null, stdoutTruncated: false, stderrTruncated: false, wallMs: 23.5, cpuMs: 17.4, peakMemoryBytes: 7.5 * 1024 * 1024 };
+const stage = { signal: null, stdoutTruncated: false, stderrTruncated: false, wallMs: 23.5, cpuMs: 17.4, peakMemoryBytes: 7.5 * 1024 * 1024, warm: false };
 
 const crashed: SessionExecuteResult = {
   success: false,

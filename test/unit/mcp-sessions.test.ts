@@ -17,7 +17,7 @@ import { RuntimeRegistry } from "../../contract/runtimes/registry";
 function fakeHost(options: { failFirst?: boolean } = {}) {
   const open = new Set<string>();
   const endings = new Map<string, string>();
-  const created: Array<{ language: string; workspace?: string; outputLimitBytes?: number }> = [];
+  const created: Array<{ language: string; workspace?: string; outputLimitBytes?: number; warm?: boolean }> = [];
   const calls = { list: 0, execute: 0 };
   let failures = options.failFirst ? 1 : 0;
   const dispatcher = new Dispatcher(silentLogger)
@@ -25,7 +25,7 @@ function fakeHost(options: { failFirst?: boolean } = {}) {
       if (failures-- > 0) throw invalidParams("the engine is not there yet");
       await new Promise((resolve) => setImmediate(resolve)); // a start takes a while: calls overlap
       const sessionId = `s${created.length + 1}`;
-      created.push({ language: params.language, workspace: params.workspace, outputLimitBytes: params.outputLimitBytes });
+      created.push({ language: params.language, workspace: params.workspace, outputLimitBytes: params.outputLimitBytes, warm: params.warm });
       open.add(sessionId);
       return { sessionId, language: params.language, version: "1" } as SessionCreateResult;
     })
@@ -41,7 +41,7 @@ function fakeHost(options: { failFirst?: boolean } = {}) {
       return { count: 0, sessions: [] };
     });
   const host = new HostCalls(dispatcher);
-  const sessions = new LanguageSessions(host, RuntimeRegistry.builtIn(), { workspace: "file:///w", outputLimitBytes: 4096 });
+  const sessions = new LanguageSessions(host, RuntimeRegistry.builtIn(), { workspace: "file:///w", outputLimitBytes: 4096, warm: true });
   /** A tool's work: one command in the session, answering with the session it ran in. */
   const run = (language: string) =>
     sessions.within(language, undefined, undefined, async (session: LanguageSession) => {
@@ -60,7 +60,7 @@ describe("LanguageSessions: one session per language for the MCP tools", () => {
     const { run, created, calls } = fakeHost();
     expect(await run("python")).toEqual({ sessionId: "s1", language: "python", version: "1", replacedBecause: null });
     expect(await run("python")).toEqual({ sessionId: "s1", language: "python", version: "1", replacedBecause: null });
-    expect(created).toEqual([{ language: "python", workspace: "file:///w", outputLimitBytes: 4096 }]);
+    expect(created).toEqual([{ language: "python", workspace: "file:///w", outputLimitBytes: 4096, warm: true }]);
     expect(calls).toEqual({ list: 0, execute: 2 });
   });
 

@@ -15,6 +15,7 @@ const stage = (status: StageResult["status"], stdout: string, extra: Partial<Sta
   wallMs: 10,
   cpuMs: 5,
   peakMemoryBytes: 1 << 20,
+  warm: false,
   ...extra,
 });
 
