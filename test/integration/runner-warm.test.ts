@@ -105,6 +105,15 @@ describe.each(backends)("warm parts in cb-runner (%s)", (_name, makeBackend, pic
     await sandbox.defineWarmPart("launcher", { argv: runtime.manifest.warm!.launcher! });
   });
 
+  it("holds a warm run to the CPU time its time limit allows, as a cold one (RLIMIT_CPU set at go)", async () => {
+    const limits = "import resource\nprint(*resource.getrlimit(resource.RLIMIT_CPU))";
+    const [soft, hard] = (await run({ argv: ["python3", "-c", limits], timeoutMs: 4000, warm: "launcher" })).stdout.toString().split(" ").map(Number);
+    // The CPU it used warming up (well under a second), then the 4 s limit and a second of slack.
+    expect(soft).toBeGreaterThanOrEqual(6);
+    expect(soft).toBeLessThanOrEqual(8);
+    expect(hard).toBe(soft! + 1);
+  });
+
   it("ends a warm run at its time limit with every process it started, and leaves only the warm parts", async () => {
     const code = "import subprocess, time\nsubprocess.Popen(['setsid', 'sleep', '300'])\nsubprocess.Popen('sleep 301 &', shell=True)\ntime.sleep(60)";
     const outcome = await run({ argv: ["python3", "-c", code], timeoutMs: 700, warm: "launcher" });
