@@ -6,7 +6,7 @@ import type { SessionExecuteResult } from "../../contract/protocol/session";
 import { readRun, RunReading } from "../../contract/protocol/run-reading";
 import { summaryLine } from "../../contract/protocol/summary";
 import { splitLanguageVersion, versionList } from "../../contract/runtimes/versions";
-import { executeCommand } from "../sessions/execute";
+import { executeCommand } from "../commands/execute";
 import { TerminalFilter } from "./terminal-filter";
 
 export interface RunFileOptions {

@@ -4,7 +4,7 @@ import { HistoryChanged } from "../../contract/protocol/methods";
 import type { SessionExecuteResult } from "../../contract/protocol/session";
 import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
 import { entryFileName } from "../../contract/runtimes/entry-file";
-import type { Notifier } from "../sessions/notifier";
+import type { Notifier } from "../runs/notifier";
 import type { Session } from "../sessions/session";
 import type { HistoryRecorder, RecordedSource } from "./recorder";
 

@@ -5,10 +5,10 @@ import type { Comparison, JudgeCase, SessionJudgeResult, Verdict, VerdictStatus 
 import type { SessionExecuteResult } from "../../contract/protocol/session";
 import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
 import { entryFileName } from "../../contract/runtimes/entry-file";
-import { sessionEnded } from "../sessions/execute";
-import { compileStage, programOf, RunOptions } from "../sessions/run-commands";
+import { sessionEnded } from "../commands/execute";
+import { compileStage, programOf, RunOptions } from "../runs/run-commands";
 import type { Session } from "../sessions/session";
-import { diagnose, envelope, runStage, StageRun } from "../sessions/stages";
+import { diagnose, envelope, runStage, StageRun } from "../runs/stages";
 import { describeDifference, outputMatches } from "./compare";
 
 /** What session.judge runs: a source (given as code, or a file in /workspace) and its cases. */

@@ -3,9 +3,9 @@ import { judge, JudgedSource } from "./judge";
 import type { z } from "zod";
 import type { SessionJudgeParams, SessionJudgeResult } from "../../contract/protocol/judge";
 import { HistoryChanged, JudgeCaseEnded } from "../../contract/protocol/methods";
-import type { RunOptions } from "../sessions/run-commands";
+import type { RunOptions } from "../runs/run-commands";
 import type { Session } from "../sessions/session";
-import type { Notifier } from "../sessions/notifier";
+import type { Notifier } from "../runs/notifier";
 
 /**
  * session.judge: each case's run (or the failed compile) is recorded in the history as a version of the file,

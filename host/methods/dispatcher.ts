@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { Logger } from "../log";
 import { ErrorCodes, invalidParams, RpcError } from "../../contract/protocol/errors";
 import type { NotificationDefinition, RequestDefinition } from "../../contract/protocol/methods";
-import type { Notifier } from "../sessions/notifier";
+import type { Notifier } from "../runs/notifier";
 import { describeIssues } from "./params-errors";
 
 /** What a handler can do besides answering: notify the client that called it. */

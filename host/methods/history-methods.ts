@@ -14,8 +14,8 @@ import {
   SessionRepeat,
 } from "../../contract/protocol/methods";
 import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
-import { executeCommand } from "../sessions/execute";
-import { restoreFile } from "../sessions/file-commands";
+import { executeCommand } from "../commands/execute";
+import { restoreFile } from "../commands/file-commands";
 import type { SessionManager } from "../sessions/manager";
 import type { Session } from "../sessions/session";
 import type { Dispatcher } from "./dispatcher";

@@ -12,10 +12,10 @@ import {
   SessionList,
   WorkspaceSync,
 } from "../../contract/protocol/methods";
-import { executeCommand } from "../sessions/execute";
-import { FollowedRuns } from "../sessions/followed-runs";
+import { executeCommand } from "../commands/execute";
+import { FollowedRuns } from "../runs/followed-runs";
 import type { SessionManager } from "../sessions/manager";
-import { decodeChange, syncWorkspace } from "../sessions/workspace-sync";
+import { decodeChange, syncWorkspace } from "../mirror/workspace-sync";
 import type { Dispatcher } from "./dispatcher";
 import { executeAndRecord } from "../history/record-run";
 import { judgeAndRecord } from "../judge/record";

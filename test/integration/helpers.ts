@@ -10,7 +10,7 @@ import { ownerLabel } from "../../host/isolation/docker/owner";
 import { silentLogger } from "../../host/log";
 import { Command } from "../../contract/protocol/commands";
 import { SessionCreateParams } from "../../contract/protocol/session";
-import { executeCommand } from "../../host/sessions/execute";
+import { executeCommand } from "../../host/commands/execute";
 import type { Session } from "../../host/sessions/session";
 
 export const docker = new Docker(resolveEngineConnection().options);

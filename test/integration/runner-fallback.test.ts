@@ -11,7 +11,7 @@ import { resolveLimits } from "../../contract/limits";
 import { silentLogger } from "../../host/log";
 import { RuntimeRegistry } from "../../contract/runtimes/registry";
 import { Session } from "../../host/sessions/session";
-import { syncWorkspace } from "../../host/sessions/workspace-sync";
+import { syncWorkspace } from "../../host/mirror/workspace-sync";
 import { containersOf, docker, eventually, execute } from "./helpers";
 
 /**

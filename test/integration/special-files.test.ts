@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WorkspaceSyncParams } from "../../contract/protocol/session";
 import type { Session } from "../../host/sessions/session";
-import { decodeChange, syncWorkspace } from "../../host/sessions/workspace-sync";
+import { decodeChange, syncWorkspace } from "../../host/mirror/workspace-sync";
 import { createSession, execute, useHost } from "./helpers";
 
 /**

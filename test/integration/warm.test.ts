@@ -10,7 +10,7 @@ import type { SessionExecuteResult } from "../../contract/protocol/session";
 import type { Runtime } from "../../contract/runtimes/manifest";
 import { loadLanguage, RuntimeRegistry } from "../../contract/runtimes/registry";
 import { WARM_PATH } from "../../host/runtimes/warm-folder";
-import { executeCommand } from "../../host/sessions/execute";
+import { executeCommand } from "../../host/commands/execute";
 import type { Session } from "../../host/sessions/session";
 import { createSession, docker, execute, useHost } from "./helpers";
 

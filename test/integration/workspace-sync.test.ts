@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Sandbox } from "../../host/isolation/backend";
 import { WorkspaceSyncParams } from "../../contract/protocol/session";
 import type { Session } from "../../host/sessions/session";
-import { decodeChange, syncWorkspace } from "../../host/sessions/workspace-sync";
+import { decodeChange, syncWorkspace } from "../../host/mirror/workspace-sync";
 import { createSession, execute, useHost } from "./helpers";
 
 /** Counts what a session's syncs send to its runner: archives (their size) and checksum requests. */

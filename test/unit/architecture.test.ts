@@ -40,6 +40,8 @@ describe("the tree is the architecture", () => {
       ["host/diagnostics", "host/runtimes"],
       ["host/isolation"],
       ["host/sessions"],
+      ["host/runs"],
+      ["host/commands", "host/mirror"],
       ["host/history"],
       ["host/judge"],
       ["host/methods"],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunOutcome } from "../../host/isolation/backend";
-import { classify, describeFailure, signalName, type StageContext, type StageKind, toStage } from "../../host/sessions/outcome";
+import { classify, describeFailure, signalName, type StageContext, type StageKind, toStage } from "../../host/runs/outcome";
 
 function outcome(overrides: Partial<RunOutcome> = {}): RunOutcome {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { contentHash } from "../../contract/content-hash";
-import { WorkspaceManifest } from "../../host/sessions/workspace-manifest";
+import { WorkspaceManifest } from "../../host/mirror/workspace-manifest";
 
 describe("workspace manifest", () => {
   it("holds a file only with the hash it was written with", () => {

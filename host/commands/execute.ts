@@ -3,8 +3,8 @@ import type { Command } from "../../contract/protocol/commands";
 import type { SessionExecuteResult } from "../../contract/protocol/session";
 import { fileCommandFailure, fileCommandResult } from "./envelope";
 import * as files from "./file-commands";
-import { executeCode, executeShell, runFile, RunOptions } from "./run-commands";
-import type { Session } from "./session";
+import { executeCode, executeShell, runFile, RunOptions } from "../runs/run-commands";
+import type { Session } from "../sessions/session";
 
 /** Runs one command of the guide in a session, after the commands before it. */
 export function executeCommand(session: Session, command: Command, options: RunOptions = {}): Promise<SessionExecuteResult> {

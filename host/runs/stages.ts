@@ -4,8 +4,8 @@ import { Diagnostic, firstError } from "../../contract/protocol/diagnostics";
 import type { Stages, StageResult } from "../../contract/protocol/results";
 import type { SessionExecuteResult } from "../../contract/protocol/session";
 import { describeFailure, metricsOf, StageContext, StageKind, toStage } from "./outcome";
-import type { Session } from "./session";
-import { warmDefinitions } from "./warm-parts";
+import type { Session } from "../sessions/session";
+import { warmDefinitions } from "../sessions/warm-parts";
 
 /** How a client follows a run as it happens: its output as it comes, each stage's handle, the program's stdin. */
 export interface RunOptions {

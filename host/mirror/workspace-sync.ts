@@ -3,7 +3,7 @@ import { contentHash } from "../../contract/content-hash";
 import { packArchive } from "../isolation/ustar";
 import type { WorkspaceSyncParams, WorkspaceSyncResult } from "../../contract/protocol/session";
 import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
-import type { Session } from "./session";
+import type { Session } from "../sessions/session";
 import { WorkspaceManifest } from "./workspace-manifest";
 
 /** One file a sync writes, its content decoded. */

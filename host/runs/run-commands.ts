@@ -8,7 +8,7 @@ import type { SessionExecuteResult } from "../../contract/protocol/session";
 import { WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
 import { BUILD_DIR, expandCommand, permissionFlags, SourceFile } from "../runtimes/command-line";
 import { entryFileName } from "../../contract/runtimes/entry-file";
-import type { Session } from "./session";
+import type { Session } from "../sessions/session";
 import { diagnose, envelope, RunOptions, runStage, StageRun } from "./stages";
 
 export type { RunOptions } from "./stages";

@@ -11,7 +11,7 @@ import type {
 } from "../../contract/protocol/command-results";
 import { ErrorCodes, invalidParams, RpcError } from "../../contract/protocol/errors";
 import { describeFileError } from "./envelope";
-import type { Session } from "./session";
+import type { Session } from "../sessions/session";
 
 /** The most read_file returns in one answer. */
 export const READ_LIMIT_BYTES = 16 << 20;
