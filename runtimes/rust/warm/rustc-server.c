@@ -68,6 +68,18 @@ static void answer(const char *field) {
   if (write_fully(ANSWER_FD, header, 4) < 0 || write_fully(ANSWER_FD, field, length) < 0) _exit(1);
 }
 
+/* The argfile's directories, private to the sandbox's user. */
+static int make_parents(const char *path) {
+  char *copy = strdup(path);
+  for (char *slash = strchr(copy + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+    *slash = '\0';
+    if (mkdir(copy, 0700) < 0 && errno != EEXIST) return free(copy), -1;
+    *slash = '/';
+  }
+  free(copy);
+  return 0;
+}
+
 /*
  * Writes the request's arguments but the first (the command) into the argfile. Returns the directory to compile
  * in, or NULL when the request is not one this server runs.
@@ -91,8 +103,12 @@ static const char *prepare(char *request, size_t size) {
     if (arguments++ == 0) {
       const char *slash = strrchr(argument, '/');
       if (strcmp(slash ? slash + 1 : argument, "rustc") != 0) return NULL;
-      file = fopen(argfile, "w");
-      if (!file) return NULL;
+      /* The sandbox's user owns /tmp: its programs may have removed the directory, or left a link in the file's place. */
+      int fd = make_parents(argfile) < 0 ? -1 : open(argfile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (fd < 0 || !(file = fdopen(fd, "w"))) {
+        if (fd >= 0) close(fd);
+        return NULL;
+      }
       continue;
     }
     if (strchr(argument, '\n') || argument[0] == '@' || fprintf(file, "%s\n", argument) < 0) {
@@ -115,21 +131,9 @@ static void become_compile(const char *cwd) {
   closefrom(3);
 }
 
-/* The argfile's directories, private to the sandbox's user. */
-static int make_parents(const char *path) {
-  char *copy = strdup(path);
-  for (char *slash = strchr(copy + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-    *slash = '\0';
-    if (mkdir(copy, 0700) < 0 && errno != EEXIST) return free(copy), -1;
-    *slash = '/';
-  }
-  free(copy);
-  return 0;
-}
-
 static int serve(int argc, char **argv, char **envp) {
   char *request = malloc(MAX_REQUEST);
-  if (!request || make_parents(argfile) < 0) return 1;
+  if (!request) return 1;
   for (;;) {
     unsigned char header[4];
     int got = read_fully(REQUEST_FD, header, 4);
