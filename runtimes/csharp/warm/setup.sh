@@ -19,6 +19,8 @@ apt-get update
 apt-get install -y --no-install-recommends gcc libc6-dev
 gcc -shared -fPIC -O2 -Wall -Werror -o libmono-profiler-codebeaker.so mono-launch.c
 apt-get purge -y --auto-remove gcc libc6-dev
-rm -rf /var/lib/apt/lists/*
+# Nothing of apt's in the image: its downloads and package caches are most of what this would add to it.
+apt-get clean
+rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 # `mono --profile=codebeaker` loads libmono-profiler-codebeaker.so from beside Mono's own libraries.
 ln -s "$warm/libmono-profiler-codebeaker.so" /usr/lib/libmono-profiler-codebeaker.so

@@ -5,5 +5,7 @@
 set -eu
 apt-get update
 apt-get install -y --no-install-recommends mold
-rm -rf /var/lib/apt/lists/*
+# Nothing of apt's in the image: its downloads and package caches are most of what this would add to it.
+apt-get clean
+rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 gcc -shared -fPIC -O2 -Wall -Werror -o rustc-server.so rustc-server.c -ldl
