@@ -15,7 +15,7 @@ class Program
         AppDomain.CurrentDomain.SetData("WarmLeak", 1);
         AppContext.SetSwitch("Warm.Leak", true);
         CultureInfo.DefaultThreadCurrentCulture = new CultureInfo("fr-FR");
-        AppDomain.CurrentDomain.Load("System.Xml");
+        AppDomain.CurrentDomain.Load("System.Xml, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089");
         Environment.CurrentDirectory = "/tmp";
         Console.WriteLine("dirty " + leaked);
     }

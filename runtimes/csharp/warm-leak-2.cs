@@ -5,7 +5,7 @@ using System.Linq;
 
 class Program
 {
-    static bool leaked;
+    static bool leaked = false;
 
     static void Main()
     {
