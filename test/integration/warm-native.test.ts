@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { SessionExecuteResult } from "../../host/protocol/session";
-import { RuntimeRegistry } from "../../host/runtimes/registry";
+import type { SessionExecuteResult } from "../../contract/protocol/session";
+import { RuntimeRegistry } from "../../contract/runtimes/registry";
 import { WARM_PATH } from "../../host/runtimes/warm-folder";
 import type { Session } from "../../host/sessions/session";
 import { createSession, execute, useHost } from "./helpers";
