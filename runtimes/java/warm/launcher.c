@@ -12,6 +12,7 @@
  * the JVM has read into user.dir) runs the cold command line instead, by exec.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <jni.h>
@@ -41,7 +42,6 @@ struct jdk1_1_init_args {
 typedef jint(JNICALL *create_vm_fn)(JavaVM **, void **, void *);
 typedef jint(JNICALL *default_args_fn)(void *);
 typedef jclass(JNICALL *boot_class_fn)(JNIEnv *, const char *);
-typedef const char *(*expand_classpath_fn)(const char *);
 
 /* The launcher's own command line: `java` and its options, as the run line has them before the class name. */
 static char **own_argv;
@@ -51,6 +51,8 @@ static JavaVMOption options[256];
 static int option_count;
 static size_t stack_size;
 static create_vm_fn create_vm;
+/* The JDK's feature version: 17 to 21 and 25 are the ones whose JavaMain this does. */
+static int jdk_major;
 static boot_class_fn boot_class;
 
 static void fail(const char *what) {
@@ -103,16 +105,60 @@ static int plain_vm_option(const char *arg) {
          strncmp(arg, "-XX:-Print", 10);
 }
 
+/* A class path with each `dir/*` entry (that is not itself a file) replaced by dir's .jar files in directory
+ * order, as libjli's JLI_WildcardExpandClasspath does (which libjli does not export). */
+static char *expand_classpath(const char *classpath) {
+  if (!strchr(classpath, '*')) return (char *)classpath;
+  size_t cap = strlen(classpath) + 1, len = 0;
+  char *out = malloc(cap), *copy = strdup(classpath);
+  int expanded = 0;
+  if (!out || !copy) fail("malloc");
+  out[0] = '\0';
+  for (char *entry = copy, *next; entry; entry = next) {
+    next = strchr(entry, ':');
+    if (next) *next++ = '\0';
+    size_t n = strlen(entry);
+    int wildcard = n > 0 && entry[n - 1] == '*' && (n == 1 || entry[n - 2] == '/') && access(entry, F_OK) != 0;
+    DIR *dir = NULL;
+    if (wildcard) {
+      entry[n - 1] = '\0';
+      dir = opendir(n == 1 ? "." : entry);
+    }
+    int added = 0;
+    for (struct dirent *d; dir && (d = readdir(dir));) {
+      size_t m = strlen(d->d_name);
+      if (m < 4 || d->d_name[m - 4] != '.' || (strcmp(d->d_name + m - 3, "jar") && strcmp(d->d_name + m - 3, "JAR")) ||
+          strchr(d->d_name, ':'))
+        continue;
+      while (len + n + m + 2 > cap && (out = realloc(out, cap *= 2))) {}
+      if (!out) fail("realloc");
+      len += (size_t)sprintf(out + len, "%s%s%s", len || entry != copy ? ":" : "", entry, d->d_name);
+      added = 1;
+    }
+    if (dir) closedir(dir);
+    if (added) {
+      expanded = 1;
+      continue;
+    }
+    if (wildcard) entry[n - 1] = '*';
+    while (len + n + 2 > cap && (out = realloc(out, cap *= 2))) {}
+    if (!out) fail("realloc");
+    len += (size_t)sprintf(out + len, "%s%s", entry != copy ? ":" : "", entry);
+  }
+  free(copy);
+  return expanded ? out : (char *)classpath;
+}
+
 /* The JVM options for the launcher's command line, as libjli's ParseArguments would add them; 0 when the
  * command line needs more of libjli than this does (it then waits and runs the cold command line). */
-static int plan_options(expand_classpath_fn expand) {
+static int plan_options(void) {
   for (int i = 1; i < own_argc; i++) {
     const char *arg = own_argv[i];
     if (!strcmp(arg, "-cp") || !strcmp(arg, "-classpath") || !strcmp(arg, "--class-path")) {
       if (++i == own_argc) return 0;
-      add_option(joined("-Djava.class.path=", expand(own_argv[i])));
+      add_option(joined("-Djava.class.path=", expand_classpath(own_argv[i])));
     } else if (!strncmp(arg, "--class-path=", 13)) {
-      add_option(joined("-Djava.class.path=", expand(arg + 13)));
+      add_option(joined("-Djava.class.path=", expand_classpath(arg + 13)));
     } else if (plain_vm_option(arg)) {
       add_option((char *)arg);
       if (!strncmp(arg, "-Xss", 4) && parse_size(arg + 4) > 0) stack_size = parse_size(arg + 4);
@@ -276,32 +322,42 @@ static int invoke_main(JNIEnv *env, jclass main_class, jobjectArray args, int is
   return 1;
 }
 
-/* How this JDK's libjli tells the main method's kind: LauncherHelper's isStaticMain/noArgMain fields (JDK 25),
- * its getMainType() (JDK 21: bit 1 no arguments, bit 2 an instance method), or nothing (JDK 17: static, with
- * String[]). -1 with an exception pending when asking failed. */
+/* How this JDK's libjli tells the main method's kind: nothing (JDK 17 to 20: static, with String[]),
+ * LauncherHelper.getMainType() (JDK 21: bit 1 no arguments, bit 2 an instance method), LauncherHelper's
+ * isStaticMain and noArgMain fields (JDK 25). Looked up for this JDK only: a failed lookup throws, and an error
+ * made on the main thread would change the identity hashes the program sees. -1 with an exception pending. */
 static int main_kind(JNIEnv *env, int *is_static, int *no_args) {
+  *is_static = 1;
+  *no_args = 0;
+  if (jdk_major < 21) return 0;
   jclass helper = helper_class(env);
   if (!helper) return -1;
+  if (jdk_major == 21) {
+    jmethodID get_type = (*env)->GetStaticMethodID(env, helper, "getMainType", "()I");
+    jint type = get_type ? (*env)->CallStaticIntMethod(env, helper, get_type) : 0;
+    if ((*env)->ExceptionCheck(env)) return -1;
+    *is_static = !(type & 2);
+    *no_args = type & 1;
+    return 0;
+  }
   jfieldID static_field = (*env)->GetStaticFieldID(env, helper, "isStaticMain", "Z");
   jfieldID no_args_field = static_field ? (*env)->GetStaticFieldID(env, helper, "noArgMain", "Z") : NULL;
-  if (static_field && no_args_field) {
-    *is_static = (*env)->GetStaticBooleanField(env, helper, static_field);
-    *no_args = (*env)->GetStaticBooleanField(env, helper, no_args_field);
-    return 0;
-  }
-  (*env)->ExceptionClear(env);
-  jmethodID get_type = (*env)->GetStaticMethodID(env, helper, "getMainType", "()I");
-  if (!get_type) {
-    (*env)->ExceptionClear(env);
-    *is_static = 1;
-    *no_args = 0;
-    return 0;
-  }
-  jint type = (*env)->CallStaticIntMethod(env, helper, get_type);
-  if ((*env)->ExceptionCheck(env)) return -1;
-  *is_static = !(type & 2);
-  *no_args = type & 1;
+  if (!no_args_field) return -1;
+  *is_static = (*env)->GetStaticBooleanField(env, helper, static_field);
+  *no_args = (*env)->GetStaticBooleanField(env, helper, no_args_field);
   return 0;
+}
+
+/* The feature version in <home>/release (JAVA_VERSION="21.0.8"), 0 when unreadable. */
+static int release_major(const char *home) {
+  char path[PATH_MAX], line[256];
+  int major = 0;
+  snprintf(path, sizeof path, "%s/release", home);
+  FILE *release = fopen(path, "r");
+  while (release && fgets(line, sizeof line, release))
+    if (!strncmp(line, "JAVA_VERSION=\"", 14)) major = atoi(line + 14);
+  if (release) fclose(release);
+  return major;
 }
 
 struct program {
@@ -383,19 +439,18 @@ int main(int argc, char **argv) {
   own_argv = argv + 1;
   own_argc = argc - 1;
   char *home = environment_is_plain() ? java_home(own_argv[0]) : NULL;
+  jdk_major = home ? release_major(home) : 0;
+  if ((jdk_major < 17 || jdk_major > 21) && jdk_major != 25) home = NULL;
   char path[PATH_MAX];
-  void *jvm = NULL, *jli = NULL;
+  void *jvm = NULL;
   if (home) {
     snprintf(path, sizeof path, "%s/lib/server/libjvm.so", home);
     jvm = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
-    snprintf(path, sizeof path, "%s/lib/libjli.so", home);
-    jli = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
   }
-  expand_classpath_fn expand = jli ? (expand_classpath_fn)dlsym(jli, "JLI_WildcardExpandClasspath") : NULL;
   default_args_fn default_args = jvm ? (default_args_fn)dlsym(jvm, "JNI_GetDefaultJavaVMInitArgs") : NULL;
   create_vm = jvm ? (create_vm_fn)dlsym(jvm, "JNI_CreateJavaVM") : NULL;
   boot_class = jvm ? (boot_class_fn)dlsym(jvm, "JVM_FindClassFromBootLoader") : NULL;
-  if (!expand || !default_args || !create_vm || !boot_class || !plan_options(expand)) {
+  if (!default_args || !create_vm || !boot_class || !plan_options()) {
     char *cwd, **go;
     if (read_go(&cwd, &go) < 0) return 0;
     run_cold(cwd, go);
