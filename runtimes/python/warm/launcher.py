@@ -107,6 +107,8 @@ def _run_cold(os, argv):
 
 def _compiled_program(os, sys, _ast, argv):
     """(path, code) for `python3 file args…` of a source file that compiles cleanly, else None."""
+    if not (3, 11) <= sys.version_info[:2] <= (3, 13):
+        return None  # what this does was checked against these versions' startup only
     if len(argv) < 2 or argv[1].startswith("-") or not _is_this_interpreter(os, sys, argv[0]):
         return None
     # As CPython does, the file's name made absolute (__file__, tracebacks) but not normalized.
