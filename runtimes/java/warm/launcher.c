@@ -1,11 +1,17 @@
 /*
- * Java's warm launcher (docs/WARM.md): `java-launcher java <the run line's options>`. It starts a JVM with those
+ * Java's warm launcher (docs/WARM.md): `java-launcher [--make-directory DIR]… java <the run line's options>`. It
+ * starts a JVM with those
  * options as the `java` launcher would, then waits on fd 3 for the cold command line (`java <options> Main args…`)
  * and runs it as `java` does: the same JNI calls, in the same order, on the same kind of thread (what `java`'s
  * libjli does in JavaMain). So the program sees a cold run's JVM: its input arguments and system properties,
  * no frame under main, identity hashes and thread ids that depend only on the program, and `java`'s own
  * messages and exit codes for a missing class or main method, an uncaught exception (exit 1 once every
  * non-daemon thread has ended), System.exit.
+ *
+ * The JVM reads its class path when it starts, and takes an entry that is not a folder then for a jar, for good.
+ * The class path's build folder is made by the first compile, after the launcher started: --make-directory makes
+ * it first (mkdir -p, mode 0755, as the runner makes it for each compile). Any other class path entry that was
+ * missing when the JVM started and is there at "go" makes the run cold.
  *
  * Whatever this cannot start ahead (options it does not know, a JAVA_OPTIONS-like environment variable, a
  * command line other than its own plus a class and arguments, a working directory other than its own, which
@@ -22,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define GO_FD 3
@@ -51,6 +58,9 @@ static JavaVMOption options[256];
 static int option_count;
 static size_t stack_size;
 static create_vm_fn create_vm;
+/* Class path entries that were missing when the JVM started. */
+static char *missing[64];
+static int missing_count;
 /* The JDK's feature version: 17 to 21 and 25 are the ones whose JavaMain this does. */
 static int jdk_major;
 static boot_class_fn boot_class;
@@ -105,7 +115,7 @@ static int plain_vm_option(const char *arg) {
          strncmp(arg, "-XX:-Print", 10);
 }
 
-/* A class path with each `dir/*` entry (that is not itself a file) replaced by dir's .jar files in directory
+/* A class path with each wildcard entry (a folder and `*`, not itself a file) replaced by its .jar files in directory
  * order, as libjli's JLI_WildcardExpandClasspath does (which libjli does not export). */
 static char *expand_classpath(const char *classpath) {
   if (!strchr(classpath, '*')) return (char *)classpath;
@@ -149,6 +159,35 @@ static char *expand_classpath(const char *classpath) {
   return expanded ? out : (char *)classpath;
 }
 
+/* mkdir -p, as the runner makes a compile's output folder; a folder it cannot make stays missing (see below). */
+static void make_directories(const char *path) {
+  char buf[PATH_MAX];
+  snprintf(buf, sizeof buf, "%s", path);
+  for (char *slash = strchr(buf + 1, '/');; slash = strchr(slash + 1, '/')) {
+    if (slash) *slash = '\0';
+    if (mkdir(buf, 0755) != 0 && errno != EEXIST) return;
+    if (!slash) return;
+    *slash = '/';
+  }
+}
+
+/* Remembers the entries of a class path that do not exist now. */
+static void note_missing(const char *classpath) {
+  char *copy = strdup(classpath);
+  if (!copy) fail("strdup");
+  for (char *entry = strtok(copy, ":"); entry; entry = strtok(NULL, ":"))
+    if (access(entry, F_OK) != 0 && missing_count < (int)(sizeof missing / sizeof missing[0]) && !strchr(entry, '*'))
+      missing[missing_count++] = strdup(entry);
+  free(copy);
+}
+
+/* Whether an entry missing when the JVM started is there now: the JVM took it for a jar. */
+static int missing_appeared(void) {
+  for (int i = 0; i < missing_count; i++)
+    if (access(missing[i], F_OK) == 0) return 1;
+  return 0;
+}
+
 /* The JVM options for the launcher's command line, as libjli's ParseArguments would add them; 0 when the
  * command line needs more of libjli than this does (it then waits and runs the cold command line). */
 static int plan_options(void) {
@@ -156,8 +195,10 @@ static int plan_options(void) {
     const char *arg = own_argv[i];
     if (!strcmp(arg, "-cp") || !strcmp(arg, "-classpath") || !strcmp(arg, "--class-path")) {
       if (++i == own_argc) return 0;
+      note_missing(own_argv[i]);
       add_option(joined("-Djava.class.path=", expand_classpath(own_argv[i])));
     } else if (!strncmp(arg, "--class-path=", 13)) {
+      note_missing(arg + 13);
       add_option(joined("-Djava.class.path=", expand_classpath(arg + 13)));
     } else if (plain_vm_option(arg)) {
       add_option((char *)arg);
@@ -425,19 +466,21 @@ static void *java_main(void *unused) {
   }
   char *cwd, **argv;
   if (read_go(&cwd, &argv) < 0) _exit(0);
-  if (!same_jvm(cwd, argv)) run_cold(cwd, argv);
+  if (!same_jvm(cwd, argv) || missing_appeared()) run_cold(cwd, argv);
   int count = 0;
   while (argv[own_argc + 1 + count]) count++;
   return (void *)(intptr_t)run_main(&p, argv[own_argc], argv + own_argc + 1, count);
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2) {
-    fprintf(stderr, "usage: java-launcher java [options…]\n");
+  int first = 1;
+  for (; first + 1 < argc && !strcmp(argv[first], "--make-directory"); first += 2) make_directories(argv[first + 1]);
+  if (first >= argc) {
+    fprintf(stderr, "usage: java-launcher [--make-directory DIR]... java [options...]\n");
     return 2;
   }
-  own_argv = argv + 1;
-  own_argc = argc - 1;
+  own_argv = argv + first;
+  own_argc = argc - first;
   char *home = environment_is_plain() ? java_home(own_argv[0]) : NULL;
   jdk_major = home ? release_major(home) : 0;
   if ((jdk_major < 17 || jdk_major > 21) && jdk_major != 25) home = NULL;
