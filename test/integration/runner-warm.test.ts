@@ -131,6 +131,12 @@ describe.each(backends)("warm parts in cb-runner (%s)", (_name, makeBackend, pic
     expect(await compile(["true"])).toMatchObject({ exitCode: 0, warm: true });
   });
 
+  it("runs a compile cold when the compiler dies under it before writing anything, and starts it again", async () => {
+    const crashed = await compile(["sh", "-c", "echo cold; exit 5", "crash-the-compiler"]);
+    expect(text(crashed)).toEqual({ stdout: "cold\n", stderr: "", exitCode: 5, warm: false });
+    expect(await compile(["true"])).toMatchObject({ exitCode: 0, warm: true });
+  });
+
   it("kills the compiler at the compile's time limit or output limit, and starts it again for the next compile", async () => {
     const slow = await compile(["sleep", "300"], { timeoutMs: 600 });
     expect(slow).toMatchObject({ timedOut: true, warm: true, signal: 9 });

@@ -116,7 +116,7 @@ void warm_discard_launcher(void);
 void warm_restart(void);
 struct launched { pid_t pid; int in_fd, out_fd, err_fd, report_fd; long long started_us, cpu_before_us; };
 int warm_take_launcher(char **argv, char **envp, char **dirs, const char *cwd, long long timeout_ms, struct launched *run);
-int warm_relay_compile(char **argv, char **envp, char **dirs, const char *cwd, long long timeout_ms, long long output_limit);
+int warm_relay_compile(char **argv, char **envp, char **dirs, const char *cwd, long long *timeout_ms, long long output_limit);
 
 /* the fallback's PID 1 (keeper.c) */
 void keep(void) __attribute__((noreturn));

@@ -339,7 +339,7 @@ void op_run(const struct request *rq) {
     warm_collect();
     long long oom_before = oom_kills();
     struct launched run;
-    if (warm && !strcmp(warm, "compiler") && warm_relay_compile(argv, envp, dirs, cwd, timeout_ms, output_limit)) {
+    if (warm && !strcmp(warm, "compiler") && warm_relay_compile(argv, envp, dirs, cwd, &timeout_ms, output_limit)) {
       /* answered by the resident compiler */
     } else if (warm && !strcmp(warm, "launcher") && warm_take_launcher(argv, envp, dirs, cwd, timeout_ms, &run)) {
       supervise(&run, timeout_ms, output_limit, oom_before, 1);

@@ -232,7 +232,9 @@ static int parse_answer(unsigned char *answer, uint32_t len, int *exit_code) {
   return -1;
 }
 
-int warm_relay_compile(char **argv, char **envp, char **dirs, const char *cwd, long long timeout_ms, long long output_limit) {
+/* Returns 1 once the compile is answered; 0 when it is the cold command line's to run, with *timeout_ms what is
+ * left of its time limit. */
+int warm_relay_compile(char **argv, char **envp, char **dirs, const char *cwd, long long *timeout_ms, long long output_limit) {
   struct part *c = compiler;
   size_t len;
   char *request;
@@ -242,11 +244,11 @@ int warm_relay_compile(char **argv, char **envp, char **dirs, const char *cwd, l
   long long cpu_before;
   if (proc_cpu(c->pid, &cpu_before) != 0) { free(request); return 0; }
   proc_reset_peak(c->pid);
-  limit_cpu(c->pid, cpu_before, timeout_ms, 0);
+  limit_cpu(c->pid, cpu_before, *timeout_ms, 0);
   struct outcome o = {.oom_before = oom_kills(), .warm = 1};
   o.out = (struct stream_state){c->fds[1], 0, 'o'};
   o.err = (struct stream_state){c->fds[2], 0, 'e'};
-  long long started = now_us(), deadline = started + timeout_ms * 1000;
+  long long started = now_us(), deadline = started + *timeout_ms * 1000;
   int sent = send_all(c->fds[0], request, len);
   free(request);
   if (!sent) return 0;
@@ -254,13 +256,13 @@ int warm_relay_compile(char **argv, char **envp, char **dirs, const char *cwd, l
   unsigned char answer[4096];
   size_t got = 0;
   uint32_t need = 0;
-  int answered = 0, broke_off = 0, died = 0, died_status = 0, exit_code = 0;
+  int answered = 0, broke_off = 0, closed = 0, died = 0, died_status = 0, exit_code = 0;
   struct rusage died_ru;
   while (!answered && !broke_off) {
     struct frame f;
     while (take_frame(&f))
       if (f.type == 'K') o.killed = broke_off = 1; /* stdin frames: a compile reads none */
-    struct pollfd pfd[5] = {{sigchld_fd, POLLIN, 0}, {c->fds[3], POLLIN, 0}, {o.out.fd, POLLIN, 0}, {o.err.fd, POLLIN, 0},
+    struct pollfd pfd[5] = {{sigchld_fd, POLLIN, 0}, {closed ? -1 : c->fds[3], POLLIN, 0}, {o.out.fd, POLLIN, 0}, {o.err.fd, POLLIN, 0},
                             {input.eof ? -1 : 0, POLLIN, 0}};
     long long left = deadline - now_us();
     if (!broke_off && poll(pfd, 5, left <= 0 ? 0 : (int)((left + 999) / 1000)) < 0 && errno != EINTR) die("poll");
@@ -269,7 +271,7 @@ int warm_relay_compile(char **argv, char **envp, char **dirs, const char *cwd, l
     if (pfd[1].revents) {
       ssize_t n = read(c->fds[3], answer + got, (got < 4 ? 4 : 4 + need) - got);
       if (n > 0) got += (size_t)n;
-      else if (n == 0) broke_off = 1; /* it closed its answers: it is ending */
+      else if (n == 0) closed = 1; /* it closed its answers: it is ending, and its end is waited for */
       if (got >= 4 && !need) {
         need = ((uint32_t)answer[0] << 24) | ((uint32_t)answer[1] << 16) | ((uint32_t)answer[2] << 8) | answer[3];
         if (need == 0 || need > sizeof answer - 4) broke_off = 1; /* not an answer */
@@ -283,14 +285,23 @@ int warm_relay_compile(char **argv, char **envp, char **dirs, const char *cwd, l
     if (!answered && !broke_off && now_us() >= deadline) o.timed_out = broke_off = 1;
   }
   long long ended_at = now_us();
+  c->fds[1] = o.out.fd; /* forward_output closes a stream at its end */
+  c->fds[2] = o.err.fd;
   int said = answered ? parse_answer(answer + 4, need, &exit_code) : -1;
-  if (said == 0) { /* fallback=1: this command line is the cold one's to run */
+  /* It broke off by itself (died: a crash, or killed for memory as it started; or a malformed answer) before
+   * writing anything: the compile is not its to answer, and runs cold in the time left. Past a limit, or killed on
+   * request, the compile is answered as it ended. */
+  int broke_silently = !answered && !o.killed && !o.timed_out && !o.output_exceeded && !o.out.total && !o.err.total;
+  if (said == 0 || broke_silently) { /* fallback=1: this command line is the cold one's to run */
     if (died) ended(c, died_status, &died_ru, 1);
+    else if (said != 0) stop(c);
+    *timeout_ms -= (ended_at - started) / 1000;
+    if (*timeout_ms < 1) *timeout_ms = 1;
     return 0;
   }
   /* Everything it wrote for this compile came before its answer (or its end). */
   if (!o.output_exceeded && forward_ready(&o, output_limit)) o.output_exceeded = 1;
-  c->fds[1] = o.out.fd; /* forward_output closes a stream at its end */
+  c->fds[1] = o.out.fd;
   c->fds[2] = o.err.fd;
   o.wall_us = ended_at - started;
   long long cpu_after = cpu_before;
