@@ -33,12 +33,13 @@ def _launch():
         if type(value) is function:
             private[name] = function(value.__code__, private, name, value.__defaults__, value.__closure__)
 
+    this_interpreter = _is_this_interpreter(os, sys, "python3")  # the run line's, looked up ahead
     message = _read_go_message(os)
     if not message:
         os._exit(0)  # the runner is discarding this launcher
     cwd, argv = message
     os.chdir(cwd)
-    program = _compiled_program(os, sys, _ast, argv)
+    program = _compiled_program(os, sys, _ast, argv, this_interpreter)
     if program is None:
         _run_cold(os, argv)
     path, code = program
@@ -105,11 +106,13 @@ def _run_cold(os, argv):
     os.execvp(argv[0], argv)
 
 
-def _compiled_program(os, sys, _ast, argv):
+def _compiled_program(os, sys, _ast, argv, this_interpreter):
     """(path, code) for `python3 file args…` of a source file that compiles cleanly, else None."""
     if not (3, 11) <= sys.version_info[:2] <= (3, 13):
         return None  # what this does was checked against these versions' startup only
-    if len(argv) < 2 or argv[1].startswith("-") or not _is_this_interpreter(os, sys, argv[0]):
+    if len(argv) < 2 or argv[1].startswith("-"):
+        return None
+    if not (this_interpreter if argv[0] == "python3" else _is_this_interpreter(os, sys, argv[0])):
         return None
     # As CPython does, the file's name made absolute (__file__, tracebacks) but not normalized.
     path = argv[1] if argv[1].startswith("/") else os.path.join(os.getcwd(), argv[1])
@@ -118,7 +121,7 @@ def _compiled_program(os, sys, _ast, argv):
             return None
         with open(path, "rb") as file:
             source = file.read()
-        if source[:2] == _pyc_magic()[:2] or _is_zip(path):
+        if source[:2] == _pyc_magic()[:2] or _is_zip(path, source):
             return None
         # Warnings become errors, so that a program whose compilation warns runs cold and warns once.
         import _warnings
@@ -176,7 +179,9 @@ def _pyc_magic():
         __import__("_frozen_importlib_external").MAGIC_NUMBER
 
 
-def _is_zip(path):
+def _is_zip(path, source):
+    if b"PK\x05\x06" not in source[-65557:]:
+        return False  # no end of a zip's central directory, which zipimport looks for in the last 64 KiB
     import zipimport
     try:
         zipimport.zipimporter(path)
