@@ -18,10 +18,11 @@ const everyImageExists = {
 const base = mkdtempSync(join(tmpdir(), "codebeaker-warm-images-"));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-/** A copy of runtimes/python, to change its warm folder. */
+/** A copy of runtimes/python without its own warm folder, to give it one. */
 function pythonCopy(name: string): string {
   const folder = join(base, name, "python");
   cpSync(join(__dirname, "..", "..", "runtimes", "python"), folder, { recursive: true });
+  rmSync(join(folder, "warm"), { recursive: true, force: true });
   return folder;
 }
 

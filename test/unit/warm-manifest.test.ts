@@ -9,12 +9,17 @@ const base = mkdtempSync(join(tmpdir(), "codebeaker-warm-manifest-"));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 let copies = 0;
 
-/** runtimes/python copied, with `language` merged into its language.json and `version` into 3.13's runtime.json. */
+/**
+ * runtimes/python copied without its own warm parts, with `language` merged into its language.json and `version` into
+ * 3.13's runtime.json.
+ */
 function python(language: Record<string, unknown>, version: Record<string, unknown> = {}) {
   const folder = join(base, String(++copies), "python");
   cpSync(join(__dirname, "..", "..", "runtimes", "python"), folder, { recursive: true });
-  const merge = (file: string, extra: Record<string, unknown>) =>
-    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, "utf8")), ...extra }));
+  const merge = (file: string, extra: Record<string, unknown>) => {
+    const { warm: _own, ...manifest } = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...manifest, ...extra }));
+  };
   merge(join(folder, "language.json"), language);
   merge(join(folder, "3.13", "runtime.json"), version);
   return () => loadLanguage(folder);
