@@ -16,6 +16,8 @@ export interface RunSettings {
   cpus: number;
   timeoutMs: number;
   network: boolean;
+  /** Keep toolchains warm in the sandboxes (codebeaker.warm; docs/WARM.md). */
+  warm: boolean;
   languages: Record<string, LanguageOverride>;
   mirrorExclude: string[];
   maxFileBytes: number;
@@ -29,6 +31,7 @@ export function readSettings(scope?: vscode.Uri): RunSettings {
     cpus: config.get<number>("limits.cpus", 1),
     timeoutMs: Math.round(config.get<number>("limits.timeoutSeconds", 10) * 1000),
     network: config.get<boolean>("network", false),
+    warm: config.get<boolean>("warm", true),
     languages: config.get<Record<string, LanguageOverride>>("languages", {}),
     mirrorExclude: config.get<string[]>("mirror.exclude", [".git/"]),
     maxFileBytes: config.get<number>("mirror.maxFileSizeKb", 2048) * 1024,

@@ -18,6 +18,7 @@ export function sessionParams(language: string, settings: RunSettings, trusted: 
     cpuLimit: settings.cpus,
     timeoutMs: settings.timeoutMs,
     networkEnabled: settings.network,
+    warm: settings.warm,
     isolation: trusted || CONTAINERS.includes(settings.isolation) ? settings.isolation : "docker",
     ...(override.image ? { dockerImage: override.image } : {}),
     ...(commands ? { commands } : {}),

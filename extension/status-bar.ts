@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import type { SessionExecuteResult } from "../host/protocol/session";
 import type { HostState } from "./host-connection";
+import { lastRunTimes, warmNote } from "./run-times";
 
 /** What this window's latest run is doing: waiting for its sandbox (or its image's build), or running a stage. */
 export type Activity = "idle" | "preparing" | "building" | "compiling" | "running";
@@ -102,9 +103,9 @@ export class StatusBar implements vscode.Disposable {
       tooltip = `Last run could not run: ${this.last.failure}\nClick for the run history.`;
     } else if (this.last) {
       const ok = this.last.success;
-      const wall = this.last.metrics ? ` ${Math.round(this.last.metrics.wallMs)} ms` : "";
-      text = `${ok ? "$(pass)" : "$(error)"} ${where} · ${this.last.status}${wall}`;
-      tooltip = `Last run: ${this.last.status}${wall}. Click for the run history.`;
+      const times = lastRunTimes(this.last);
+      text = `${ok ? "$(pass)" : "$(error)"} ${where} · ${this.last.status}${times ? ` · ${times}` : ""}`;
+      tooltip = `Last run: ${this.last.status}${times ? `, ${times}` : ""}${warmNote(this.last)}. Click for the run history.`;
     } else {
       text = `$(beaker) ${where}`;
       tooltip = "CodeBeaker: Run in Sandbox runs the current file.";

@@ -16,17 +16,19 @@ import { splitLanguageVersion } from "./runtimes/versions";
 const USAGE = `CodeBeaker ${VERSION}: run code in a sandbox.
 
 Usage:
-  codebeaker run FILE [--lang LANG[@VERSION]] [--timeout SECONDS] [--memory MB] [--network] [--isolation KIND]
+  codebeaker run FILE [--lang LANG[@VERSION]] [--timeout SECONDS] [--memory MB] [--network] [--isolation KIND] [--cold]
       Run one file in a fresh sandbox; its output streams, stdin is forwarded, a summary line ends it.
+      --cold starts the toolchain cold, with no warm launcher or resident compiler (docs/WARM.md).
   codebeaker serve [--host HOST] [--port PORT] [--token TOKEN] [--allow-origin ORIGIN]... [--isolation KIND]
                    [--history-dir DIR] [--history-max-runs N] [--warm-pool N]
       JSON-RPC over WebSocket at ws://HOST:PORT/ws/jsonrpc (default localhost:5000), GET /health.
       --warm-pool N keeps N sandboxes ready per configuration in use (default 1; 0: none).
   codebeaker serve --stdio     (or: codebeaker --stdio)
       JSON-RPC over stdin/stdout with Content-Length framing (as the Language Server Protocol frames it).
-  codebeaker mcp [--isolation KIND] [--workspace DIR]
+  codebeaker mcp [--isolation KIND] [--workspace DIR] [--cold]
       An MCP server over stdin/stdout for agents (Claude Desktop, VS Code, …): run_code, file tools, history.
       Runs are recorded in DIR's history (default: the current folder), as the editor records that folder's.
+      --cold starts every toolchain cold, as run --cold does.
   codebeaker images [LANG[@VERSION]...]
       Build the runtime images now (every version of LANG; all of them without LANG), instead of on first use.
 
@@ -71,6 +73,7 @@ async function run(args: string[]): Promise<number> {
       memory: { type: "string" },
       network: { type: "boolean", default: false },
       isolation: { type: "string", default: "auto" },
+      cold: { type: "boolean", default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError("run takes one FILE");
@@ -82,6 +85,7 @@ async function run(args: string[]): Promise<number> {
       timeoutMs: values.timeout === undefined ? undefined : parseSeconds("--timeout", values.timeout),
       memoryMb: values.memory === undefined ? undefined : parseMegabytes("--memory", values.memory),
       network: values.network,
+      warm: !values.cold,
     }),
   );
 }
@@ -142,6 +146,7 @@ async function mcp(args: string[]): Promise<number> {
     options: {
       isolation: { type: "string", default: "auto" },
       workspace: { type: "string", default: process.cwd() },
+      cold: { type: "boolean", default: false },
     },
   });
   const log = stderrLogger();
@@ -155,7 +160,7 @@ async function mcp(args: string[]): Promise<number> {
   process.stdin.once("end", () => void stop());
   process.once("SIGINT", () => void stop());
   process.once("SIGTERM", () => void stop());
-  await serveMcp(host, { workspace: workspaceId(values.workspace), log });
+  await serveMcp(host, { workspace: workspaceId(values.workspace), log, warm: !values.cold });
   return new Promise<number>(() => undefined); // runs until the client goes away
 }
 

@@ -15,6 +15,8 @@ export interface RunFileOptions {
   timeoutMs?: number;
   memoryMb?: number;
   network: boolean;
+  /** Keep the toolchain warm (docs/WARM.md); false with --cold. */
+  warm: boolean;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function runFile(host: Host, options: RunFileOptions): Promise<numb
       timeoutMs: options.timeoutMs,
       memoryLimitMB: options.memoryMb,
       networkEnabled: options.network,
+      warm: options.warm,
     },
     (progress) => {
       if (progress.phase !== "step" || process.env.CODEBEAKER_LOG === "debug") {

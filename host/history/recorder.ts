@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import { errorLocation } from "../protocol/diagnostics";
 import type { HistoryRun } from "../protocol/history";
+import type { Stages } from "../protocol/results";
 import type { SessionExecuteResult } from "../protocol/session";
 import { WORKSPACE_ROOT } from "../protocol/workspace-path";
 import type { Session } from "../sessions/session";
@@ -65,6 +66,7 @@ export class HistoryRecorder {
         errorType: answer.errorType,
         stdoutHead: answer.stdout.slice(0, HEAD_BYTES),
         stderrHead: answer.stderr.slice(0, HEAD_BYTES),
+        ...(answer.stages ? { warm: warmStages(answer.stages) } : {}),
         ...(testCase === undefined ? {} : { case: testCase }),
       },
       [source, ...others],
@@ -74,4 +76,12 @@ export class HistoryRecorder {
 
 function relative(path: string): string {
   return path.startsWith(`${WORKSPACE_ROOT}/`) ? posix.relative(WORKSPACE_ROOT, path) : path;
+}
+
+/** Which stages ran warm, as the history keeps it. */
+function warmStages(stages: Stages): NonNullable<HistoryRun["warm"]> {
+  return {
+    ...(stages.compile ? { compile: stages.compile.warm } : {}),
+    ...(stages.run ? { run: stages.run.warm } : {}),
+  };
 }

@@ -1,6 +1,6 @@
 import type { FileErrorCode } from "../protocol/results";
 import type { Limits } from "../limits";
-import type { Runtime } from "../runtimes/manifest";
+import type { Runtime, WarmParts } from "../runtimes/manifest";
 
 /** The isolation kinds of the seed (`000_…`): Docker, gVisor, process. There is no unsandboxed kind. */
 export type IsolationKind = "docker" | "gvisor" | "process";
@@ -82,6 +82,20 @@ export interface RunRequest {
   files?: Array<{ path: string; content: Buffer }>;
   /** Sent to the program's stdin, which is then closed. Leave undefined to feed it through the handle. */
   stdin?: string | Buffer;
+  /**
+   * The warm part to serve this run (docs/WARM.md): the launcher for a run stage, the compiler for a compile stage.
+   * One that cannot serve it (not running, another environment) leaves the run cold; the outcome says which.
+   */
+  warm?: WarmPartKind;
+}
+
+/** The warm parts a sandbox's runner can keep (docs/WARM.md). */
+export type WarmPartKind = "launcher" | "compiler";
+
+/** A warm part as the runner starts it: its command line and the environment it adds (a run's, for a launcher). */
+export interface WarmPartDefinition {
+  argv: string[];
+  env?: Record<string, string>;
 }
 
 export interface RunObserver {
@@ -107,6 +121,8 @@ export interface RunOutcome {
   outputExceeded: boolean;
   killed: boolean;
   oomKilled: boolean;
+  /** A warm part served it (docs/WARM.md); false for a cold run. */
+  warm: boolean;
   /** With an OOM kill: how full /tmp and /workspace were (tmpfs, held in the sandbox's memory). */
   filesystems?: FilesystemFill[];
 }
@@ -148,7 +164,17 @@ export interface Sandbox {
   /** The container id (or the process sandbox's id). */
   readonly id: string;
   readonly image: string;
+  /**
+   * The runtime's warm parts (docs/WARM.md) as this sandbox can run them: undefined where it cannot (an image of the
+   * user's, process isolation for a language whose warm folder needs its setup at image build).
+   */
+  readonly warmParts: WarmParts | undefined;
   run(request: RunRequest, observer?: RunObserver): RunHandle;
+  /**
+   * Defines a warm part and starts it (a new definition replaces the old one and restarts it; null removes it).
+   * Resolves with its pid; rejects with WarmPartError when it cannot start (runs then stay cold).
+   */
+  defineWarmPart(kind: WarmPartKind, definition: WarmPartDefinition | null): Promise<number>;
   writeFile(path: string, content: Buffer, mode: "create" | "append"): Promise<number>;
   readFile(path: string, maxBytes: number): Promise<Buffer>;
   makeDirectory(path: string): Promise<boolean>;
@@ -183,6 +209,17 @@ export class SandboxFileError extends Error {
   ) {
     super(`${code}: ${path}${detail ? ` (${detail})` : ""}`);
     this.name = "SandboxFileError";
+  }
+}
+
+/** A warm part the runner could not start: its command line cannot run there, or the runner cannot keep one. */
+export class WarmPartError extends Error {
+  constructor(
+    readonly kind: WarmPartKind,
+    readonly reason: string,
+  ) {
+    super(`the warm ${kind} could not start: ${reason}`);
+    this.name = "WarmPartError";
   }
 }
 

@@ -11,6 +11,9 @@ import {
   SandboxFileError,
   SandboxLostError,
   UnpackedEntry,
+  WarmPartDefinition,
+  WarmPartError,
+  WarmPartKind,
 } from "./backend";
 import { decodeFields, decodeName, DecodedFrame, encodeFields, encodeFrame, Frame, FrameDecoder, splitNul } from "./runner-protocol";
 
@@ -124,6 +127,7 @@ export class RunnerClient {
     for (const [key, value] of Object.entries(request.env ?? {})) fields.push(["env", `${key}=${value}`]);
     for (const dir of request.makeDirectories ?? []) fields.push(["mkdir", dir]);
     for (const file of request.files ?? []) fields.push(["write", file.path]);
+    if (request.warm) fields.push(["warm", request.warm]);
 
     const send = [encodeFrame(Frame.Request, encodeFields(fields))];
     for (const file of request.files ?? []) send.push(encodeFrame(Frame.FileContent, file.content));
@@ -178,6 +182,27 @@ export class RunnerClient {
       endStdin: () => deliver(encodeFrame(Frame.Stdin)),
       kill: () => deliver(encodeFrame(Frame.Kill)),
     };
+  }
+
+  /** op=warm: defines (or, with null, removes) a warm part and starts it; its pid (0 when removed). */
+  defineWarmPart(kind: WarmPartKind, definition: WarmPartDefinition | null): Promise<number> {
+    const fields: Fields = [["op", "warm"], ["kind", kind]];
+    for (const arg of definition?.argv ?? []) fields.push(["arg", arg]);
+    for (const [key, value] of Object.entries(definition?.env ?? {})) fields.push(["env", `${key}=${value}`]);
+    return new Promise((resolve, reject) => {
+      this.enqueue({
+        send: [encodeFrame(Frame.Request, encodeFields(fields))],
+        onFrame: (frame) => {
+          if (frame.type !== Frame.Result) return;
+          const result = decodeFields(frame.payload);
+          const error = result.get("error");
+          if (!error) resolve(Number(result.get("pid")));
+          else if (error === "SpawnFailed") reject(new WarmPartError(kind, `${result.get("spawn_step")}: ${result.get("spawn_error")}`));
+          else reject(new WarmPartError(kind, error === "Unsupported" ? "this runner does not own its sandbox's processes" : `the runner answered ${error}`));
+        },
+        onLost: reject,
+      });
+    });
   }
 
   async writeFile(path: string, content: Buffer, mode: "create" | "append"): Promise<number> {
@@ -346,6 +371,7 @@ function toOutcome(fields: Map<string, string>, stdout: Buffer, stderr: Buffer):
     outputExceeded: flag("output_exceeded"),
     killed: flag("killed"),
     oomKilled: flag("oom"),
+    warm: flag("warm"),
     filesystems: [["tmp", "/tmp"], ["workspace", WORKSPACE_ROOT]].flatMap(([name, path]) =>
       fields.has(`${name}_size`) ? [{ path: path!, usedBytes: number(`${name}_used`) ?? 0, sizeBytes: number(`${name}_size`) ?? 0 }] : [],
     ),

@@ -1,3 +1,4 @@
+import type { WarmParts } from "../runtimes/manifest";
 import type { Sandbox, SandboxEnd } from "./backend";
 import type { RunnerClient } from "./runner-client";
 
@@ -10,11 +11,15 @@ export abstract class RunnerSandbox implements Sandbox {
   abstract readonly image: string;
   abstract readonly ended: Promise<SandboxEnd>;
 
-  constructor(protected readonly client: RunnerClient) {}
+  constructor(
+    protected readonly client: RunnerClient,
+    readonly warmParts: WarmParts | undefined,
+  ) {}
 
   abstract close(): Promise<void>;
 
   run: Sandbox["run"] = (request, observer) => this.client.run(request, observer);
+  defineWarmPart: Sandbox["defineWarmPart"] = (kind, definition) => this.client.defineWarmPart(kind, definition);
   writeFile: Sandbox["writeFile"] = (path, content, mode) => this.client.writeFile(path, content, mode);
   readFile: Sandbox["readFile"] = (path, maxBytes) => this.client.readFile(path, maxBytes);
   makeDirectory: Sandbox["makeDirectory"] = (path) => this.client.makeDirectory(path);

@@ -89,6 +89,7 @@ export function judge(session: Session, request: JudgeRequest, hooks: JudgeHooks
           timeoutMs: testCase.timeoutMs ?? session.limits.timeoutMs,
           files: compile || index > 0 ? undefined : pending,
           stdin: testCase.stdin,
+          warm: "launcher",
         }, follow);
         answer = envelope(null, [run], caseStartedAt, diagnose(session, [run], run.stage.status === "Success" ? {} : sources));
       } catch (error) {

@@ -24,10 +24,15 @@ export interface RuntimeConfig {
   isolation?: Isolation;
   /** The directory code is written to and runs in: "/workspace" (the default) or one under it ("/workspace/task"). */
   workingDir?: string;
+  /**
+   * Keep the toolchain warm inside the sandbox (the default): a launcher started ahead of each run, a resident
+   * compiler. false: every run starts it cold.
+   */
+  warm?: boolean;
 }
 
 /** The fields of RuntimeConfig, for refusing the ones that are not. */
-export const RUNTIME_CONFIG_KEYS = ["version", "memoryLimit", "cpuLimit", "timeout", "networkEnabled", "packages", "isolation", "workingDir"] as const;
+export const RUNTIME_CONFIG_KEYS = ["version", "memoryLimit", "cpuLimit", "timeout", "networkEnabled", "packages", "isolation", "workingDir", "warm"] as const;
 
 /** "256m", "1g", "512mb", "2GiB" or a number of megabytes, as whole megabytes. */
 export function parseMemoryLimit(limit: string | number): number {
@@ -60,5 +65,6 @@ export function sessionParams(language: string, config: RuntimeConfig, workspace
     ...(config.networkEnabled !== undefined ? { networkEnabled: config.networkEnabled } : {}),
     ...(config.packages?.length ? { packages: config.packages } : {}),
     ...(config.isolation ? { isolation: config.isolation } : {}),
+    ...(config.warm !== undefined ? { warm: config.warm } : {}),
   };
 }

@@ -8,6 +8,8 @@ export interface SessionTemplate {
   /** The history workspace its runs are recorded in. */
   workspace: string;
   outputLimitBytes: number;
+  /** Keep each language's toolchain warm (docs/WARM.md); false with `codebeaker mcp --cold`. */
+  warm: boolean;
 }
 
 export interface LanguageSession {

@@ -15,6 +15,8 @@ export interface McpOptions {
   /** The history workspace the server's runs are recorded in. */
   workspace: string;
   log: Logger;
+  /** Keep toolchains warm in the server's sessions (docs/WARM.md); true when not said. */
+  warm?: boolean;
   input?: Readable;
   output?: Writable;
 }
@@ -38,6 +40,7 @@ export async function serveMcp(host: Host, options: McpOptions): Promise<McpServ
   const sessions = new LanguageSessions(calls, host.registry, {
     workspace: options.workspace,
     outputLimitBytes: MCP_OUTPUT_LIMIT_BYTES,
+    warm: options.warm ?? true,
   });
   const context = { host: calls, sessions, workspace: options.workspace, log: options.log };
   registerRunTools(server, context);

@@ -37,6 +37,8 @@ export const HistoryRun = z.object({
   errorType: z.string().nullable(),
   stdoutHead: z.string(),
   stderrHead: z.string(),
+  /** Which of its stages a warm part served (docs/WARM.md); absent from records made before warm toolchains. */
+  warm: z.object({ compile: z.boolean().optional(), run: z.boolean().optional() }).optional(),
   /** For a run of session.judge: the case it ran. */
   case: z.string().optional(),
   /** Snapshots: the file run (first), then the other files that had changed since the previous run. */

@@ -60,6 +60,8 @@ export const StageResult = z.object({
   wallMs: z.number(),
   cpuMs: z.number(),
   peakMemoryBytes: z.number(),
+  /** A warm part served the stage (docs/WARM.md): the prestarted launcher, or the resident compiler; false: cold. */
+  warm: z.boolean(),
 });
 export type StageResult = z.infer<typeof StageResult>;
 

@@ -80,6 +80,11 @@ export const SessionCreateParams = z.strictObject({
   packages: z.array(PackageSpec).max(64).optional(),
   /** Which workspace's history the session's runs go to ("default" when not said). */
   workspace: z.string().min(1).max(4096).optional(),
+  /**
+   * Keep the language's toolchain warm inside the sandbox (docs/WARM.md): a launcher started ahead of each run, a
+   * resident compiler. false: every run starts its toolchain cold.
+   */
+  warm: z.boolean().default(true),
 });
 export type SessionCreateParams = z.input<typeof SessionCreateParams>;
 
@@ -102,6 +107,8 @@ export const SessionConfig = z.object({
   commands: CommandOverrides.nullable(),
   /** The packages installed for the session, sorted, each once. */
   packages: z.array(z.string()),
+  /** Whether the session keeps its toolchain warm (each stage result says whether a warm part served it). */
+  warm: z.boolean(),
 });
 export type SessionConfig = z.infer<typeof SessionConfig>;
 

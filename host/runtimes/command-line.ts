@@ -61,3 +61,13 @@ export function permissionFlags(flags: RuntimeManifest["permissions"], granted: 
     return value.length ? [`${flags[name]}=${value.join(",")}`] : [];
   });
 }
+
+/**
+ * A warm part's command line (docs/WARM.md): it starts before any file is known, so only `{build}` and
+ * `{permissions}` (the granted flags) are filled in; the manifest refuses any other placeholder.
+ */
+export function expandWarmPart(command: readonly string[], permissions: readonly string[] = []): string[] {
+  return command.flatMap((argument) =>
+    argument === "{permissions}" ? [...permissions] : [argument.replace(/\{build\}/g, BUILD_DIR)],
+  );
+}

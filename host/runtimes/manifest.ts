@@ -7,6 +7,38 @@ import { LimitOverrides } from "../limits";
  */
 const CommandLine = z.array(z.string().min(1)).min(1, "needs at least the program to run");
 
+/** The placeholders of a run or compile line (see expandCommand); `{sources}` and `{permissions}` stand alone. */
+const FILE_PLACEHOLDERS = ["file", "dir", "name", "stem", "build", "sources", "permissions"];
+/** A warm part starts before any file is known: only what does not depend on one. */
+const PART_PLACEHOLDERS = ["build", "permissions"];
+
+/** A command line whose placeholders are among `known`; an unknown one is refused, naming the argument. */
+function commandWith(known: readonly string[]) {
+  return CommandLine.superRefine((command, context) => {
+    command.forEach((argument, index) => {
+      for (const [, name] of argument.matchAll(/\{(\w+)\}/g)) {
+        const list = name === "sources" || name === "permissions";
+        if (!known.includes(name!)) {
+          context.addIssue({ code: "custom", path: [index], message: `{${name}} cannot be used here (only ${known.map((key) => `{${key}}`).join(", ")})` });
+        } else if (list && argument !== `{${name}}`) {
+          context.addIssue({ code: "custom", path: [index], message: `{${name}} stands for several arguments: it must be an argument of its own` });
+        }
+      }
+    });
+  });
+}
+
+/**
+ * What a runtime keeps warm in a session's sandbox (docs/WARM.md): a launcher started ahead of each run and told
+ * the run's command line, a resident compiler sent each compile line, and the compile line to use when warm.
+ */
+export const WarmParts = z.strictObject({
+  launcher: commandWith(PART_PLACEHOLDERS).optional(),
+  compiler: commandWith(PART_PLACEHOLDERS).optional(),
+  compile: commandWith(FILE_PLACEHOLDERS).optional(),
+});
+export type WarmParts = z.infer<typeof WarmParts>;
+
 /** A file the host downloads into the image's build context, checked against its integrity hash. */
 const FetchedFile = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
@@ -110,6 +142,8 @@ const sharedFields = {
   run: CommandLine,
   env: z.record(EnvName, z.string()).default({}),
   limits: LimitOverrides.default({}),
+  /** What sessions keep warm; a version's `warm` replaces its language's whole (`{}`: nothing). */
+  warm: WarmParts.optional(),
 };
 
 /** What only runtimes/<language>/<version>/runtime.json says: this version's image and programs. */
@@ -151,6 +185,7 @@ export const VersionFile = z.strictObject({
   run: CommandLine.optional(),
   env: z.record(EnvName, z.string()).optional(),
   limits: LimitOverrides.optional(),
+  warm: WarmParts.optional(),
 });
 
 /** One version of a language: its language.json and runtime.json together, as sessions use it. */

@@ -39,6 +39,7 @@ export function loadRuntime(directory: string, language = readJson(join(dirname(
     limits: { ...language.limits, ...own.limits },
     run: own.run ?? language.run,
     compile: own.compile ?? language.compile,
+    warm: own.warm ?? language.warm,
   });
   if (!merged.success) throw new RuntimeManifestError(`${file} (with ../${LANGUAGE_FILE}): ${z.prettifyError(merged.error)}`);
   const manifest = merged.data;

@@ -11,6 +11,7 @@ import { refusal } from "./refusals";
 import { Session } from "./session";
 import { spareKey } from "./spare-key";
 import { newSessionId, WarmPool } from "./warm-pool";
+import { startWarmParts, warmDefinitions } from "./warm-parts";
 
 /** What the person running the host chose (CLI flags, editor settings): below a request, above a runtime. */
 export interface HostSettings {
@@ -126,6 +127,7 @@ export class SessionManager {
       permissions: params.permissions ?? null,
       commands: params.commands ?? null,
       packages,
+      warm: params.warm,
     };
     this.pending++;
     const isolation = params.isolation ?? this.settings.isolation;
@@ -139,15 +141,23 @@ export class SessionManager {
       }
       const chosen = versionOn(backend, versions, asked);
       const spec = { runtime: chosen, limits, networkEnabled, customImage: params.dockerImage, packages };
-      const recipe = {
-        key: spareKey(backend.kind, config, spec),
-        create: (sessionId: string) => backend.createSandbox({ ...spec, sessionId }),
+      // A sandbox is ready once its warm parts are started: a spare's too, so a pooled session's first run is warm.
+      const ready = async (sessionId: string, progress?: typeof onProgress) => {
+        const sandbox = await backend.createSandbox({ ...spec, sessionId }, progress);
+        try {
+          await startWarmParts(sandbox, warmDefinitions(chosen, config, sandbox), this.log);
+        } catch (error) {
+          await sandbox.close().catch(() => undefined);
+          throw error;
+        }
+        return sandbox;
       };
+      const recipe = { key: spareKey(backend.kind, config, spec), create: (sessionId: string) => ready(sessionId) };
       // A spare was made for a session id of its own (its container's name and label): the session takes it.
       const spare = await this.pool.take(recipe.key);
       const id = spare?.sessionId ?? newSessionId();
-      const sandbox = spare?.sandbox ?? (await backend.createSandbox({ ...spec, sessionId: id }, onProgress));
-      const session = new Session(id, chosen, config, limits, sandbox, backend.kind);
+      const sandbox = spare?.sandbox ?? (await ready(id, onProgress));
+      const session = new Session(id, chosen, config, limits, sandbox, backend.kind, warmDefinitions(chosen, config, sandbox));
       this.sessions.set(id, session);
       void sandbox.ended.then((end) => this.forget(session, end.detail));
       this.pool.keepWarm(recipe);

@@ -67,6 +67,7 @@ export function toStage(outcome: RunOutcome, kind: StageKind, limits: Pick<Stage
     wallMs: round(outcome.wallMs),
     cpuMs: round(outcome.cpuMs),
     peakMemoryBytes: outcome.peakMemoryBytes,
+    warm: outcome.warm,
   };
 }
 

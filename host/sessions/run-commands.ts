@@ -104,6 +104,7 @@ async function runSource(
     timeoutMs: command.timeoutMs ?? session.limits.timeoutMs,
     files: compile ? undefined : files,
     stdin: command.stdin,
+    warm: "launcher",
   }, options);
   return done(compile ? [compile, run] : [run]);
 }
@@ -118,7 +119,7 @@ export interface Program {
 /** `pending` is a file the first stage will write before it starts (execute_code's code). */
 export async function programOf(session: Session, source: SourceFile, pending?: string): Promise<Program> {
   const { manifest } = session.runtime;
-  const commands = { compile: manifest.compile, run: manifest.run, ...session.config.commands };
+  const commands = { compile: compileLine(session), run: manifest.run, ...session.config.commands };
   const siblings = await sourcesBeside(session, source, [commands.compile ?? [], commands.run], pending);
   const granted = permissionFlags(manifest.permissions, session.config.permissions);
   return {
@@ -126,6 +127,16 @@ export async function programOf(session: Session, source: SourceFile, pending?: 
     compile: commands.compile ? expandCommand(commands.compile, source, { sources: siblings }) : undefined,
     run: expandCommand(commands.run, source, { permissions: granted, sources: siblings }),
   };
+}
+
+/**
+ * The runtime's compile line: its warm one (`warm.compile`, docs/WARM.md) in a session that keeps warm parts, where
+ * the sandbox has them, else its own.
+ */
+function compileLine(session: Session): string[] | undefined {
+  const { manifest } = session.runtime;
+  const warm = session.config.warm && session.config.commands?.compile === undefined ? session.sandbox.warmParts?.compile : undefined;
+  return manifest.compile && warm ? warm : manifest.compile;
 }
 
 /** The program's compile stage, under the compile time limit; `files` are written before it starts. */
@@ -142,6 +153,7 @@ export function compileStage(
     makeDirectories: [BUILD_DIR],
     files,
     stdin: "",
+    warm: "compiler",
   }, options);
 }
 

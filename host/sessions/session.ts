@@ -2,6 +2,7 @@ import type { IsolationKind, Sandbox } from "../isolation/backend";
 import type { Limits } from "../limits";
 import type { SessionConfig, SessionCreateResult, SessionState, SessionSummary } from "../protocol/session";
 import type { Runtime } from "../runtimes/manifest";
+import { SessionWarmParts, WarmDefinitions } from "./warm-parts";
 
 /** A session is "Idle" after this long without a command; until then, and while running one, "Active". */
 export const IDLE_STATE_AFTER_MS = 60_000;
@@ -16,7 +17,10 @@ export class Session {
   running = false;
   closedReason: string | undefined;
   private tail: Promise<unknown> = Promise.resolve();
+  /** The warm parts its runner keeps (docs/WARM.md), and which one a stage asks for. */
+  readonly warm: SessionWarmParts;
 
+  /** `warmStarted`: the warm parts already started in the sandbox (see startWarmParts). */
   constructor(
     readonly id: string,
     readonly runtime: Runtime,
@@ -24,7 +28,10 @@ export class Session {
     readonly limits: Limits,
     readonly sandbox: Sandbox,
     readonly isolation: IsolationKind,
-  ) {}
+    warmStarted: WarmDefinitions = {},
+  ) {
+    this.warm = new SessionWarmParts(sandbox, warmStarted);
+  }
 
   get language(): string {
     return this.runtime.manifest.language;

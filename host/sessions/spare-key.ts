@@ -19,6 +19,8 @@ export function spareKey(kind: IsolationKind, config: SessionConfig, spec: Omit<
     packages: spec.packages ?? [],
     permissions: config.permissions,
     commands: config.commands,
+    // A warm spare has its warm parts started; a session with warm: false must never get one.
+    warm: config.warm,
   });
 }
 

@@ -5,6 +5,7 @@ import type { Stages, StageResult } from "../protocol/results";
 import type { SessionExecuteResult } from "../protocol/session";
 import { describeFailure, metricsOf, StageContext, StageKind, toStage } from "./outcome";
 import type { Session } from "./session";
+import { warmDefinitions } from "./warm-parts";
 
 /** How a client follows a run as it happens: its output as it comes, each stage's handle, the program's stdin. */
 export interface RunOptions {
@@ -25,6 +26,10 @@ export interface StageRun {
   context: StageContext;
 }
 
+/**
+ * `warm` asks for the warm part that serves the runtime's own command line (docs/WARM.md): the launcher for a run of
+ * the program, the compiler for its compile. The session decides whether one does (see SessionWarmParts).
+ */
 export type StageRequest = Omit<RunRequest, "outputLimitBytes" | "stdin"> & { stdin?: string };
 
 /** How long past a run's time limit the runner may take to report before the host gives up on the sandbox. */
@@ -33,8 +38,9 @@ export const RUNNER_GRACE_MS = 10_000;
 export async function runStage(session: Session, kind: StageKind, request: StageRequest, options: RunOptions): Promise<StageRun> {
   const { limits } = session;
   const interactive = kind === "run" && options.interactive === true && request.stdin === undefined;
+  const warm = request.warm && (await session.warm.forStage(request.warm, warmDefinitions(session.runtime, session.config, session.sandbox)));
   const handle = session.sandbox.run(
-    { ...request, outputLimitBytes: limits.outputBytes, stdin: interactive ? undefined : (request.stdin ?? "") },
+    { ...request, warm: warm || undefined, outputLimitBytes: limits.outputBytes, stdin: interactive ? undefined : (request.stdin ?? "") },
     options.observer,
   );
   options.onStage?.(kind, handle);

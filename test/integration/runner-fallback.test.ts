@@ -32,7 +32,7 @@ async function sessionOn(engine: Docker, runnerStart: "exec" | "init, then exec"
   backends.push(backend);
   const id = `fallback-${process.pid}-${++sessions}`;
   const sandbox = await backend.createSandbox({ sessionId: id, runtime: python, limits, networkEnabled: false });
-  const config = { idleTimeoutMinutes: 30, maxLifetimeMinutes: 120, memoryLimitMB: limits.memoryMb, cpuShares: limits.cpuShares, dockerImage: null, cpuLimit: limits.cpus, pidsLimit: limits.pids, networkEnabled: false, timeoutMs: limits.timeoutMs, compileTimeoutMs: limits.compileTimeoutMs, outputLimitBytes: limits.outputBytes, permissions: null, commands: null, packages: [] };
+  const config = { idleTimeoutMinutes: 30, maxLifetimeMinutes: 120, memoryLimitMB: limits.memoryMb, cpuShares: limits.cpuShares, dockerImage: null, cpuLimit: limits.cpus, pidsLimit: limits.pids, networkEnabled: false, timeoutMs: limits.timeoutMs, compileTimeoutMs: limits.compileTimeoutMs, outputLimitBytes: limits.outputBytes, permissions: null, commands: null, packages: [], warm: false };
   return new Session(id, python, config, limits, sandbox, "docker");
 }
 

@@ -150,7 +150,7 @@ describe("codebeaker run FILE", () => {
     const program = file("Hello.java", 'public class Hello { public static void main(String[] a) { System.out.println("hi from java"); } }\n');
     const { code, stdout, stderr } = await run([program]);
     expect(stdout).toBe("hi from java\n");
-    expect(stderr).toMatch(/── Success · exit 0 · .* · compile [\d.]+ ms/);
+    expect(stderr).toMatch(/── Success · exit 0 · compile [\d.]+ ms · run [\d.]+ ms · CPU [\d.]+ ms · peak memory [\d.]+ MB/);
     expect(code).toBe(0);
   });
 

@@ -31,6 +31,7 @@ const createResult: SessionCreateResult = {
     permissions: null,
     commands: null,
     packages: [],
+    warm: true,
   },
   isolation: "docker",
   image: "codebeaker/python:x",
@@ -117,7 +118,7 @@ describe("Dispatcher routing", () => {
     const { dispatcher, seen } = stubbed();
     await expect(dispatcher.call("session.create", { language: "py" }, context)).resolves.toEqual(createResult);
     expect(seen).toEqual([
-      { method: "session.create", params: { language: "py", idleTimeoutMinutes: 30, maxLifetimeMinutes: 120 } },
+      { method: "session.create", params: { language: "py", idleTimeoutMinutes: 30, maxLifetimeMinutes: 120, warm: true } },
     ]);
   });
 

@@ -130,6 +130,7 @@ describe("session params from settings", () => {
     cpus: 2,
     timeoutMs: 5000,
     network: false,
+    warm: true,
     languages: { python: { run: ["python3", "-O", "{file}"] }, go: { image: "golang:1.22", compile: null } },
     mirrorExclude: [],
     maxFileBytes: 1,
@@ -142,11 +143,17 @@ describe("session params from settings", () => {
       cpuLimit: 2,
       timeoutMs: 5000,
       networkEnabled: false,
+      warm: true,
       isolation: "auto",
       commands: { compile: undefined, run: ["python3", "-O", "{file}"] },
     });
     expect(sessionParams("go", settings, true)).toMatchObject({ dockerImage: "golang:1.22", commands: { compile: null } });
     expect(sessionParams("rust", settings, true)).not.toHaveProperty("commands");
+  });
+
+  it("carry codebeaker.warm: off, every toolchain starts cold", () => {
+    expect(sessionParams("python", { ...settings, warm: false }, true)).toMatchObject({ warm: false });
+    expect(sessionParams("python", { ...settings, warm: false }, false)).toMatchObject({ warm: false });
   });
 
   it("carry the language's version from codebeaker.languages.<lang>.version", () => {

@@ -32,6 +32,11 @@ describe("a beaker's configuration", () => {
     expect(sessionParams("python", { version: "3.11" }, "w")).toEqual({ language: "python", workspace: "w", version: "3.11" });
   });
 
+  it("asks session.create for a cold toolchain with warm: false, and leaves the host's default otherwise", () => {
+    expect(sessionParams("python", { warm: false }, "w")).toEqual({ language: "python", workspace: "w", warm: false });
+    expect(sessionParams("python", {}, "w")).not.toHaveProperty("warm");
+  });
+
   it("names versions v1, v2, … and refuses what is not one", () => {
     expect(versionNumber("v3")).toBe(3);
     expect(versionNumber("V12")).toBe(12);
@@ -121,7 +126,7 @@ describe("a run's result", () => {
   });
 
   it("carries the full trace as text: what the failed stage printed", () => {
-    const stage = (status: string, stdout: string, stderr: string) => ({ status, exitCode: 1, signal: null, stdout, stderr, stdoutTruncated: false, stderrTruncated: false, wallMs: 1, cpuMs: 1, peakMemoryBytes: 1 });
+    const stage = (status: string, stdout: string, stderr: string) => ({ status, exitCode: 1, signal: null, stdout, stderr, stdoutTruncated: false, stderrTruncated: false, wallMs: 1, cpuMs: 1, peakMemoryBytes: 1, warm: false });
     const trace = "Traceback (most recent call last):\n  File \"/workspace/main.py\", line 3, in <module>\nZeroDivisionError: division by zero\n";
     const ran = toRunResult("r", { ...failedAnswer, stages: { run: stage("RuntimeError", "before\n", trace) } } as SessionExecuteResult, undefined);
     expect(ran.stackTrace).toBe(trace.trimEnd());

@@ -7,7 +7,7 @@ import { invalidParams } from "../../host/protocol/errors";
 import type { HistoryRun } from "../../host/protocol/history";
 import type { SessionExecuteResult } from "../../host/protocol/session";
 
-const stage = { signal: null, stdoutTruncated: false, stderrTruncated: false, wallMs: 23.5, cpuMs: 17.4, peakMemoryBytes: 7.5 * 1024 * 1024 };
+const stage = { signal: null, stdoutTruncated: false, stderrTruncated: false, wallMs: 23.5, cpuMs: 17.4, peakMemoryBytes: 7.5 * 1024 * 1024, warm: false };
 
 const crashed: SessionExecuteResult = {
   success: false,

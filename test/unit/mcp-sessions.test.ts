@@ -11,19 +11,19 @@ import { RuntimeRegistry } from "../../host/runtimes/registry";
 /** A host whose sessions are names in a set: session.create adds one, `end` takes one away as expiry would. */
 function fakeHost(options: { failFirst?: boolean } = {}) {
   const open = new Set<string>();
-  const created: Array<{ language: string; workspace?: string; outputLimitBytes?: number }> = [];
+  const created: Array<{ language: string; workspace?: string; outputLimitBytes?: number; warm?: boolean }> = [];
   let failures = options.failFirst ? 1 : 0;
   const dispatcher = new Dispatcher(silentLogger)
     .on(SessionCreate, async (params) => {
       if (failures-- > 0) throw invalidParams("the engine is not there yet");
       await new Promise((resolve) => setImmediate(resolve)); // a start takes a while: calls overlap
       const sessionId = `s${created.length + 1}`;
-      created.push({ language: params.language, workspace: params.workspace, outputLimitBytes: params.outputLimitBytes });
+      created.push({ language: params.language, workspace: params.workspace, outputLimitBytes: params.outputLimitBytes, warm: params.warm });
       open.add(sessionId);
       return { sessionId, language: params.language } as SessionCreateResult;
     })
     .on(SessionList, async () => ({ count: open.size, sessions: [...open].map((sessionId) => ({ sessionId })) }) as SessionListResult);
-  const sessions = new LanguageSessions(new HostCalls(dispatcher), RuntimeRegistry.builtIn(), { workspace: "file:///w", outputLimitBytes: 4096 });
+  const sessions = new LanguageSessions(new HostCalls(dispatcher), RuntimeRegistry.builtIn(), { workspace: "file:///w", outputLimitBytes: 4096, warm: true });
   return { sessions, created, end: (sessionId: string) => open.delete(sessionId) };
 }
 
@@ -32,7 +32,7 @@ describe("LanguageSessions: one session per language for the MCP tools", () => {
     const { sessions, created } = fakeHost();
     expect(await sessions.session("python")).toEqual({ sessionId: "s1", language: "python", replaced: false });
     expect(await sessions.session("python")).toEqual({ sessionId: "s1", language: "python", replaced: false });
-    expect(created).toEqual([{ language: "python", workspace: "file:///w", outputLimitBytes: 4096 }]);
+    expect(created).toEqual([{ language: "python", workspace: "file:///w", outputLimitBytes: 4096, warm: true }]);
   });
 
   it("gives an alias its language's session, and each language its own", async () => {

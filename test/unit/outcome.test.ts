@@ -18,6 +18,7 @@ function outcome(overrides: Partial<RunOutcome> = {}): RunOutcome {
     outputExceeded: false,
     killed: false,
     oomKilled: false,
+    warm: false,
     ...overrides,
   };
 }

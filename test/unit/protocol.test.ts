@@ -195,12 +195,15 @@ describe("execute_code", () => {
 });
 
 describe("session params", () => {
-  it("session.create fills the guide's defaults: 30 idle minutes, 120 lifetime minutes", () => {
+  it("session.create fills the guide's defaults: 30 idle minutes, 120 lifetime minutes; and keeps toolchains warm", () => {
     expect(SessionCreateParams.parse({ language: "python" })).toEqual({
       language: "python",
       idleTimeoutMinutes: 30,
       maxLifetimeMinutes: 120,
+      warm: true,
     });
+    expect(SessionCreateParams.parse({ language: "python", warm: false })).toMatchObject({ warm: false });
+    expect(firstIssue(SessionCreateParams.safeParse({ language: "python", warm: "no" }))[0]).toEqual(["warm"]);
   });
 
   it("session.create keeps every optional field it knows", () => {
@@ -217,6 +220,7 @@ describe("session params", () => {
       timeoutMs: 5000,
       compileTimeoutMs: 20_000,
       outputLimitBytes: 4096,
+      warm: false,
     };
     expect(SessionCreateParams.parse(params)).toEqual(params);
   });

@@ -1,6 +1,7 @@
 import Docker from "dockerode";
 import { PassThrough, type Duplex, type Readable } from "node:stream";
 import type { Logger } from "../../log";
+import type { WarmParts } from "../../runtimes/manifest";
 import type { ImageProgress, IsolationBackend, Sandbox, SandboxEnd, SandboxSpec } from "../backend";
 import { IsolationUnavailableError, SandboxLostError } from "../backend";
 import { RunnerClient } from "../runner-client";
@@ -116,16 +117,18 @@ export class DockerBackend implements IsolationBackend {
     this.watchOutOfMemory();
     const owner: Owner = { label: this.owner, started: ownerStartTime(), container: await this.containerOfOwner() };
     const options = containerOptions(spec, image, owner, { gvisor: ociRuntime });
-    if (this.runnerStart === "exec") return this.startBesideKeeper(spec, image, options);
+    // Warm parts live in the runtime's own images (and those built on them), never in a user's.
+    const warm = own ? spec.runtime.manifest.warm : undefined;
+    if (this.runnerStart === "exec") return this.startBesideKeeper(spec, image, options, warm);
     try {
-      return await this.startAsInit(spec, image, options);
+      return await this.startAsInit(spec, image, options, warm);
     } catch (error) {
       // An engine that cannot be reached will not exec either: trying would only bury the reason.
       if (this.runnerStart === "init" || isUnreachable(error)) throw error;
       const reason = (error as Error).message;
       this.log.warn(`the runner could not start as PID 1 in ${image} (${reason}); starting it with docker exec instead`);
       try {
-        return await this.startBesideKeeper(spec, image, options);
+        return await this.startBesideKeeper(spec, image, options, warm);
       } catch (fallbackError) {
         throw new Error(`${(fallbackError as Error).message} (and as PID 1: ${reason})`, { cause: fallbackError });
       }
@@ -133,7 +136,7 @@ export class DockerBackend implements IsolationBackend {
   }
 
   /** The usual way: the runner is the container's PID 1, spoken to over the container's attached stdin/stdout. */
-  private async startAsInit(spec: SandboxSpec, image: string, options: Docker.ContainerCreateOptions): Promise<Sandbox> {
+  private async startAsInit(spec: SandboxSpec, image: string, options: Docker.ContainerCreateOptions, warm: WarmParts | undefined): Promise<Sandbox> {
     const container = await this.docker.createContainer(options);
     try {
       // Attach before start, so the runner's hello is not missed.
@@ -141,7 +144,7 @@ export class DockerBackend implements IsolationBackend {
       const client = this.connect(stream, spec.sessionId);
       await container.start();
       await withTimeout(client.ready(), HELLO_TIMEOUT_MS, `the runner in ${image} did not start`);
-      return this.track(container, image, client, stream);
+      return this.track(container, image, client, stream, warm);
     } catch (error) {
       await container.remove({ force: true }).catch(() => undefined);
       throw error;
@@ -154,7 +157,12 @@ export class DockerBackend implements IsolationBackend {
    * with kill(-1) (which spares it and the keeper), collects orphans as a subreaper, and stops the keeper when
    * the host goes away. A program can end its own sandbox by killing them; it gains nothing else.
    */
-  private async startBesideKeeper(spec: SandboxSpec, image: string, options: Docker.ContainerCreateOptions): Promise<Sandbox> {
+  private async startBesideKeeper(
+    spec: SandboxSpec,
+    image: string,
+    options: Docker.ContainerCreateOptions,
+    warm: WarmParts | undefined,
+  ): Promise<Sandbox> {
     const container = await this.docker.createContainer(keeperOptions(options));
     try {
       await container.start();
@@ -167,7 +175,7 @@ export class DockerBackend implements IsolationBackend {
       const stream = (await exec.start({ hijack: true, stdin: true })) as Duplex;
       const client = this.connect(stream, spec.sessionId);
       await withTimeout(client.ready(), HELLO_TIMEOUT_MS, `the runner in ${image} did not start with docker exec`);
-      return this.track(container, image, client, stream);
+      return this.track(container, image, client, stream, warm);
     } catch (error) {
       await container.remove({ force: true }).catch(() => undefined);
       throw error;
@@ -185,8 +193,8 @@ export class DockerBackend implements IsolationBackend {
     return new RunnerClient(stream, fromRunner, sessionId);
   }
 
-  private track(container: Docker.Container, image: string, client: RunnerClient, stream: Duplex): Sandbox {
-    const sandbox: DockerSandbox = new DockerSandbox(container, image, client, stream, {
+  private track(container: Docker.Container, image: string, client: RunnerClient, stream: Duplex, warm: WarmParts | undefined): Sandbox {
+    const sandbox: DockerSandbox = new DockerSandbox(container, image, client, stream, warm, {
       wasOutOfMemory: () => this.outOfMemory.has(container.id),
       onEnded: () => {
         this.live.delete(sandbox);
@@ -273,9 +281,10 @@ class DockerSandbox extends RunnerSandbox {
     readonly image: string,
     client: RunnerClient,
     private readonly stream: Duplex,
+    warm: WarmParts | undefined,
     private readonly hooks: { wasOutOfMemory(): boolean; onEnded(): void },
   ) {
-    super(client);
+    super(client, warm);
     const streamEnded = new Promise<void>((resolve) => {
       stream.once("close", resolve);
       stream.once("end", resolve);

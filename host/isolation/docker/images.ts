@@ -5,6 +5,7 @@ import { packageRoot } from "../../package-root";
 import { isImageReference } from "../../protocol/image-reference";
 import type { Runtime } from "../../runtimes/manifest";
 import { defaultOf, LANGUAGE_FILE, loadLanguage } from "../../runtimes/registry";
+import { WARM_PATH, WARM_SETUP, warmFiles, warmFolder } from "../../runtimes/warm-folder";
 import { CustomImageError, type ImageProgress } from "../backend";
 import { ContextFile, contextHash, packContext } from "./build-context";
 import { machineCaBundle } from "./ca-bundle";
@@ -53,9 +54,12 @@ export class ImageBuilder {
     const local = recipeFiles(runtime);
     const dockerfile = local.find((file) => file.name === manifest.image.dockerfile);
     if (!dockerfile) throw new Error(`${directory} has no ${manifest.image.dockerfile}`);
+    const warm = warmContext(runtime);
+    const recipe = withWarmParts(dockerfile.content.toString("utf8"), warm);
     const files = [
       ...local.filter((file) => file !== dockerfile),
-      { name: "Dockerfile", content: Buffer.from(withRunner(dockerfile.content.toString("utf8"), runner)) },
+      ...warm,
+      { name: "Dockerfile", content: Buffer.from(withRunner(recipe, runner)) },
     ];
     // Fetched files enter the tag by their integrity, so they are downloaded only when a build is needed.
     const fetched = manifest.image.fetch.map((file) => `${file.to}:${file.mode}:${file.integrity}`);
@@ -250,6 +254,35 @@ function isDefaultVersion(runtime: Runtime): boolean {
 function withRunner(dockerfile: string, runnerImage: string): string {
   const separator = dockerfile.endsWith("\n") ? "" : "\n";
   return `${dockerfile}${separator}\n# Added by CodeBeaker: the in-sandbox runner (PID 1 of every session).\nCOPY --from=${runnerImage} /cb-runner ${RUNNER_PATH}\n`;
+}
+
+/** The context's folder for the language's warm parts: its files enter the image's hash with the recipe's. */
+export const WARM_CONTEXT = "codebeaker-warm";
+
+/** runtimes/<language>/warm/'s files, under WARM_CONTEXT in the build context. */
+function warmContext(runtime: Runtime): ContextFile[] {
+  const folder = warmFolder(runtime);
+  if (!folder) return [];
+  return warmFiles(folder).map(({ path, executable }) => ({
+    name: `${WARM_CONTEXT}/${path}`,
+    content: readFileSync(join(folder, path)),
+    mode: executable ? 0o755 : 0o644,
+  }));
+}
+
+/**
+ * The version's Dockerfile, then the language's warm parts at WARM_PATH (docs/WARM.md): their setup.sh, if any,
+ * runs as root in that folder, and nothing there stays writable by the sandbox's user.
+ */
+export function withWarmParts(dockerfile: string, warm: readonly ContextFile[]): string {
+  if (!warm.length) return dockerfile;
+  const separator = dockerfile.endsWith("\n") ? "" : "\n";
+  const setup = warm.some((file) => file.name === `${WARM_CONTEXT}/${WARM_SETUP}`) ? `sh ./${WARM_SETUP} && ` : "";
+  return (
+    `${dockerfile}${separator}\n# Added by CodeBeaker: the language's warm parts (docs/WARM.md).\nUSER root\n` +
+    `COPY ${WARM_CONTEXT}/ ${WARM_PATH}/\n` +
+    `RUN cd ${WARM_PATH} && ${setup}chown -R root:root . && chmod -R a+rX,go-w .\n`
+  );
 }
 
 /** A version folder's files that shape its image: everything but its manifest and programs. */

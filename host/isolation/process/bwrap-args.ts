@@ -1,5 +1,6 @@
 import type { Limits } from "../../limits";
 import { WORKSPACE_ROOT } from "../../protocol/workspace-path";
+import { WARM_PATH } from "../../runtimes/warm-folder";
 import { devShmMb } from "../dev-shm";
 
 /** Where things are inside a process sandbox. */
@@ -22,6 +23,8 @@ export interface BwrapPlan {
   oomFile?: string;
   /** Limits for every program when no cgroup is there to hold them. */
   rlimits?: { dataBytes: number; processes: number };
+  /** The language's warm folder (runtimes/<language>/warm/), read-only at WARM_PATH as in its images. */
+  warmFolder?: string;
 }
 
 const MiB = 1024 * 1024;
@@ -45,6 +48,7 @@ export function bwrapArgs(plan: BwrapPlan): string[] {
   args.push("--size", String(plan.limits.tmpMb * MiB), "--perms", "1777", "--tmpfs", "/tmp");
   args.push("--size", String(plan.limits.workspaceMb * MiB), "--perms", "0755", "--tmpfs", WORKSPACE_ROOT);
   args.push("--ro-bind", plan.runner, SANDBOX_RUNNER);
+  if (plan.warmFolder) args.push("--ro-bind", plan.warmFolder, WARM_PATH);
   if (plan.oomFile) args.push("--ro-bind", plan.oomFile, SANDBOX_OOM_FILE);
   // bwrap builds the sandbox's root on a tmpfs of its own; once everything is mounted, it becomes read-only.
   args.push("--remount-ro", "/");

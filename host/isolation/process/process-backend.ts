@@ -4,7 +4,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
 import type { Logger } from "../../log";
-import type { Runtime } from "../../runtimes/manifest";
+import type { Runtime, WarmParts } from "../../runtimes/manifest";
+import { WARM_SETUP, warmFolder } from "../../runtimes/warm-folder";
 import type { IsolationBackend, Sandbox, SandboxEnd, SandboxSpec } from "../backend";
 import { invalidParams, RpcError } from "../../protocol/errors";
 import { IsolationUnavailableError, SandboxLostError } from "../backend";
@@ -13,6 +14,7 @@ import { RunnerSandbox } from "../runner-sandbox";
 import { BwrapPlan, bwrapArgs, GROUP_FD, PASSWD_FD, SANDBOX_GROUP, SANDBOX_PASSWD, SYSTEM_DIRS, systemArgs } from "./bwrap-args";
 import { createSessionCgroup, removeEmptySessionCgroups, SessionCgroup } from "./cgroups";
 import { runnerBinary } from "./runner-binary";
+import { warmFolderCopy } from "./warm-copy";
 
 const HELLO_TIMEOUT_MS = 15_000;
 const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -59,6 +61,7 @@ export class ProcessBackend implements IsolationBackend {
     }
     if (spec.networkEnabled) throw networkRefused();
     checkToolchain(spec.runtime);
+    const warm = await processWarmParts(spec.runtime);
     const runner = await runnerBinary();
     const cgroup = await createSessionCgroup(spec.sessionId, spec.limits);
     const uid = this.takeUid();
@@ -71,9 +74,10 @@ export class ProcessBackend implements IsolationBackend {
         systemDirs: systemDirs(),
         oomFile: cgroup?.oomFile,
         rlimits: cgroup ? undefined : { dataBytes: spec.limits.memoryMb * 1024 * 1024, processes: spec.limits.pids + userProcessCount() },
+        warmFolder: warm.folder,
       };
       const child = spawnSandbox(bwrapArgs(plan), cgroup, uid);
-      const sandbox = new ProcessSandbox(child, spec.sessionId, cgroup, () => {
+      const sandbox = new ProcessSandbox(child, spec.sessionId, cgroup, warm.parts, () => {
         this.live.delete(sandbox);
         if (uid !== undefined) this.uids.delete(uid);
       });
@@ -144,9 +148,10 @@ class ProcessSandbox extends RunnerSandbox {
     private readonly child: ChildProcess,
     sessionId: string,
     private readonly cgroup: SessionCgroup | undefined,
+    warm: WarmParts | undefined,
     private readonly onEnded: () => void,
   ) {
-    super(new RunnerClient(child.stdin!, child.stdout!, sessionId));
+    super(new RunnerClient(child.stdin!, child.stdout!, sessionId), warm);
     child.stderr!.on("data", (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-4096);
     });
@@ -192,6 +197,20 @@ class ProcessSandbox extends RunnerSandbox {
     })();
     return this.closing;
   }
+}
+
+/**
+ * The warm parts a process sandbox can run: this machine's toolchain with the language's warm folder bound read-only
+ * where images have it. A folder with a setup.sh needs that setup run as root at image build (a compiled launcher, a
+ * prebuilt library), which this machine never had: such a language runs cold under process isolation.
+ */
+async function processWarmParts(runtime: Runtime): Promise<{ parts?: WarmParts; folder?: string }> {
+  const parts = runtime.manifest.warm;
+  if (!parts) return {};
+  const folder = warmFolder(runtime);
+  if (!folder) return { parts };
+  if (existsSync(join(folder, WARM_SETUP))) return {};
+  return { parts, folder: await warmFolderCopy(folder) };
 }
 
 /** The toolchain a runtime names must be on this machine: process isolation brings none of its own. */

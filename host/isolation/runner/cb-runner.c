@@ -4,8 +4,10 @@
  * The host talks to it over the sandbox's stdin/stdout with length-prefixed frames
  * (1 byte type, 4 bytes big-endian length, payload), one request at a time:
  *   host -> runner  'Q' request: NUL-terminated "key=value" fields
- *                   (op=run|write|read|mkdir|copy|delete|list|untar|checksum); repeated keys (arg, env, mkdir,
- *                   delete, path) keep their order
+ *                   (op=run|warm|write|read|mkdir|copy|delete|list|untar|checksum); repeated keys (arg, env, mkdir,
+ *                   delete, path) keep their order. op=warm kind=launcher|compiler defines a warm part (its arg and
+ *                   env fields; none: no part) and starts it, answering pid=; op=run warm=launcher|compiler asks a
+ *                   run or compile to be served by it, and every run's result says warm=1|0 (see warm.c)
  *                   'D' the file content that follows a write request, and each file a run request carries
  *                   (its 'write' fields); for untar, the archive in any number of 'D' frames, then an empty one
  *                   'I' stdin for the running program (an empty 'I' closes it), 'K' kill the running program
@@ -19,7 +21,8 @@
  * --keeper (be PID 1 and nothing else) and --exec (the runner, started by `docker exec` beside a keeper).
  *
  * Being PID 1 is what makes the limits hold: kill(-1, SIGKILL) reaches every process of the run
- * (double forks and setsid included) but never the runner, orphans are reparented to the runner so their
+ * (double forks and setsid included) but never the runner (while warm parts live, every process but them is
+ * killed by its pid instead), orphans are reparented to the runner so their
  * CPU time is counted, and a program cannot kill the runner because PID 1 ignores unhandled signals.
  * File requests walk paths one component at a time and refuse symbolic links, so nothing outside the
  * workspace root is ever opened.
@@ -233,6 +236,7 @@ int main(int argc, char **argv) {
     const char *op = parse_request(&rq, payload, f.len) == 0 ? field(&rq, "op") : NULL;
     if (!op) send_error("BadRequest", 0);
     else if (!strcmp(op, "run")) op_run(&rq);
+    else if (!strcmp(op, "warm")) op_warm(&rq);
     else if (!strcmp(op, "write")) op_write(&rq);
     else if (!strcmp(op, "read")) op_read(&rq);
     else if (!strcmp(op, "mkdir")) op_mkdir(&rq);
