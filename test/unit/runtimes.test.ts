@@ -13,8 +13,15 @@ const dirs = (root: string) =>
   readdirSync(root, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name);
-/** Every runtimes/<language>/<version>/ folder, found by walking the tree (not through the registry). */
-const VERSION_FOLDERS = dirs(RUNTIMES).flatMap((language) => dirs(join(RUNTIMES, language)).map((version) => [language, version] as const));
+/**
+ * Every runtimes/<language>/<version>/ folder, found by walking the tree (not through the registry); a language's
+ * warm/ folder (docs/WARM.md) is not a version.
+ */
+const VERSION_FOLDERS = dirs(RUNTIMES).flatMap((language) =>
+  dirs(join(RUNTIMES, language))
+    .filter((folder) => folder !== "warm")
+    .map((version) => [language, version] as const),
+);
 
 const temporary: string[] = [];
 afterAll(() => {

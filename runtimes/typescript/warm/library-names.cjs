@@ -15,10 +15,11 @@ function isLibraryFile(program, file) {
 }
 
 /**
- * The names through which the user's globals could reach the library: every identifier of its files that may
- * resolve in the global scope, and the names its global declarations declare. Left out: names declared inside a
- * module or namespace, member, parameter and type parameter names, `a.b`'s `b`. In `typeof globalThis extends
- * { onmessage: any } ? …` (how @types/node tests for the DOM), every name counts.
+ * The names through which the user's globals could reach the library: the identifiers of its files that may
+ * resolve in the global scope, and the names its global declarations declare. Left out: a name used where a
+ * module, namespace or type parameter of its own declares it (`fs` after `import * as fs from "fs"`), names
+ * declared inside a module or namespace, member, parameter and type parameter names, `a.b`'s `b`. In
+ * `typeof globalThis extends { onmessage: any } ? …` (how @types/node tests for the DOM), every name counts.
  */
 function libraryNames(ts, files) {
   const names = new Set();
@@ -47,36 +48,68 @@ function namesIn(ts, file) {
   ]);
   const isGlobalThis = (node) => ts.isIdentifier(node) && node.escapedText === "globalThis";
   const mentionsGlobalThis = (node) => isGlobalThis(node) || ts.forEachChild(node, mentionsGlobalThis) === true;
-  const counts = (node, global) => {
+  /** Whether `node`, an identifier, is a name the global scope could answer, given the scopes around it. */
+  const counts = (node, global, scopes) => {
     const parent = node.parent;
     if (memberLike.has(parent.kind) && parent.name === node) return false;
     if (declaring.has(parent.kind) && parent.name === node) return global;
     if (ts.isPropertyAccessExpression(parent) && parent.name === node) return isGlobalThis(parent.expression);
     if (ts.isQualifiedName(parent) && parent.right === node) return isGlobalThis(parent.left);
-    return true;
+    const name = ts.idText(node);
+    return !scopes.some((scope) => scope.has(name));
   };
-  /** `global`: whether declarations here are in the global scope; `everything`: inside a globalThis test. */
-  const visit = (node, global, everything) => {
+  /**
+   * `global`: whether declarations here are global; `everything`: inside a globalThis test; `scopes`: the names
+   * declared by the modules, namespaces and type parameter lists around `node`.
+   */
+  const visit = (node, global, everything, scopes) => {
     if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) {
-      if (everything || counts(node, global)) names.add(ts.idText(node));
-    } else if (everything && ts.isStringLiteralLike(node)) {
-      names.add(node.text);
+      if (everything || counts(node, global, scopes)) names.add(ts.idText(node));
+      return;
     }
+    if (everything && ts.isStringLiteralLike(node)) names.add(node.text);
+    const typeParameters = node.typeParameters?.map((parameter) => ts.idText(parameter.name)) ?? [];
+    const inner = typeParameters.length > 0 ? [...scopes, new Set(typeParameters)] : scopes;
     if (ts.isModuleDeclaration(node)) {
-      visit(node.name, global, everything);
-      if (node.body) visit(node.body, ts.isGlobalScopeAugmentation(node), everything);
+      visit(node.name, global, everything, scopes);
+      const augmentsGlobal = ts.isGlobalScopeAugmentation(node);
+      const body = node.body;
+      if (body) visit(body, augmentsGlobal, everything, augmentsGlobal || !ts.isModuleBlock(body) ? scopes : [...scopes, declaredIn(ts, body.statements)]);
     } else if (ts.isConditionalTypeNode(node) && mentionsGlobalThis(node.checkType)) {
-      visit(node.checkType, global, everything);
-      visit(node.extendsType, global, true);
-      visit(node.trueType, global, everything);
-      visit(node.falseType, global, everything);
+      visit(node.checkType, global, everything, scopes);
+      visit(node.extendsType, global, true, scopes);
+      visit(node.trueType, global, everything, scopes);
+      visit(node.falseType, global, everything, scopes);
     } else {
-      ts.forEachChild(node, (child) => visit(child, global, everything));
+      ts.forEachChild(node, (child) => visit(child, global, everything, inner));
     }
   };
   const script = !ts.isExternalOrCommonJsModule(file);
-  ts.forEachChild(file, (child) => visit(child, script, false));
+  const scopes = script ? [] : [declaredIn(ts, file.statements)];
+  ts.forEachChild(file, (child) => visit(child, script, false, scopes));
   return names;
+}
+
+/** The names the statements of a module or namespace declare there (imports included). */
+function declaredIn(ts, statements) {
+  const declared = new Set();
+  const bind = (name) => {
+    if (ts.isIdentifier(name)) declared.add(ts.idText(name));
+    else if (name && (ts.isObjectBindingPattern(name) || ts.isArrayBindingPattern(name))) {
+      for (const element of name.elements) if (!ts.isOmittedExpression(element)) bind(element.name);
+    }
+  };
+  for (const statement of statements) {
+    if (ts.isVariableStatement(statement)) statement.declarationList.declarations.forEach((declaration) => bind(declaration.name));
+    else if (ts.isImportDeclaration(statement)) {
+      const clause = statement.importClause;
+      if (clause?.name) bind(clause.name);
+      const bindings = clause?.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings)) bind(bindings.name);
+      else if (bindings) bindings.elements.forEach((element) => bind(element.name));
+    } else if (statement.name && !ts.isStringLiteral(statement.name) && !ts.isExpressionStatement(statement)) bind(statement.name);
+  }
+  return declared;
 }
 
 /**

@@ -37,20 +37,27 @@ function createResidentCompiler(ts) {
   const sources = new SourceFileCache(ts);
   const library = new LibraryDiagnostics();
 
-  /** One compile: { exit } as tsc would exit, or { fallback } before anything is written or emitted. */
+  /**
+   * One compile: { exit } as tsc would exit, or { fallback } before anything is written or emitted. Also
+   * `libraryChecked`, how many library files were type-checked again (none when the kept results served).
+   */
   function compile(cwd, args, write) {
     const line = parseTscLine(ts, cwd, args);
     if (line.fallback) return line;
     const system = systemFor(ts, cwd, write);
     const program = createProgram(line, system);
-    const report = diagnosticReporter(ts, system, line.options);
+    let libraryChecked = 0;
     const exit = ts.emitFilesAndReportErrorsAndGetExitStatus(
-      tscView(program, () => semanticDiagnostics(program)),
-      report,
+      tscView(program, () => {
+        const { diagnostics, checked } = semanticDiagnostics(program);
+        libraryChecked = checked;
+        return diagnostics;
+      }),
+      diagnosticReporter(ts, system, line.options),
       (text) => system.write(text + system.newLine),
       errorSummary(ts, system, line.options),
     );
-    return { exit };
+    return { exit, libraryChecked };
   }
 
   /**
@@ -80,20 +87,27 @@ function createResidentCompiler(ts) {
     });
   }
 
-  /** Every file's type errors, in the program's order, as program.getSemanticDiagnostics() gives them. */
+  /**
+   * Every file's type errors, in the program's order, as program.getSemanticDiagnostics() gives them; and how many
+   * library files were checked for them.
+   */
   function semanticDiagnostics(program) {
     const files = program.getSourceFiles();
-    const libraryFiles = files.filter((file) => isLibraryFile(program, file));
-    const userFiles = files.filter((file) => !libraryFiles.includes(file));
-    const known = libraryStandsAlone(ts, program, libraryFiles, userFiles) ? library.for(program.getCompilerOptions(), libraryFiles) : null;
-    return files.flatMap((file) => {
+    const libraryFiles = new Set(files.filter((file) => isLibraryFile(program, file)));
+    const userFiles = files.filter((file) => !libraryFiles.has(file));
+    const known = libraryStandsAlone(ts, program, [...libraryFiles], userFiles) ? library.for(program.getCompilerOptions(), [...libraryFiles]) : null;
+    let checked = 0;
+    const diagnostics = files.flatMap((file) => {
       const kept = known?.get(file);
       if (kept) return kept;
-      const diagnostics = program.getSemanticDiagnostics(file);
+      const found = program.getSemanticDiagnostics(file);
+      if (!libraryFiles.has(file)) return found;
+      checked++;
       // Only a clean library file is kept: one with errors is checked again, as tsc would.
-      if (known && diagnostics.length === 0 && libraryFiles.includes(file)) known.set(file, diagnostics);
-      return diagnostics;
+      if (known && found.length === 0) known.set(file, found);
+      return found;
     });
+    return { diagnostics, checked };
   }
 
   return { compile, warm };
