@@ -1,6 +1,7 @@
 // The project's linter: typescript-eslint's recommended rules over every part of the tree, run by `npm run lint`
 // (and so by CI). Formatting is prettier's job (`npm run format`), not the linter's.
 import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -20,5 +21,7 @@ export default tseslint.config(
   },
   // Tests and the bench read JSON answers loosely.
   { files: ["test/**", "bench/**"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
-  { files: ["*.mjs", "scripts/**"], languageOptions: { globals: { process: "readonly", console: "readonly", __dirname: "readonly" } } },
+  { files: ["*.mjs", "scripts/**"], languageOptions: { globals: globals.node } },
+  // The warm parts that run inside a sandbox under Node.js (runtimes/*/warm/*.cjs): CommonJS, Node's globals.
+  { files: ["runtimes/**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: globals.node }, rules: { "@typescript-eslint/no-require-imports": "off" } },
 );
