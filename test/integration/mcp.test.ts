@@ -201,11 +201,12 @@ describe("codebeaker mcp: the host's tools for agents, through the MCP SDK's own
     const running = async () => {
       const { Titles, Processes } = await docker.getContainer(container!.slice(1)).top({ ps_args: "-eo pid,args" });
       const column = (Titles as string[]).indexOf("COMMAND");
-      return (Processes as string[][]).some((process) => process[column]?.includes("forever.py"));
+      // The program's own child: a warm run's interpreter shows its launcher's command line, not forever.py.
+      return (Processes as string[][]).some((process) => process[column]?.includes("sleep 600"));
     };
     const cancel = new AbortController();
     const call = client.callTool(
-      { name: "run_code", arguments: { language: "python", file: "forever.py", code: "import time\ntime.sleep(600)\n", timeoutSeconds: 600 } },
+      { name: "run_code", arguments: { language: "python", file: "forever.py", code: "import subprocess\nsubprocess.run(['sleep', '600'])\n", timeoutSeconds: 600 } },
       undefined,
       { signal: cancel.signal },
     );
