@@ -3,6 +3,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
+import java.io.File;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -39,7 +40,9 @@ public final class ResidentJavac {
             "--release", "-processor", "--add-modules", "--limit-modules", "--add-exports", "--add-reads", "--module",
             "-m", "--default-module-for-created-files");
     /** javac options that take the next argument as their value. */
-    private static final Set<String> PATH_VALUES = Set.of("-cp", "-classpath", "--class-path", "-d", "-s", "-h",
+    /** The class path options whose value the javac launcher expands wildcards in. */
+    private static final Set<String> CLASS_PATH_OPTIONS = Set.of("-cp", "-classpath", "--class-path");
+    private static final Set<String> PATH_VALUES = Set.of("-d", "-s", "-h",
             "-sourcepath", "--source-path", "-processorpath", "--processor-path", "-bootclasspath", "--boot-class-path",
             "-extdirs", "-endorseddirs", "--module-path", "-p", "--module-source-path", "--upgrade-module-path",
             "--system", "--processor-module-path", "--patch-module");
@@ -113,6 +116,8 @@ public final class ResidentJavac {
     /** The arguments javac's Main gets from this command line, or null when a cold javac must run it. */
     private static String[] javacArguments(String cwd, List<String> argv) {
         if (argv.isEmpty() || !isThisJavac(argv.get(0))) return null;
+        // Environment variables the javac launcher reads (CLASSPATH becomes the env.class.path javac falls back on).
+        if (System.getenv("CLASSPATH") != null || System.getenv("JDK_JAVAC_OPTIONS") != null) return null;
         boolean elsewhere;
         try {
             elsewhere = !Path.of(cwd).toRealPath().equals(Path.of("").toRealPath());
@@ -123,6 +128,19 @@ public final class ResidentJavac {
         for (int i = 1; i < argv.size(); i++) {
             String arg = argv.get(i);
             if (arg.startsWith("-J")) continue;
+            if (arg.startsWith("@")) return null; // javac reads argument files itself, after the launcher's work below
+            if (CLASS_PATH_OPTIONS.contains(arg) && i + 1 < argv.size()) {
+                args.add(arg);
+                args.add(expandWildcards(argv.get(i + 1)));
+                if (elsewhere && !allAbsolute(argv.get(i + 1))) return null;
+                i++;
+                continue;
+            }
+            if (arg.startsWith("--class-path=")) {
+                if (elsewhere && !allAbsolute(arg.substring(13))) return null;
+                args.add("--class-path=" + expandWildcards(arg.substring(13)));
+                continue;
+            }
             args.add(arg);
             if (!elsewhere) continue;
             if (NON_PATH_VALUES.contains(arg) && i + 1 < argv.size()) {
@@ -134,6 +152,33 @@ public final class ResidentJavac {
             }
         }
         return args.toArray(String[]::new);
+    }
+
+    /**
+     * What the `javac` launcher (libjli) does to a class path argument before javac sees it: each entry that is a
+     * folder and `*` (and not itself a file) becomes that folder's .jar files, in directory order.
+     */
+    private static String expandWildcards(String classpath) {
+        if (!classpath.contains("*")) return classpath;
+        List<String> entries = new ArrayList<>();
+        boolean expanded = false;
+        for (String entry : classpath.split(":", -1)) {
+            int n = entry.length();
+            boolean wildcard = n > 0 && entry.charAt(n - 1) == '*' && (n == 1 || entry.charAt(n - 2) == '/')
+                    && !new File(entry).exists();
+            String folder = entry.substring(0, Math.max(0, n - 1));
+            String[] names = wildcard ? new File(n == 1 ? "." : folder).list() : null;
+            List<String> jars = new ArrayList<>();
+            for (String name : names == null ? new String[0] : names) {
+                int m = name.length();
+                if (m >= 4 && name.charAt(m - 4) == '.' && (name.endsWith("jar") || name.endsWith("JAR")) && !name.contains(":")) {
+                    jars.add(folder + name);
+                }
+            }
+            expanded |= !jars.isEmpty();
+            entries.addAll(jars.isEmpty() ? List.of(entry) : jars);
+        }
+        return expanded ? String.join(":", entries) : classpath;
     }
 
     private static boolean allAbsolute(String paths) {
