@@ -96,6 +96,8 @@ export type WarmPartKind = "launcher" | "compiler";
 export interface WarmPartDefinition {
   argv: string[];
   env?: Record<string, string>;
+  /** Directories made (as the sandbox user) each time it starts: the compile output directory its line may name. */
+  makeDirectories?: string[];
 }
 
 export interface RunObserver {

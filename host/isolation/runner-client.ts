@@ -189,6 +189,7 @@ export class RunnerClient {
     const fields: Fields = [["op", "warm"], ["kind", kind]];
     for (const arg of definition?.argv ?? []) fields.push(["arg", arg]);
     for (const [key, value] of Object.entries(definition?.env ?? {})) fields.push(["env", `${key}=${value}`]);
+    for (const dir of definition?.makeDirectories ?? []) fields.push(["mkdir", dir]);
     return new Promise((resolve, reject) => {
       this.enqueue({
         send: [encodeFrame(Frame.Request, encodeFields(fields))],

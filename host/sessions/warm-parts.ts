@@ -1,7 +1,7 @@
 import { Sandbox, WarmPartError, WarmPartKind } from "../isolation/backend";
 import type { Logger } from "../log";
 import type { SessionConfig } from "../protocol/session";
-import { expandWarmPart, permissionFlags } from "../runtimes/command-line";
+import { BUILD_DIR, expandWarmPart, permissionFlags } from "../runtimes/command-line";
 import type { Runtime } from "../runtimes/manifest";
 
 /** The command line of each warm part a session keeps (docs/WARM.md). */
@@ -31,7 +31,7 @@ export async function startWarmParts(sandbox: Sandbox, definitions: WarmDefiniti
     const argv = definitions[kind];
     if (!argv) continue;
     try {
-      await sandbox.defineWarmPart(kind, { argv });
+      await sandbox.defineWarmPart(kind, asStarted(argv));
     } catch (error) {
       if (!(error instanceof WarmPartError)) throw error;
       log.warn(`${sandbox.id.slice(0, 12)}: ${error.message}; its stages run cold`);
@@ -55,11 +55,14 @@ export class SessionWarmParts {
     if (!argv) return undefined;
     if (sameLine(this.started[kind], argv)) return kind;
     this.started = { ...this.started, [kind]: argv };
-    await this.sandbox.defineWarmPart(kind, { argv }).catch((error: unknown) => {
+    await this.sandbox.defineWarmPart(kind, asStarted(argv)).catch((error: unknown) => {
       if (!(error instanceof WarmPartError)) throw error;
     });
     return undefined;
   }
 }
+
+/** A part's definition: `{build}`, which its command line may name, exists when it starts, as for a compile. */
+const asStarted = (argv: string[]) => ({ argv, makeDirectories: [BUILD_DIR] });
 
 const sameLine = (a: readonly string[] | undefined, b: readonly string[]) => !!a && a.length === b.length && a.every((arg, i) => arg === b[i]);

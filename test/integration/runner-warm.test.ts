@@ -105,6 +105,15 @@ describe.each(backends)("warm parts in cb-runner (%s)", (_name, makeBackend, pic
     await sandbox.defineWarmPart("launcher", { argv: runtime.manifest.warm!.launcher! });
   });
 
+  it("holds a warm run to the CPU time its time limit allows, as a cold one (RLIMIT_CPU set at go)", async () => {
+    const limits = "import resource\nprint(*resource.getrlimit(resource.RLIMIT_CPU))";
+    const [soft, hard] = (await run({ argv: ["python3", "-c", limits], timeoutMs: 4000, warm: "launcher" })).stdout.toString().split(" ").map(Number);
+    // The CPU it used warming up (well under a second), then the 4 s limit and a second of slack.
+    expect(soft).toBeGreaterThanOrEqual(6);
+    expect(soft).toBeLessThanOrEqual(8);
+    expect(hard).toBe(soft! + 1);
+  });
+
   it("ends a warm run at its time limit with every process it started, and leaves only the warm parts", async () => {
     const code = "import subprocess, time\nsubprocess.Popen(['setsid', 'sleep', '300'])\nsubprocess.Popen('sleep 301 &', shell=True)\ntime.sleep(60)";
     const outcome = await run({ argv: ["python3", "-c", code], timeoutMs: 700, warm: "launcher" });
@@ -180,8 +189,9 @@ describe.each(backends)("warm parts in cb-runner (%s)", (_name, makeBackend, pic
     expect(await sandbox.defineWarmPart("launcher", null)).toBe(0);
     expect(await run({ argv: ["python3", "-c", "print(1)"], warm: "launcher" })).toMatchObject({ exitCode: 0, warm: false });
     await expect(sandbox.defineWarmPart("launcher", { argv: ["/no/such/launcher"] })).rejects.toThrow(/warm launcher could not start: exec/);
-    expect(await sandbox.defineWarmPart("launcher", { argv: runtime.manifest.warm!.launcher! })).toBeGreaterThan(1);
-    expect(await run({ argv: ["python3", "-c", "print(2)"], warm: "launcher" })).toMatchObject({ exitCode: 0, warm: true });
+    const built = "/tmp/codebeaker/warm-test/build";
+    expect(await sandbox.defineWarmPart("launcher", { argv: runtime.manifest.warm!.launcher!, makeDirectories: [built] })).toBeGreaterThan(1);
+    expect(text(await run({ argv: ["python3", "-c", `import os; print(os.path.isdir('${built}'))`], warm: "launcher" }))).toMatchObject({ stdout: "True\n", warm: true });
   });
 });
 

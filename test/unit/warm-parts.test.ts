@@ -91,7 +91,7 @@ describe("starting and asking for warm parts", () => {
     expect(await warm.forStage("compiler", { launcher: ["deno", "run", "launch.ts"] })).toBeUndefined();
     expect(defined).toEqual([]);
     expect(await warm.forStage("launcher", { launcher: ["deno", "run", "--allow-read", "launch.ts"] })).toBeUndefined();
-    expect(defined).toEqual([["launcher", { argv: ["deno", "run", "--allow-read", "launch.ts"] }]]);
+    expect(defined).toEqual([["launcher", { argv: ["deno", "run", "--allow-read", "launch.ts"], makeDirectories: [BUILD_DIR] }]]);
     expect(await warm.forStage("launcher", { launcher: ["deno", "run", "--allow-read", "launch.ts"] })).toBe("launcher");
   });
 });

@@ -24,7 +24,7 @@
 #define WARMUP_CPU_SECONDS 60
 
 struct part {
-  char **argv, **envp; /* its definition (argv NULL: none) */
+  char **argv, **envp, **dirs; /* its definition (argv NULL: none): command line, environment, directories made first */
   pid_t pid;           /* 0: not running */
   /* The runner's ends of its fd 0 (launcher: the run's stdin; compiler: requests), 1, 2 and 3 (launcher: go,
    * written; compiler: answers, read). */
@@ -112,7 +112,7 @@ static int start(struct part *p) {
   if (pipe2(report, O_CLOEXEC)) die("pipe");
   int launching = p == launcher; /* fd 3 is read by a launcher (go), written by a compiler (answers) */
   int child3 = launching ? io[3][0] : io[3][1], mine3 = launching ? io[3][1] : io[3][0];
-  struct spawn s = {p->argv, p->envp, NULL, workspace_root, {io[0][0], io[1][1], io[2][1], child3}, report[1],
+  struct spawn s = {p->argv, p->envp, p->dirs, workspace_root, {io[0][0], io[1][1], io[2][1], child3}, report[1],
                     WARMUP_CPU_SECONDS, RLIM_INFINITY, launching ? "1000" : "500"};
   /* The program is the one the kernel should pick when memory runs out, before a waiting compiler (500). */
   p->pid = spawn_process(&s);
@@ -330,6 +330,15 @@ int warm_relay_compile(char **argv, char **envp, char **dirs, const char *cwd, l
   return 1;
 }
 
+/* Drops a part's definition: it is no longer started. */
+static void forget(struct part *p) {
+  free_list(p->argv);
+  free_list(p->envp);
+  free_list(p->dirs);
+  p->argv = p->envp = p->dirs = NULL;
+  p->strikes = 0;
+}
+
 void op_warm(const struct request *rq) {
   const char *kind = field(rq, "kind");
   struct part *p = !kind ? NULL : !strcmp(kind, "launcher") ? launcher : !strcmp(kind, "compiler") ? compiler : NULL;
@@ -337,14 +346,12 @@ void op_warm(const struct request *rq) {
   /* Only where the runner owns the sandbox's processes can it kill a run's and spare its warm parts'. */
   if (getpid() != 1 && !options.exec_mode) { send_error("Unsupported", 0); return; }
   stop(p);
-  free_list(p->argv);
-  free_list(p->envp);
-  p->argv = p->envp = NULL;
-  p->strikes = 0;
-  char **argv = field_list(rq, "arg"), **envp = field_list(rq, "env");
+  forget(p);
+  char **argv = field_list(rq, "arg"), **envp = field_list(rq, "env"), **dirs = field_list(rq, "mkdir");
   if (argv[0]) {
     p->argv = copy_list(argv);
     p->envp = copy_list(envp);
+    p->dirs = copy_list(dirs);
     int report_fd = start(p);
     int report[2] = {0, 0};
     ssize_t n;
@@ -354,14 +361,13 @@ void op_warm(const struct request *rq) {
       /* It cannot start: the definition is dropped, and runs are cold. */
       static const char *steps[] = {"", "mkdir", "env", "chdir", "exec"};
       stop(p);
-      free_list(p->argv);
-      free_list(p->envp);
-      p->argv = p->envp = NULL;
+      forget(p);
       result_field("error", "SpawnFailed");
       result_field("spawn_step", "%s", steps[report[0] >= 1 && report[0] <= 4 ? report[0] : 4]);
       result_field("spawn_error", "%s", strerror(report[1]));
     } else result_field("pid", "%d", (int)p->pid);
   } else result_field("pid", "0");
+  free(dirs);
   free(argv);
   free(envp);
   send_result();
