@@ -1,5 +1,5 @@
 // Warm leak test, part 1 (docs/WARM.md): leaves behind what a fresh Deno would not have. Part 2, run next in the same
-// warm session, must see none of it. (Deno has no launcher today: every run is a fresh process; see warm/README.md.)
+// warm session, must see none of it. (Deno has no launcher today, so every run is a fresh process: docs/WARM.md.)
 (globalThis as Record<string, unknown>).codebeakerLeak = "a global";
 try {
   Deno.env.set("CODEBEAKER_LEAK", "an environment variable");

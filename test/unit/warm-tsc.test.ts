@@ -26,8 +26,9 @@ const versionFile = (version: string) => JSON.parse(readFileSync(join(TYPESCRIPT
 describe("the typescript warm parts' declaration", () => {
   it.each(VERSIONS)("%s: the resident compiler warms up with the compile line, less its file", (version) => {
     const { compile, warm } = versionFile(version);
-    expect(warm.compiler.slice(0, 2)).toEqual(["node", "/opt/codebeaker/warm/tsc-server.cjs"]);
-    expect(warm.compiler.slice(2)).toEqual(compile.filter((argument: string) => argument !== "{file}"));
+    const server = warm.compiler.indexOf("/opt/codebeaker/warm/tsc-server.cjs");
+    expect(warm.compiler[0]).toBe("node");
+    expect(warm.compiler.slice(server + 1)).toEqual(compile.filter((argument: string) => argument !== "{file}"));
   });
 });
 
