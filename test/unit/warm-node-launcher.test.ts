@@ -99,3 +99,11 @@ describe("the warm folders of javascript and typescript", () => {
     expect(typescript.equals(javascript)).toBe(true);
   });
 });
+
+describe("the Node.js launcher's two copies", () => {
+  // A language's warm/ folder is its images' build context, so TypeScript carries the JavaScript launcher too.
+  it("are the same file", () => {
+    const copy = (language: string) => readFileSync(join(__dirname, "../../runtimes", language, "warm/launch.cjs"), "utf8");
+    expect(copy("typescript")).toBe(copy("javascript"));
+  });
+});
