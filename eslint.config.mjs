@@ -23,5 +23,9 @@ export default tseslint.config(
   { files: ["test/**", "bench/**"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
   { files: ["*.mjs", "scripts/**"], languageOptions: { globals: globals.node } },
   // The warm parts that run inside a sandbox under Node.js (runtimes/*/warm/*.cjs): CommonJS, Node's globals.
-  { files: ["runtimes/**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: globals.node }, rules: { "@typescript-eslint/no-require-imports": "off" } },
+  {
+    files: ["runtimes/**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: globals.node },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );

@@ -16,8 +16,14 @@ export const EDITED_PROGRAMS: Record<string, { file: string; code: string }> = {
   deno: { file: "main.ts", code: "const n: number = {n};\nconsole.log('hello', n);\n" },
   go: { file: "main.go", code: 'package main\n\nimport "fmt"\n\nfunc main() {\n\tn := {n}\n\tfmt.Println("hello", n)\n}\n' },
   rust: { file: "main.rs", code: 'fn main() {\n    let n = {n};\n    println!("hello {}", n);\n}\n' },
-  java: { file: "Main.java", code: 'public class Main {\n  public static void main(String[] args) {\n    int n = {n};\n    System.out.println("hello " + n);\n  }\n}\n' },
-  csharp: { file: "Program.cs", code: 'class Program {\n  static void Main() {\n    int n = {n};\n    System.Console.WriteLine("hello " + n);\n  }\n}\n' },
+  java: {
+    file: "Main.java",
+    code: 'public class Main {\n  public static void main(String[] args) {\n    int n = {n};\n    System.out.println("hello " + n);\n  }\n}\n',
+  },
+  csharp: {
+    file: "Program.cs",
+    code: 'class Program {\n  static void Main() {\n    int n = {n};\n    System.Console.WriteLine("hello " + n);\n  }\n}\n',
+  },
 };
 
 interface StageTimes {
@@ -51,7 +57,8 @@ export async function editRunPhase(client: RpcClient, languages: string[], runs:
           if (walls.length) series[`${probe.name}.${stage}WallMs`] = walls;
         }
         const coldStages = timed.filter((answer) => Object.values(answer.stages ?? {}).some((stage) => stage?.warm === false)).length;
-        if (probe === warm && coldStages) problems.add(`edit→run ${language}: ${coldStages} of ${timed.length} warm runs had a stage that ran cold`);
+        if (probe === warm && coldStages)
+          problems.add(`edit→run ${language}: ${coldStages} of ${timed.length} warm runs had a stage that ran cold`);
         if (probe === cold && timed.some((answer) => Object.values(answer.stages ?? {}).some((stage) => stage?.warm))) {
           problems.add(`edit→run ${language}: a warm:false session ran a stage warm`);
         }
@@ -68,7 +75,12 @@ export async function editRunPhase(client: RpcClient, languages: string[], runs:
 
 type EditRunProbe = Probe & { answers: EditRunAnswer[]; containerId: string; close(): Promise<void> };
 
-async function editRunProbe(client: RpcClient, language: string, program: { file: string; code: string }, warm: boolean): Promise<EditRunProbe> {
+async function editRunProbe(
+  client: RpcClient,
+  language: string,
+  program: { file: string; code: string },
+  warm: boolean,
+): Promise<EditRunProbe> {
   const { sessionId, containerId } = await client.call<CreateResult>("session.create", { language, warm });
   const answers: EditRunAnswer[] = [];
   let edit = 0;

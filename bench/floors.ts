@@ -38,9 +38,7 @@ export class ContainerTracker {
 
   /** Removes the tracked containers and any other one labelled with this bench's pid. Returns how many. */
   async removeAll(): Promise<number> {
-    const labelled = await this.docker
-      .listContainers({ all: true, filters: { label: [`${BENCH_LABEL}=${process.pid}`] } })
-      .catch(() => []);
+    const labelled = await this.docker.listContainers({ all: true, filters: { label: [`${BENCH_LABEL}=${process.pid}`] } }).catch(() => []);
     const ids = new Set([...this.ids, ...labelled.map((info) => info.Id)]);
     await Promise.all([...ids].map((id) => removeQuietly(this.docker.getContainer(id))));
     this.ids.clear();
@@ -91,11 +89,7 @@ export interface ResidentProbe extends Probe {
 }
 
 /** a. create + start of a container (timed), removed afterwards (not timed). */
-export function createStartProbe(
-  name: string,
-  tracker: ContainerTracker,
-  options: () => Docker.ContainerCreateOptions,
-): Probe {
+export function createStartProbe(name: string, tracker: ContainerTracker, options: () => Docker.ContainerCreateOptions): Probe {
   let last: Docker.Container | undefined;
   return {
     name,
@@ -194,9 +188,7 @@ export function spawnOnce(argv: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), { stdio: "ignore" });
     child.once("error", reject);
-    child.once("exit", (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`${argv.join(" ")} exited with ${code ?? signal}`)),
-    );
+    child.once("exit", (code, signal) => (code === 0 ? resolve() : reject(new Error(`${argv.join(" ")} exited with ${code ?? signal}`))));
   });
 }
 

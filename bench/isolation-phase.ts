@@ -9,7 +9,15 @@ import type { RpcClient } from "./rpc-client";
 import { Language, recordReported, warmExecuteProbe } from "./session-phases";
 import { interleave, Probe } from "./stats";
 
-export async function gvisorPhase(client: RpcClient, docker: Docker, tracker: ContainerTracker, language: Language, image: string, runs: number, warmup: number) {
+export async function gvisorPhase(
+  client: RpcClient,
+  docker: Docker,
+  tracker: ContainerTracker,
+  language: Language,
+  image: string,
+  runs: number,
+  warmup: number,
+) {
   const name = language.language;
   const runtimes = ((await docker.info()).Runtimes ?? {}) as Record<string, { path?: string }>;
   const runsc = Object.keys(runtimes).find((key) => key === "runsc" || runtimes[key]?.path?.endsWith("runsc"));
@@ -56,6 +64,24 @@ export async function processPhase(client: RpcClient, language: Language, runs: 
 
 /** The smallest bubblewrap sandbox an interpreter runs in: what a design with no resident runner starts per run. */
 const MINIMAL_BWRAP = [
-  "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
-  "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--unshare-all", "--die-with-parent",
+  "--ro-bind",
+  "/usr",
+  "/usr",
+  "--symlink",
+  "usr/lib",
+  "/lib",
+  "--symlink",
+  "usr/lib64",
+  "/lib64",
+  "--symlink",
+  "usr/bin",
+  "/bin",
+  "--proc",
+  "/proc",
+  "--dev",
+  "/dev",
+  "--tmpfs",
+  "/tmp",
+  "--unshare-all",
+  "--die-with-parent",
 ];

@@ -34,7 +34,9 @@ export async function describeMachine(docker: Docker): Promise<Machine> {
     cgroup: `v${info.CgroupVersion ?? "?"}`,
     storageDriver: info.Driver ?? "unknown",
     node: process.version,
-    loadAverage: loadavg().map((load) => load.toFixed(2)).join(" "),
+    loadAverage: loadavg()
+      .map((load) => load.toFixed(2))
+      .join(" "),
   };
 }
 

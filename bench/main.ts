@@ -48,7 +48,10 @@ function cleanup(): Promise<void> {
   return cleaning;
 }
 
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+for (const [signal, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+] as const) {
   process.once(signal, () => {
     interrupted = true;
     console.error(`bench: ${signal}, cleaning up`);
@@ -130,8 +133,11 @@ async function main(): Promise<void> {
   const hostWarnings = hostLog.filter((line) => /^\[codebeaker (warn|error)\]/.test(line));
   if (hostWarnings.length) console.log(`\nThe hosts logged ${hostWarnings.length} warning(s):\n${hostWarnings.join("\n")}`);
   if (problems.size) console.log(`\nNoticed:\n${[...problems].map((problem) => `- ${problem}`).join("\n")}`);
-  for (const [name, stop] of Object.entries(hostStops)) console.log(`The ${name} host exited with ${stop.exit} ${stop.ms.toFixed(0)} ms after SIGTERM.`);
-  const after = loadavg().map((load) => load.toFixed(2)).join(" ");
+  for (const [name, stop] of Object.entries(hostStops))
+    console.log(`The ${name} host exited with ${stop.exit} ${stop.ms.toFixed(0)} ms after SIGTERM.`);
+  const after = loadavg()
+    .map((load) => load.toFixed(2))
+    .join(" ");
   console.log(`load average at the end: ${after} (at the start: ${machine.loadAverage})`);
 
   if (values.json) {
@@ -190,8 +196,17 @@ async function stopHost(docker: Docker, name: string, child: ChildProcess): Prom
   const owner = ownerLabel(child.pid);
   const left = await docker.listContainers({ all: true, filters: { label: [`${Labels.owner}=${owner}`] } });
   if (left.length) {
-    problems.add(`the ${name} host left ${left.length} container(s) after SIGTERM: ${left.map((info) => `${info.Id.slice(0, 12)} (${info.State})`).join(", ")}`);
-    await Promise.all(left.map((info) => docker.getContainer(info.Id).remove({ force: true }).catch(() => undefined)));
+    problems.add(
+      `the ${name} host left ${left.length} container(s) after SIGTERM: ${left.map((info) => `${info.Id.slice(0, 12)} (${info.State})`).join(", ")}`,
+    );
+    await Promise.all(
+      left.map((info) =>
+        docker
+          .getContainer(info.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
   }
 }
 

@@ -22,7 +22,14 @@ const IDLE_INTERPRETER: Record<string, string[]> = {
   javascript: ["node", "-e", "setInterval(() => {}, 3600e3)"],
 };
 
-export async function memoryPhase(client: RpcClient, docker: Docker, tracker: ContainerTracker, owner: string, language: Language, image: string) {
+export async function memoryPhase(
+  client: RpcClient,
+  docker: Docker,
+  tracker: ContainerTracker,
+  owner: string,
+  language: Language,
+  image: string,
+) {
   const name = language.language;
   progress(`memory: ${SAMPLES} idle ${name} sessions, idle interpreters and sleeping containers`);
   const sessions: string[] = [];
@@ -52,7 +59,11 @@ export async function memoryPhase(client: RpcClient, docker: Docker, tracker: Co
     record(`floor.memory.idleInterpreter.${name}`, "MiB", await Promise.all(interpreters.map((c) => settledMemory(c.id))));
     record(`floor.memory.sleepingContainer.${name}`, "MiB", await Promise.all(sleepers.map((c) => settledMemory(c.id))));
     const runnerPids = await Promise.all(sessions.map(async (id) => (await docker.getContainer(id).inspect()).State.Pid));
-    record(`memory.runnerRss.${name}`, "MiB", runnerPids.map((pid) => rssOf(pid)));
+    record(
+      `memory.runnerRss.${name}`,
+      "MiB",
+      runnerPids.map((pid) => rssOf(pid)),
+    );
   } finally {
     for (const container of floors) await tracker.remove(container);
     const listed = (await client.call<{ sessions: Array<{ sessionId: string; containerId: string }> }>("session.list", {})).sessions;
@@ -69,7 +80,9 @@ export function sampleHostRss(name: string, hostPid: number): void {
 
 /** A bare Node process, idle: the floor of the host's RSS. */
 export async function nodeFloorRss(): Promise<void> {
-  const child = spawn(process.execPath, ["-e", "console.log('ready'); setInterval(() => {}, 3600e3)"], { stdio: ["ignore", "pipe", "ignore"] });
+  const child = spawn(process.execPath, ["-e", "console.log('ready'); setInterval(() => {}, 3600e3)"], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       child.stdout!.once("data", () => resolve());

@@ -51,7 +51,10 @@ export async function mirrorPhase(
       name: "mirror.initial",
       once: async () => expectAll(await client.call<SyncResult>("workspace.sync", { sessionId: fresh, write: tree }), tree.length),
     };
-    const copyIn: Probe = { name: "floor.mirror.putArchive.initial", once: async () => void (await target.putArchive(archive, { path: "/tmp" })) };
+    const copyIn: Probe = {
+      name: "floor.mirror.putArchive.initial",
+      once: async () => void (await target.putArchive(archive, { path: "/tmp" })),
+    };
     // A new session for each initial sync (untimed): its /workspace and manifest start empty.
     const rounds: Probe[] = [
       {
@@ -83,8 +86,14 @@ export async function mirrorPhase(
         return packArchive([{ name: file.path, content: Buffer.from(file.content) }]);
       };
       const probes: Probe[] = [
-        { name: "mirror.oneChanged", once: async () => expectAll(await client.call<SyncResult>("workspace.sync", { sessionId, write: [changed()] }), 1) },
-        { name: "floor.mirror.putArchive.oneChanged", once: async () => void (await target.putArchive(await oneFileArchive(), { path: "/tmp" })) },
+        {
+          name: "mirror.oneChanged",
+          once: async () => expectAll(await client.call<SyncResult>("workspace.sync", { sessionId, write: [changed()] }), 1),
+        },
+        {
+          name: "floor.mirror.putArchive.oneChanged",
+          once: async () => void (await target.putArchive(await oneFileArchive(), { path: "/tmp" })),
+        },
         { name: "floor.mirror.apiRoundTrip", once: async () => void (await client.call("session.list", {})) },
       ];
       Object.assign(series, await interleave(probes, changeRuns, 3));
@@ -93,12 +102,24 @@ export async function mirrorPhase(
       expectAll(unchanged, tree.length);
       Object.assign(
         series,
-        await interleave([{ name: "mirror.wholeTreeUnchanged", once: async () => expectAll(await client.call<SyncResult>("workspace.sync", { sessionId, write: tree }), tree.length) }], initialRuns, 0),
+        await interleave(
+          [
+            {
+              name: "mirror.wholeTreeUnchanged",
+              once: async () => expectAll(await client.call<SyncResult>("workspace.sync", { sessionId, write: tree }), tree.length),
+            },
+          ],
+          initialRuns,
+          0,
+        ),
       );
       // Before: one write_file command per file (what a client without workspace.sync does), once, for scale.
       const started = performance.now();
       for (const file of tree) {
-        await client.call("session.execute", { sessionId, command: { type: "write_file", path: `perfile/${file.path}`, content: file.content } });
+        await client.call("session.execute", {
+          sessionId,
+          command: { type: "write_file", path: `perfile/${file.path}`, content: file.content },
+        });
       }
       series["mirror.perFileCommands"] = [performance.now() - started];
     } finally {
@@ -110,5 +131,6 @@ export async function mirrorPhase(
 }
 
 function expectAll(result: SyncResult, count: number): void {
-  if (result.written !== count || result.failed.length) throw new Error(`workspace.sync wrote ${result.written} of ${count}: ${JSON.stringify(result.failed.slice(0, 3))}`);
+  if (result.written !== count || result.failed.length)
+    throw new Error(`workspace.sync wrote ${result.written} of ${count}: ${JSON.stringify(result.failed.slice(0, 3))}`);
 }

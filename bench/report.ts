@@ -54,13 +54,22 @@ export function report(): string[] {
   lines.push("", "Other figures (median of the samples; min–max):");
   for (const [name, { unit, values }] of Object.entries(quantities)) {
     const spread = values.length > 1 ? ` (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)}, n=${values.length})` : "";
-    lines.push(`  ${name.padEnd(48)} ${median(values).toFixed(unit === "MiB" ? 1 : 0).padStart(8)} ${unit}${spread}`);
+    lines.push(
+      `  ${name.padEnd(48)} ${median(values)
+        .toFixed(unit === "MiB" ? 1 : 0)
+        .padStart(8)} ${unit}${spread}`,
+    );
   }
 
   lines.push("", "Figures against their floors (ratio = figure / floor):");
   const p = (name: string, q: "p50" | "p95" = "p50") => summaries[name]?.[q] ?? Number.NaN;
   const line = (title: string, figure: number, floors: Array<[string, number]>) =>
-    lines.push([`${title} ${formatMs(figure)} ms`, ...floors.map(([floorTitle, floor]) => `${floorTitle} ${formatMs(floor)} ms (${formatRatio(figure, floor)})`)].join(" | "));
+    lines.push(
+      [
+        `${title} ${formatMs(figure)} ms`,
+        ...floors.map(([floorTitle, floor]) => `${floorTitle} ${formatMs(floor)} ms (${formatRatio(figure, floor)})`),
+      ].join(" | "),
+    );
   for (const language of ["python", "javascript"]) {
     for (const q of ["p50", "p95"] as const) {
       line(`cold session.create ${language} ${q}`, p(`cold.sessionCreate.${language}`, q), [
@@ -78,7 +87,10 @@ export function report(): string[] {
       ]);
     }
     const version = versions[language];
-    if (version) lines.push(`  (${language} in the image: ${version.container ?? "?"}; on this machine: ${version.host ?? "none"} at ${version.hostExecutable ?? "-"})`);
+    if (version)
+      lines.push(
+        `  (${language} in the image: ${version.container ?? "?"}; on this machine: ${version.host ?? "none"} at ${version.hostExecutable ?? "-"})`,
+      );
   }
   for (const q of ["p50", "p95"] as const) {
     line(`gVisor warm execute_code python ${q}`, p("gvisor.executeCode.python", q), [
@@ -93,13 +105,17 @@ export function report(): string[] {
       ["putArchive of it", p("floor.mirror.putArchive.oneChanged", q)],
       ["session.list round trip", p("floor.mirror.apiRoundTrip", q)],
     ]);
-    line(`mirror initial 5,000 files ${q}`, p("mirror.initial", q), [["putArchive of the same tar", p("floor.mirror.putArchive.initial", q)]]);
+    line(`mirror initial 5,000 files ${q}`, p("mirror.initial", q), [
+      ["putArchive of the same tar", p("floor.mirror.putArchive.initial", q)],
+    ]);
   }
   const q = (name: string) => median(quantities[name]?.values ?? [Number.NaN]);
   for (const concurrency of CONCURRENCIES) {
     const figure = q(`throughput.c${concurrency}.python`);
     const floor = q(`floor.throughput.c${concurrency}.python`);
-    lines.push(`throughput python, ${concurrency} at once: ${figure.toFixed(1)} runs/s | resident shells ${floor.toFixed(1)} runs/s (${formatRatio(figure, floor)}) | vs 1 at once ${formatRatio(figure, q("throughput.c1.python"))}`);
+    lines.push(
+      `throughput python, ${concurrency} at once: ${figure.toFixed(1)} runs/s | resident shells ${floor.toFixed(1)} runs/s (${formatRatio(figure, floor)}) | vs 1 at once ${formatRatio(figure, q("throughput.c1.python"))}`,
+    );
   }
   for (const language of ["python", "javascript"]) {
     const idle = q(`memory.idleSession.${language}`);
@@ -115,7 +131,8 @@ export function report(): string[] {
   lines.push("", ...editRunLines(summaries));
 
   lines.push("", "The issue's targets:");
-  for (const target of [...targets(p, q), ...editRunTargets(p)]) lines.push(`  ${target.met ? "met    " : "NOT met"}  ${target.name}: ${target.measured}`);
+  for (const target of [...targets(p, q), ...editRunTargets(p)])
+    lines.push(`  ${target.met ? "met    " : "NOT met"}  ${target.name}: ${target.measured}`);
   return lines;
 }
 
@@ -134,20 +151,51 @@ export function targets(p: (name: string) => number, q: (name: string) => number
   const processRatio = ratio(p("process.executeCode.python"), p("floor.process.host.python"));
   return [
     { name: "warm python p50 ≤ 1.3× the in-container floor", measured: `${warm.toFixed(2)}×`, met: warm <= 1.3 },
-    { name: "pool acquire p50 ≤ 20 ms", measured: `${formatMs(p("pool.acquire.python"))} ms (python), ${formatMs(p("pool.acquire.javascript"))} ms (javascript)`, met: p("pool.acquire.python") <= 20 && p("pool.acquire.javascript") <= 20 },
+    {
+      name: "pool acquire p50 ≤ 20 ms",
+      measured: `${formatMs(p("pool.acquire.python"))} ms (python), ${formatMs(p("pool.acquire.javascript"))} ms (javascript)`,
+      met: p("pool.acquire.python") <= 20 && p("pool.acquire.javascript") <= 20,
+    },
     { name: "cold session ≤ 1.15× the create+start floor (p50, python)", measured: `${cold.toFixed(2)}×`, met: cold <= 1.15 },
-    { name: "throughput at concurrency 4 ≥ 1.7× concurrency 1", measured: `${scaling.toFixed(2)}× (floor: ${ratio(q("floor.throughput.c4.python"), q("floor.throughput.c1.python")).toFixed(2)}×)`, met: scaling >= 1.7 },
-    { name: "one changed file in 5,000 mirrored in ≤ 50 ms (p50)", measured: `${formatMs(p("mirror.oneChanged"))} ms`, met: p("mirror.oneChanged") <= 50 },
-    { name: "an idle session costs ≤ 5 MB beyond its runtime", measured: `${idleBeyond.toFixed(1)} MiB beyond an idle interpreter`, met: idleBeyond <= 5 },
-    { name: "a process-isolation warm run ≤ 1.2× the bare host interpreter (p50)", measured: `${processRatio.toFixed(2)}×`, met: processRatio <= 1.2 },
+    {
+      name: "throughput at concurrency 4 ≥ 1.7× concurrency 1",
+      measured: `${scaling.toFixed(2)}× (floor: ${ratio(q("floor.throughput.c4.python"), q("floor.throughput.c1.python")).toFixed(2)}×)`,
+      met: scaling >= 1.7,
+    },
+    {
+      name: "one changed file in 5,000 mirrored in ≤ 50 ms (p50)",
+      measured: `${formatMs(p("mirror.oneChanged"))} ms`,
+      met: p("mirror.oneChanged") <= 50,
+    },
+    {
+      name: "an idle session costs ≤ 5 MB beyond its runtime",
+      measured: `${idleBeyond.toFixed(1)} MiB beyond an idle interpreter`,
+      met: idleBeyond <= 5,
+    },
+    {
+      name: "a process-isolation warm run ≤ 1.2× the bare host interpreter (p50)",
+      measured: `${processRatio.toFixed(2)}×`,
+      met: processRatio <= 1.2,
+    },
   ];
 }
 
 /** Issue 12's targets: warm edit→run p50 against the same language's `warm: false` p50, in the same rounds. */
-const EDIT_RUN_TARGETS: Record<string, number> = { typescript: 0.25, java: 0.25, csharp: 0.25, go: 0.25, rust: 0.25, python: 0.5, javascript: 0.5, deno: 0.5 };
+const EDIT_RUN_TARGETS: Record<string, number> = {
+  typescript: 0.25,
+  java: 0.25,
+  csharp: 0.25,
+  go: 0.25,
+  rust: 0.25,
+  python: 0.5,
+  javascript: 0.5,
+  deno: 0.5,
+};
 
 function editRunLines(summaries: Record<string, Summary>): string[] {
-  const languages = Object.keys(summaries).filter((name) => name.startsWith("editRun.warm.") && name.split(".").length === 3).map((name) => name.split(".")[2]!);
+  const languages = Object.keys(summaries)
+    .filter((name) => name.startsWith("editRun.warm.") && name.split(".").length === 3)
+    .map((name) => name.split(".")[2]!);
   if (!languages.length) return [];
   const p = (name: string) => summaries[name]?.p50 ?? Number.NaN;
   const q = (name: string) => median(quantities[name]?.values ?? [Number.NaN]);
@@ -157,13 +205,19 @@ function editRunLines(summaries: Record<string, Summary>): string[] {
   ];
   for (const language of languages) {
     const cell = (kind: string) => {
-      const stages = ["compile", "run"].map((stage) => p(`editRun.${kind}.${language}.${stage}WallMs`)).filter(Number.isFinite).map(formatMs).join(" / ");
+      const stages = ["compile", "run"]
+        .map((stage) => p(`editRun.${kind}.${language}.${stage}WallMs`))
+        .filter(Number.isFinite)
+        .map(formatMs)
+        .join(" / ");
       return `${formatMs(p(`editRun.${kind}.${language}`))} (${stages})`;
     };
     const ratio = p(`editRun.warm.${language}`) / p(`editRun.cold.${language}`);
     const target = EDIT_RUN_TARGETS[language];
     const memory = `${q(`editRun.idleMemory.warm.${language}`).toFixed(1)} / ${q(`editRun.idleMemory.cold.${language}`).toFixed(1)} MiB`;
-    lines.push(`  ${language.padEnd(12)}${cell("warm").padStart(22)}${cell("cold").padStart(24)}${`${ratio.toFixed(2)}×`.padStart(8)}${(target ? `≤${target}×` : "").padStart(8)}  ${memory}`);
+    lines.push(
+      `  ${language.padEnd(12)}${cell("warm").padStart(22)}${cell("cold").padStart(24)}${`${ratio.toFixed(2)}×`.padStart(8)}${(target ? `≤${target}×` : "").padStart(8)}  ${memory}`,
+    );
   }
   return lines;
 }

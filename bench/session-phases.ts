@@ -3,7 +3,16 @@ import type Docker from "dockerode";
 import { execFileSync } from "node:child_process";
 import type { Runtime } from "../contract/runtimes/manifest";
 import { CreateResult, ExecuteResult, executeCode, problems, progress, series, versions, waitForContainers } from "./context";
-import { basicOptions, ContainerTracker, createStartProbe, dockerExecProbe, hostProbe, ResidentProbe, residentProbe, sessionOptions } from "./floors";
+import {
+  basicOptions,
+  ContainerTracker,
+  createStartProbe,
+  dockerExecProbe,
+  hostProbe,
+  ResidentProbe,
+  residentProbe,
+  sessionOptions,
+} from "./floors";
 import type { RpcClient } from "./rpc-client";
 import { interleave, Probe } from "./stats";
 
@@ -58,7 +67,16 @@ export async function coldPhase(client: RpcClient, tracker: ContainerTracker, na
  * pool refilled before the next (untimed). Beside it: create+start with the session's options (what the pool
  * saves), and session.list (the API's own round trip, the least any method costs).
  */
-export async function poolPhase(client: RpcClient, docker: Docker, tracker: ContainerTracker, owner: string, name: string, image: string, runtime: Runtime, runs: number) {
+export async function poolPhase(
+  client: RpcClient,
+  docker: Docker,
+  tracker: ContainerTracker,
+  owner: string,
+  name: string,
+  image: string,
+  runtime: Runtime,
+  runs: number,
+) {
   progress(`pool: session.create ${name} from the pool, ×${runs}`);
   const acquire = sessionCreateProbe(`pool.acquire.${name}`, client, name, image);
   await acquire.once(); // the configuration is used once: from now on the pool keeps one ready
@@ -77,7 +95,16 @@ export async function poolPhase(client: RpcClient, docker: Docker, tracker: Cont
 }
 
 /** execute_code in a warm session, interleaved with b. docker exec, c. the resident shell, d. the bare interpreter. */
-export async function warmPhase(client: RpcClient, docker: Docker, tracker: ContainerTracker, owner: string, language: Language, image: string, runs: number, warmup: number) {
+export async function warmPhase(
+  client: RpcClient,
+  docker: Docker,
+  tracker: ContainerTracker,
+  owner: string,
+  language: Language,
+  image: string,
+  runs: number,
+  warmup: number,
+) {
   const name = language.language;
   progress(`warm: execute_code ${name}, docker exec, resident shell, bare interpreter, ×${runs}`);
   const resident: ResidentProbe[] = [];

@@ -35,8 +35,14 @@ export async function throughputPhase(
       const figure: number[] = [];
       const floor: number[] = [];
       for (let round = 0; round <= rounds; round++) {
-        const api = await runsPerSecond(sessions.map((sessionId) => () => executeCode(client, sessionId, language.code)), runsPerSession);
-        const shell = await runsPerSecond(shells.map((probe) => () => probe.once()), runsPerSession);
+        const api = await runsPerSecond(
+          sessions.map((sessionId) => () => executeCode(client, sessionId, language.code)),
+          runsPerSession,
+        );
+        const shell = await runsPerSecond(
+          shells.map((probe) => () => probe.once()),
+          runsPerSession,
+        );
         if (round === 0) continue; // warm-up
         figure.push(api);
         floor.push(shell);
@@ -60,4 +66,3 @@ async function runsPerSecond(workers: Array<() => Promise<unknown>>, runs: numbe
   );
   return (workers.length * runs) / ((performance.now() - started) / 1000);
 }
-

@@ -15,7 +15,11 @@ export const Limits = z.strictObject({
   /** Processes and threads at once: what stops a fork bomb. */
   pids: z.number().int().min(16).max(32_768),
   /** Bytes kept per output stream; a run that writes more is stopped (OutputLimitExceeded). */
-  outputBytes: z.number().int().min(1024).max(64 << 20),
+  outputBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(64 << 20),
   /** Size of the sandbox's writable /tmp (in memory: it counts against memoryMb). */
   tmpMb: z.number().int().min(1).max(65_536),
   /** Size of the sandbox's writable /workspace (in memory too). */

@@ -74,7 +74,8 @@ export function historyActions(host: HostConnection, rerunFile: (uri: vscode.Uri
       const last = rolledBack.get(uri.toString());
       if (!last) throw new Error(`${path} has no rollback to undo`);
       const document = await vscode.workspace.openTextDocument(uri);
-      if (document.getText() !== last.after) throw new Error(`${path} changed since its rollback: Undo (Ctrl+Z) in the editor steps back through it`);
+      if (document.getText() !== last.after)
+        throw new Error(`${path} changed since its rollback: Undo (Ctrl+Z) in the editor steps back through it`);
       await replaceText(uri, last.before, `could not undo the rollback of ${path}`);
       rolledBack.delete(uri.toString());
     },

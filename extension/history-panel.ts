@@ -79,8 +79,7 @@ export class HistoryPanel implements vscode.Disposable {
       } else if (message.type === "undoRollback") {
         await this.actions.undoRollback(message.workspace, message.path);
         this.post({ type: "rolledBack", workspace: message.workspace, path: message.path, version: null });
-      }
-      else if (message.type === "compare") await this.actions.compare(message.workspace, message.path, message.version);
+      } else if (message.type === "compare") await this.actions.compare(message.workspace, message.path, message.version);
       else if (message.type === "rerun") await this.actions.rerun(message.workspace, message.path);
       else if (message.type === "open") await this.actions.open(message.workspace, message.path, message.line, message.column);
     } catch (error) {
@@ -90,9 +89,7 @@ export class HistoryPanel implements vscode.Disposable {
 
   /** Every run of the window's workspaces, newest first. */
   private async refresh(): Promise<void> {
-    const lists = await Promise.all(
-      this.workspaces().map((workspace) => this.host.request(HistoryList.type, { workspace, limit: 500 })),
-    );
+    const lists = await Promise.all(this.workspaces().map((workspace) => this.host.request(HistoryList.type, { workspace, limit: 500 })));
     const runs = lists.flatMap((list) => list.runs).sort((a, b) => b.at.localeCompare(a.at));
     this.post({ type: "runs", runs });
   }

@@ -2,7 +2,17 @@ import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
 import { contentHash } from "../contract/content-hash";
 import type { Comparison, JudgeCase, SessionJudgeResult } from "../contract/protocol/judge";
-import { IsolationStatus, RunInput, RunOutput, RunStage, RunStop, SessionExecute, SessionJudge, SessionRepeat, WorkspaceSync } from "../contract/protocol/methods";
+import {
+  IsolationStatus,
+  RunInput,
+  RunOutput,
+  RunStage,
+  RunStop,
+  SessionExecute,
+  SessionJudge,
+  SessionRepeat,
+  WorkspaceSync,
+} from "../contract/protocol/methods";
 import type { SessionExecuteResult } from "../contract/protocol/session";
 import { endedSession } from "../contract/protocol/session-ended";
 import { summaryLine } from "../contract/protocol/summary";
@@ -207,7 +217,11 @@ export class RunController {
   }
 
   /** Runs the target's command as a followed, interactive run: output to the terminal, keyboard to stdin. */
-  private async follow(target: RunTarget, session: PooledSession, terminal: ReturnType<RunTerminals["for"]>): Promise<SessionExecuteResult> {
+  private async follow(
+    target: RunTarget,
+    session: PooledSession,
+    terminal: ReturnType<RunTerminals["for"]>,
+  ): Promise<SessionExecuteResult> {
     const runId = randomUUID();
     this.active.set(target.key, { runId, target: target.key });
     void vscode.commands.executeCommand("setContext", "codebeaker.running", true);

@@ -33,7 +33,7 @@ export function targetOf(
   const document = editor.document;
   const runtime = options.language
     ? registry.find(options.language)
-    : (document.isUntitled ? undefined : registry.forFile(document.uri.path)) ?? registry.find(document.languageId);
+    : ((document.isUntitled ? undefined : registry.forFile(document.uri.path)) ?? registry.find(document.languageId));
   if (!runtime) {
     return `CodeBeaker has no runtime for ${document.languageId} files (it runs ${registry.languages().join(", ")}); try Run with Language…`;
   }

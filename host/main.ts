@@ -12,7 +12,6 @@ import { serveWebSocket } from "./transports/websocket";
 import type { Runtime } from "../contract/runtimes/manifest";
 import { splitLanguageVersion } from "../contract/runtimes/versions";
 
-
 const USAGE = `CodeBeaker ${VERSION}: run code in a sandbox.
 
 Usage:
@@ -113,7 +112,8 @@ async function serve(args: string[]): Promise<number> {
     maxRuns: values["history-max-runs"] === undefined ? undefined : parseCount("--history-max-runs", values["history-max-runs"]),
   };
   const warmPool = values["warm-pool"];
-  if (warmPool !== undefined && !/^\d+$/.test(warmPool)) throw new UsageError(`--warm-pool takes a whole number, 0 or more (got "${warmPool}")`);
+  if (warmPool !== undefined && !/^\d+$/.test(warmPool))
+    throw new UsageError(`--warm-pool takes a whole number, 0 or more (got "${warmPool}")`);
   const settings = { isolation: parseIsolation(values.isolation), ...(warmPool === undefined ? {} : { warmPoolSize: Number(warmPool) }) };
   const host = await startHost({ log, settings, history });
   const stop = async (code: number) => {
@@ -170,8 +170,12 @@ async function buildImages(languages: string[]): Promise<number> {
     const runtimes = languages.length
       ? languages.flatMap((name) => {
           const { language, version } = splitLanguageVersion(name);
-          const found = version === undefined ? host.registry.versions(language) : [host.registry.find(language, version)].filter((runtime) => runtime !== undefined);
-          if (!found.length) throw new UsageError(`unknown language or version "${name}" (${host.registry.allVersions().map(named).join(", ")})`);
+          const found =
+            version === undefined
+              ? host.registry.versions(language)
+              : [host.registry.find(language, version)].filter((runtime) => runtime !== undefined);
+          if (!found.length)
+            throw new UsageError(`unknown language or version "${name}" (${host.registry.allVersions().map(named).join(", ")})`);
           return found;
         })
       : host.registry.allVersions();
@@ -194,10 +198,7 @@ function parseIsolation(value: string): Isolation {
   return parsed.data;
 }
 
-async function withHost(
-  options: { quiet: boolean; isolation?: Isolation },
-  work: (host: Host) => Promise<number>,
-): Promise<number> {
+async function withHost(options: { quiet: boolean; isolation?: Isolation }, work: (host: Host) => Promise<number>): Promise<number> {
   const log = stderrLogger(options.quiet ? "warn" : "info");
   // One command, then the host exits: a ready sandbox for a next session would only cost the machine.
   const settings = { warmPoolSize: 0, ...(options.isolation ? { isolation: options.isolation } : {}) };

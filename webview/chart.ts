@@ -41,13 +41,34 @@ function lineChart(runs: readonly HistoryRun[], series: Series): SVGElement {
   const x = (index: number) => PAD.left + (points.length === 1 ? plotWidth / 2 : (index * plotWidth) / (points.length - 1));
   const y = (value: number) => PAD.top + plotHeight - (value / max) * plotHeight;
 
-  svg.append(node("line", { x1: `${PAD.left}`, y1: `${PAD.top + plotHeight}`, x2: `${WIDTH - PAD.right}`, y2: `${PAD.top + plotHeight}`, class: "axis" }));
+  svg.append(
+    node("line", {
+      x1: `${PAD.left}`,
+      y1: `${PAD.top + plotHeight}`,
+      x2: `${WIDTH - PAD.right}`,
+      y2: `${PAD.top + plotHeight}`,
+      class: "axis",
+    }),
+  );
   svg.append(text(PAD.left - 6, PAD.top + 4, format(max), "end", "tick"));
   svg.append(text(PAD.left - 6, PAD.top + plotHeight, "0", "end", "tick"));
-  svg.append(node("polyline", { points: points.map((point, index) => `${x(index)},${y(point.value)}`).join(" "), fill: "none", stroke: series.color, "stroke-width": "2" }));
+  svg.append(
+    node("polyline", {
+      points: points.map((point, index) => `${x(index)},${y(point.value)}`).join(" "),
+      fill: "none",
+      stroke: series.color,
+      "stroke-width": "2",
+    }),
+  );
   points.forEach((point, index) => {
     const failed = point.run.status !== "Success";
-    const dot = node("circle", { cx: `${x(index)}`, cy: `${y(point.value)}`, r: "4", class: failed ? "point failed" : "point", stroke: series.color });
+    const dot = node("circle", {
+      cx: `${x(index)}`,
+      cy: `${y(point.value)}`,
+      r: "4",
+      class: failed ? "point failed" : "point",
+      stroke: series.color,
+    });
     dot.append(node("title", {}, `v${point.run.version}: ${format(point.value)} ${series.unit} (${point.run.status})`));
     svg.append(dot, text(x(index), HEIGHT - 8, `v${point.run.version}`, "middle", "tick"));
   });
@@ -80,7 +101,13 @@ export function histogramChart(bins: ReadonlyArray<{ fromMs: number; toMs: numbe
   bins.forEach((bin, index) => {
     const height = (bin.count / max) * plotHeight;
     const x = PAD.left + index * barWidth;
-    const bar = node("rect", { x: `${x + 1}`, y: `${PAD.top + plotHeight - height}`, width: `${barWidth - 2}`, height: `${height}`, fill: "var(--vscode-charts-green)" });
+    const bar = node("rect", {
+      x: `${x + 1}`,
+      y: `${PAD.top + plotHeight - height}`,
+      width: `${barWidth - 2}`,
+      height: `${height}`,
+      fill: "var(--vscode-charts-green)",
+    });
     bar.append(node("title", {}, `${format(bin.fromMs)}–${format(bin.toMs)} ms: ${bin.count}`));
     svg.append(bar);
     if (bin.count) svg.append(text(x + barWidth / 2, PAD.top + plotHeight - height - 3, `${bin.count}`, "middle", "tick"));
@@ -88,7 +115,10 @@ export function histogramChart(bins: ReadonlyArray<{ fromMs: number; toMs: numbe
   const first = bins[0];
   const last = bins[bins.length - 1];
   if (first && last) {
-    svg.append(text(PAD.left, HEIGHT - 8, format(first.fromMs), "start", "tick"), text(WIDTH - PAD.right, HEIGHT - 8, format(last.toMs), "end", "tick"));
+    svg.append(
+      text(PAD.left, HEIGHT - 8, format(first.fromMs), "start", "tick"),
+      text(WIDTH - PAD.right, HEIGHT - 8, format(last.toMs), "end", "tick"),
+    );
   }
   return svg;
 }

@@ -62,7 +62,11 @@ function render(): void {
     filters(),
     shown.length
       ? runsTable(shown, selected?.id ?? null, (id) => update({ selected: id }), compact)
-      : element("p", { class: "empty" }, runs.length ? "No run matches the filters." : "No runs yet: CodeBeaker: Run in Sandbox runs the current file."),
+      : element(
+          "p",
+          { class: "empty" },
+          runs.length ? "No run matches the filters." : "No runs yet: CodeBeaker: Run in Sandbox runs the current file.",
+        ),
   );
   if (selected) {
     const versions = runs.filter((run) => run.path === selected.path && run.workspace === selected.workspace);

@@ -25,7 +25,12 @@ const COLUMNS: ReadonlyArray<{ title: string; width: string; compact: boolean; c
 ];
 
 /** The runs table: one row per run, the selected one marked; clicking a row selects it. */
-export function runsTable(runs: readonly HistoryRun[], selected: string | null, select: (id: string) => void, compact = false): HTMLElement {
+export function runsTable(
+  runs: readonly HistoryRun[],
+  selected: string | null,
+  select: (id: string) => void,
+  compact = false,
+): HTMLElement {
   const columns = COLUMNS.filter((column) => column.compact || !compact);
   const widths = columns.map((column) => column.width).join(" ");
   const grid = element("vscode-data-grid", { "aria-label": "Runs", "grid-template-columns": widths, class: compact ? "compact" : "" });
@@ -77,7 +82,9 @@ export function runDetails(
 ): HTMLElement {
   const { workspace, path } = run;
   const details = element("section", { class: "details", "aria-label": `Run v${run.version} of ${path}` });
-  const selection = run.lines ? ` (selection, ${run.lines.start === run.lines.end ? `line ${run.lines.start}` : `lines ${run.lines.start}–${run.lines.end}`})` : "";
+  const selection = run.lines
+    ? ` (selection, ${run.lines.start === run.lines.end ? `line ${run.lines.start}` : `lines ${run.lines.start}–${run.lines.end}`})`
+    : "";
   details.append(element("h2", {}, `${path}${selection} · v${run.version} · `, statusBadge(run.status)));
   if (run.error) {
     const error = element("p", { class: "error" }, run.error);

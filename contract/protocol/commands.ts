@@ -47,9 +47,7 @@ export const ExecuteShellCommand = z.strictObject({
   /** Beside the guide: */
   stdin: z.string().optional(),
   timeoutMs: TimeoutMs.optional(),
-  env: z
-    .record(z.string().regex(EnvName, "environment variable names are letters, digits and _"), NoNul)
-    .optional(),
+  env: z.record(z.string().regex(EnvName, "environment variable names are letters, digits and _"), NoNul).optional(),
 });
 
 export const ExecuteCodeCommand = z.strictObject({

@@ -14,7 +14,13 @@ export const FieldErrorData = z.object({
 export type FieldErrorData = z.infer<typeof FieldErrorData>;
 
 /** The message is the failure's own (`docker isolation is not available: …`), as the CLI and the log say it. */
-export function fieldError(field: string, value: unknown, message: string, reason = message, code: ErrorCode = ErrorCodes.InvalidParams): RpcError {
+export function fieldError(
+  field: string,
+  value: unknown,
+  message: string,
+  reason = message,
+  code: ErrorCode = ErrorCodes.InvalidParams,
+): RpcError {
   const data: FieldErrorData = { field, value, reason };
   return new RpcError(code, message, data);
 }

@@ -9,7 +9,11 @@ import { ErrorLocation } from "./diagnostics";
 
 /** Which workspace's history: a client's name for it (the VS Code extension uses its folder's URI). */
 const Workspace = z.string().min(1).max(4096).default("default");
-const FilePath = z.string().min(1).max(4096).refine((path) => !path.includes("\0"), "must not contain a NUL character");
+const FilePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((path) => !path.includes("\0"), "must not contain a NUL character");
 const Version = z.number().int().min(1);
 
 export const HistoryFile = z.object({ path: z.string(), hash: z.string(), size: z.number() });

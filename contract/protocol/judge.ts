@@ -58,10 +58,7 @@ export const SessionJudgeParams = z
 export type SessionJudgeParams = z.input<typeof SessionJudgeParams>;
 
 /** A case's verdict: Accepted, WrongAnswer, or how the run ended when it did not succeed. */
-export const VerdictStatus = z.union([
-  z.enum(["Accepted", "WrongAnswer"]),
-  RunStatus.exclude(["Success", "CompilationError"]),
-]);
+export const VerdictStatus = z.union([z.enum(["Accepted", "WrongAnswer"]), RunStatus.exclude(["Success", "CompilationError"])]);
 export type VerdictStatus = z.infer<typeof VerdictStatus>;
 
 export const Verdict = z.object({

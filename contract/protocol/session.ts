@@ -4,14 +4,25 @@ import { Diagnostic } from "./diagnostics";
 import { isImageReference } from "./image-reference";
 import { CommandStatus, FileErrorCode, Metrics, Stages } from "./results";
 
-const Minutes = z.number().positive().max(7 * 24 * 60);
+const Minutes = z
+  .number()
+  .positive()
+  .max(7 * 24 * 60);
 
 /** How a session is isolated: Docker (runc), Docker with gVisor, or bubblewrap; `auto` picks docker when an engine answers. */
 export const Isolation = z.enum(["docker", "gvisor", "process", "auto"]);
 export type Isolation = z.infer<typeof Isolation>;
 
 /** A permission of Deno: all (true), none (false), or only these paths, hosts or variable names. */
-const Permission = z.union([z.boolean(), z.array(z.string().min(1).refine((s) => !s.includes(","), "must not contain a comma"))]);
+const Permission = z.union([
+  z.boolean(),
+  z.array(
+    z
+      .string()
+      .min(1)
+      .refine((s) => !s.includes(","), "must not contain a comma"),
+  ),
+]);
 
 const CommandLine = z.array(z.string().min(1)).min(1, "needs at least the program to run");
 
@@ -39,7 +50,10 @@ export const PackageSpec = z
   .string()
   .min(1)
   .max(214)
-  .regex(/^[A-Za-z0-9@._~^<>=!,*+:/[\]-]+$/, "must be a package as its manager names it, like left-pad@1.3.0 or requests>=2 (no spaces or quotes)")
+  .regex(
+    /^[A-Za-z0-9@._~^<>=!,*+:/[\]-]+$/,
+    "must be a package as its manager names it, like left-pad@1.3.0 or requests>=2 (no spaces or quotes)",
+  )
   .refine((spec) => !spec.startsWith("-"), "must not start with - (it would be read as an option)");
 
 /** `session.create` — the guide's SessionConfig, then optional limits beside it. */
@@ -58,7 +72,10 @@ export const SessionCreateParams = z.strictObject({
   /** An image to use instead of the runtime's own; CodeBeaker adds its runner to it. */
   dockerImage: z
     .string()
-    .refine(isImageReference, "must be an image reference like python:3.12-slim or ghcr.io/owner/name:tag (lowercase name, optional tag and digest, nothing else)")
+    .refine(
+      isImageReference,
+      "must be an image reference like python:3.12-slim or ghcr.io/owner/name:tag (lowercase name, optional tag and digest, nothing else)",
+    )
     .optional(),
   // Beside the guide:
   cpuLimit: z.number().min(0.01).max(256).optional(),
@@ -66,7 +83,12 @@ export const SessionCreateParams = z.strictObject({
   networkEnabled: z.boolean().optional(),
   timeoutMs: z.number().int().min(1).max(3_600_000).optional(),
   compileTimeoutMs: z.number().int().min(1).max(3_600_000).optional(),
-  outputLimitBytes: z.number().int().min(1024).max(64 << 20).optional(),
+  outputLimitBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(64 << 20)
+    .optional(),
   isolation: Isolation.optional(),
   /** The guide's Deno permissions (deno sessions only). */
   permissions: Permissions.optional(),

@@ -25,7 +25,10 @@ export function summaryLine(result: SessionExecuteResult, reading: RunReading = 
  * How long a run took: "wall 23.5 ms" for a run alone; "compile 812 ms · run 23.5 ms" when it was compiled first
  * (just "compile 812 ms" when the compile failed). Undefined when no program ran.
  */
-export function stageTimes(result: Pick<SessionExecuteResult, "stages" | "metrics">, format: (ms: number) => string = (ms) => `${ms} ms`): string | undefined {
+export function stageTimes(
+  result: Pick<SessionExecuteResult, "stages" | "metrics">,
+  format: (ms: number) => string = (ms) => `${ms} ms`,
+): string | undefined {
   const compile = result.stages?.compile;
   const run = result.stages?.run;
   if (compile) return [`compile ${format(compile.wallMs)}`, ...(run ? [`run ${format(run.wallMs)}`] : [])].join(" · ");

@@ -19,9 +19,17 @@ function commandWith(known: readonly string[]) {
       for (const [, name] of argument.matchAll(/\{(\w+)\}/g)) {
         const list = name === "sources" || name === "permissions";
         if (!known.includes(name!)) {
-          context.addIssue({ code: "custom", path: [index], message: `{${name}} cannot be used here (only ${known.map((key) => `{${key}}`).join(", ")})` });
+          context.addIssue({
+            code: "custom",
+            path: [index],
+            message: `{${name}} cannot be used here (only ${known.map((key) => `{${key}}`).join(", ")})`,
+          });
         } else if (list && argument !== `{${name}}`) {
-          context.addIssue({ code: "custom", path: [index], message: `{${name}} stands for several arguments: it must be an argument of its own` });
+          context.addIssue({
+            code: "custom",
+            path: [index],
+            message: `{${name}} stands for several arguments: it must be an argument of its own`,
+          });
         }
       }
     });

@@ -29,7 +29,8 @@ function readJson<T extends z.ZodType>(file: string, schema: T): z.output<T> {
 export function loadRuntime(directory: string, language = readJson(join(dirname(directory), LANGUAGE_FILE), LanguageFile)): Runtime {
   const file = join(directory, VERSION_FILE);
   const version = VersionId.safeParse(basename(directory));
-  if (!version.success) throw new RuntimeManifestError(`${directory}: the folder's name is the version, and ${z.prettifyError(version.error)}`);
+  if (!version.success)
+    throw new RuntimeManifestError(`${directory}: the folder's name is the version, and ${z.prettifyError(version.error)}`);
   const own = readJson(file, VersionFile);
   const merged = RuntimeManifest.safeParse({
     ...language,
@@ -67,14 +68,18 @@ export function loadLanguage(directory: string): Runtime[] {
   const file = join(directory, LANGUAGE_FILE);
   const language = readJson(file, LanguageFile);
   if (language.language !== basename(directory)) {
-    throw new RuntimeManifestError(`${file}: its language is "${language.language}", and must be its folder's name, "${basename(directory)}"`);
+    throw new RuntimeManifestError(
+      `${file}: its language is "${language.language}", and must be its folder's name, "${basename(directory)}"`,
+    );
   }
   const versions = readdirSync(directory, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(directory, entry.name, VERSION_FILE)))
     .map((entry) => loadRuntime(join(directory, entry.name), language));
   if (!versions.length) throw new RuntimeManifestError(`${directory}: no version folder (a subfolder with a ${VERSION_FILE})`);
   if (language.defaultVersion && !versions.some((runtime) => runtime.manifest.version === language.defaultVersion)) {
-    throw new RuntimeManifestError(`${file}: defaultVersion "${language.defaultVersion}" has no folder (there are ${versionList(newestFirst(versions))})`);
+    throw new RuntimeManifestError(
+      `${file}: defaultVersion "${language.defaultVersion}" has no folder (there are ${versionList(newestFirst(versions))})`,
+    );
   }
   return newestFirst(versions);
 }
@@ -117,9 +122,7 @@ export class RuntimeRegistry {
     if (this.byLanguage.has(language)) this.byLanguage.set(language, sorted);
     else {
       // In its place by order; among equals, after those already there.
-      const entries = [...this.byLanguage, [language, sorted] as const].sort(
-        ([, a], [, b]) => a[0]!.manifest.order - b[0]!.manifest.order,
-      );
+      const entries = [...this.byLanguage, [language, sorted] as const].sort(([, a], [, b]) => a[0]!.manifest.order - b[0]!.manifest.order);
       this.byLanguage.clear();
       for (const [id, list] of entries) this.byLanguage.set(id, list);
     }

@@ -21,7 +21,10 @@ export function newestFirst(versions: readonly Runtime[]): Runtime[] {
 
 /** "python 3.11, 3.13": how messages name a language's versions, oldest first as people count. */
 export function versionList(versions: readonly Runtime[]): string {
-  return [...versions].reverse().map((runtime) => runtime.manifest.version).join(", ");
+  return [...versions]
+    .reverse()
+    .map((runtime) => runtime.manifest.version)
+    .join(", ");
 }
 
 /** "python@3.11" as the language and the version; "python" as the language alone. */

@@ -45,10 +45,15 @@ export async function addLastRunAsCase(lastRun: (source: vscode.Uri) => { stdin:
     const count = existing === undefined ? 0 : ((JSON.parse(existing) as { cases?: unknown[] }).cases?.length ?? 0);
     text = withCaseAdded(existing, { name: `case ${count + 1}`, stdin: run.stdin, expectedOutput: run.stdout });
   } catch (error) {
-    void vscode.window.showErrorMessage(`CodeBeaker: ${vscode.workspace.asRelativePath(caseFile)} is not valid JSON (${(error as Error).message}); fix it first.`);
+    void vscode.window.showErrorMessage(
+      `CodeBeaker: ${vscode.workspace.asRelativePath(caseFile)} is not valid JSON (${(error as Error).message}); fix it first.`,
+    );
     return;
   }
   await vscode.workspace.fs.writeFile(caseFile, new TextEncoder().encode(text));
-  const choice = await vscode.window.showInformationMessage(`CodeBeaker added a test case to ${vscode.workspace.asRelativePath(caseFile)}.`, "Open");
+  const choice = await vscode.window.showInformationMessage(
+    `CodeBeaker added a test case to ${vscode.workspace.asRelativePath(caseFile)}.`,
+    "Open",
+  );
   if (choice) await vscode.window.showTextDocument(caseFile);
 }

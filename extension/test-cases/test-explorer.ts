@@ -43,7 +43,9 @@ export class TestExplorer implements vscode.Disposable {
   async runFile(source: vscode.Uri): Promise<void> {
     const item = await this.itemOf(source);
     if (!item) {
-      void vscode.window.showInformationMessage(`${vscode.workspace.asRelativePath(source)} has no test cases yet: add ${caseFileOf(source.fsPath).split(/[/\\]/).pop()} beside it, or use CodeBeaker: Add Last Run as Test Case.`);
+      void vscode.window.showInformationMessage(
+        `${vscode.workspace.asRelativePath(source)} has no test cases yet: add ${caseFileOf(source.fsPath).split(/[/\\]/).pop()} beside it, or use CodeBeaker: Add Last Run as Test Case.`,
+      );
       return;
     }
     const cancel = new vscode.CancellationTokenSource();
@@ -75,10 +77,14 @@ export class TestExplorer implements vscode.Disposable {
       this.remove(caseFile);
       return undefined;
     }
-    const item = this.controller.items.get(source.toString()) ?? this.controller.createTestItem(source.toString(), vscode.workspace.asRelativePath(source), source);
+    const item =
+      this.controller.items.get(source.toString()) ??
+      this.controller.createTestItem(source.toString(), vscode.workspace.asRelativePath(source), source);
     this.controller.items.add(item);
     const parsed = parseCaseFile(text);
-    item.error = parsed.ok ? undefined : new vscode.MarkdownString().appendText(`${vscode.workspace.asRelativePath(caseFile)}: ${parsed.error}`);
+    item.error = parsed.ok
+      ? undefined
+      : new vscode.MarkdownString().appendText(`${vscode.workspace.asRelativePath(caseFile)}: ${parsed.error}`);
     item.children.replace(
       parsed.ok
         ? parsed.file.cases.map((testCase, index) => {
@@ -148,7 +154,8 @@ export class TestExplorer implements vscode.Disposable {
       }
       judged.verdicts.forEach((verdict, index) => report(run, chosen[index]!, verdict, file.uri!));
     } catch (error) {
-      for (const item of chosen) run.errored(item, new vscode.TestMessage(`CodeBeaker could not run the cases: ${(error as Error).message}`));
+      for (const item of chosen)
+        run.errored(item, new vscode.TestMessage(`CodeBeaker could not run the cases: ${(error as Error).message}`));
     } finally {
       stop.dispose();
     }
@@ -168,7 +175,11 @@ function report(run: vscode.TestRun, item: vscode.TestItem, verdict: Verdict, so
     case "Accepted":
       return run.passed(item, duration);
     case "WrongAnswer": {
-      const message = vscode.TestMessage.diff(`Wrong answer: ${verdict.diff!.split("\n")[0]}`, verdict.expectedOutput ?? "", verdict.stdout);
+      const message = vscode.TestMessage.diff(
+        `Wrong answer: ${verdict.diff!.split("\n")[0]}`,
+        verdict.expectedOutput ?? "",
+        verdict.stdout,
+      );
       message.location = item.uri && item.range ? new vscode.Location(item.uri, item.range) : undefined;
       return run.failed(item, message, duration);
     }

@@ -38,7 +38,9 @@ export async function runFile(host: Host, options: RunFileOptions): Promise<numb
   }
   if (asked?.version !== undefined && !host.registry.find(runtime.manifest.language, asked.version)) {
     const versions = versionList(host.registry.versions(runtime.manifest.language));
-    process.stderr.write(`codebeaker: ${runtime.manifest.language} has no version "${asked.version}" (there are ${versions}; --lang ${runtime.manifest.language}@VERSION)\n`);
+    process.stderr.write(
+      `codebeaker: ${runtime.manifest.language} has no version "${asked.version}" (there are ${versions}; --lang ${runtime.manifest.language}@VERSION)\n`,
+    );
     return 2;
   }
   const code = await readFile(options.file, "utf8");

@@ -34,9 +34,11 @@ export class TerminalFilter {
         }
         return;
       case "escape":
-        if (byte === 0x5b) this.startCsi(); // [
+        if (byte === 0x5b)
+          this.startCsi(); // [
         else if (ESC_STRINGS.has(byte)) this.state = "string";
-        else if (byte >= 0x20 && byte <= 0x2f) this.state = "escapeIntermediate"; // ESC ( B, ESC # 8, …
+        else if (byte >= 0x20 && byte <= 0x2f)
+          this.state = "escapeIntermediate"; // ESC ( B, ESC # 8, …
         else this.state = "text"; // ESC c, ESC 7, …: dropped with their final byte
         return;
       case "escapeIntermediate":

@@ -39,10 +39,7 @@ export async function readFile(session: Session, command: CommandOf<"read_file">
   return { content, bytes: data.length, path: command.path, encoding: command.encoding };
 }
 
-export async function createDirectory(
-  session: Session,
-  command: CommandOf<"create_directory">,
-): Promise<CreateDirectoryResult> {
+export async function createDirectory(session: Session, command: CommandOf<"create_directory">): Promise<CreateDirectoryResult> {
   return { path: command.path, created: await session.sandbox.makeDirectory(command.path) };
 }
 
@@ -56,10 +53,7 @@ export async function deleteFile(session: Session, command: CommandOf<"delete_fi
   return { path: command.path, deleted: true, type };
 }
 
-export async function listDirectory(
-  session: Session,
-  command: CommandOf<"list_directory">,
-): Promise<ListDirectoryResult> {
+export async function listDirectory(session: Session, command: CommandOf<"list_directory">): Promise<ListDirectoryResult> {
   const entries = (await session.sandbox.list(command.path))
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((entry) => ({

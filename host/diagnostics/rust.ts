@@ -97,21 +97,21 @@ function panic(lines: readonly string[], cwd: string): Diagnostic[] {
     if (!PANIC_START.test(line)) continue;
     const recent = NEW_PANIC.exec(line);
     const old = recent ? null : oldPanic(lines, i);
-    const found = recent
-      ? { location: recent[2], line: recent[3], column: recent[4], message: panicMessage(lines, i + 1), end: i }
-      : old;
+    const found = recent ? { location: recent[2], line: recent[3], column: recent[4], message: panicMessage(lines, i + 1), end: i } : old;
     const path = found ? workspacePath(found.location ?? "", cwd) : null;
     if (!found || path === null) return [];
     const lineNumber = Number(found.line);
-    return [{
-      path,
-      line: lineNumber,
-      column: Number(found.column),
-      severity: "error",
-      message: found.message,
-      code: "panic",
-      related: backtrace(lines, found.end + 1, { path, line: lineNumber }, cwd),
-    }];
+    return [
+      {
+        path,
+        line: lineNumber,
+        column: Number(found.column),
+        severity: "error",
+        message: found.message,
+        code: "panic",
+        related: backtrace(lines, found.end + 1, { path, line: lineNumber }, cwd),
+      },
+    ];
   }
   return [];
 }
@@ -136,16 +136,15 @@ function panicMessage(lines: readonly string[], from: number): string {
 }
 
 function oneLine(text: string): string {
-  return text.split("\n").map((line) => line.trim()).filter(Boolean).join(" ");
+  return text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(" ");
 }
 
 /** The user's frames of a RUST_BACKTRACE listing (innermost first), outermost first, without the panic's own. */
-function backtrace(
-  lines: readonly string[],
-  from: number,
-  { path, line }: { path: string; line: number },
-  cwd: string,
-): RelatedLocation[] {
+function backtrace(lines: readonly string[], from: number, { path, line }: { path: string; line: number }, cwd: string): RelatedLocation[] {
   const related: RelatedLocation[] = [];
   for (let i = from; i < lines.length; i++) {
     const at = BACKTRACE_LOCATION.exec(lines[i] ?? "");

@@ -17,13 +17,21 @@ export function unifiedDiff(before: string, after: string, name: string): { diff
   const b = lines(after);
   const maxEditLength = Math.ceil(MAX_WORK / (a.length + b.length + 1));
   const hunks = structuredPatch(name, name, text(a), text(b), undefined, undefined, { context: CONTEXT, maxEditLength })?.hunks ?? [
-    { oldStart: 1, oldLines: a.length, newStart: 1, newLines: b.length, lines: [...a.map((line) => `-${line}`), ...b.map((line) => `+${line}`)] },
+    {
+      oldStart: 1,
+      oldLines: a.length,
+      newStart: 1,
+      newLines: b.length,
+      lines: [...a.map((line) => `-${line}`), ...b.map((line) => `+${line}`)],
+    },
   ];
   const changed = hunks.flatMap((hunk) => hunk.lines);
   const added = changed.filter((line) => line.startsWith("+")).length;
   const removed = changed.filter((line) => line.startsWith("-")).length;
   if (!added && !removed) return { diff: "", added, removed };
-  const body = hunks.map((hunk) => `@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@\n${hunk.lines.join("\n")}\n`);
+  const body = hunks.map(
+    (hunk) => `@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@\n${hunk.lines.join("\n")}\n`,
+  );
   return { diff: `--- a/${name}\n+++ b/${name}\n${body.join("")}`, added, removed };
 }
 

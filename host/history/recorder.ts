@@ -44,7 +44,12 @@ export class HistoryRecorder {
   }
 
   /** `testCase` marks a run of session.judge with the case it ran. */
-  async record(session: Session, { lines, ...source }: RecordedSource, answer: SessionExecuteResult, testCase?: string): Promise<HistoryRun> {
+  async record(
+    session: Session,
+    { lines, ...source }: RecordedSource,
+    answer: SessionExecuteResult,
+    testCase?: string,
+  ): Promise<HistoryRun> {
     const history = await this.store.recording(this.workspaceOf(session.id));
     const others = [...(this.changed.get(session.id) ?? new Map<string, Buffer>())]
       .filter(([path]) => path !== source.path)

@@ -50,7 +50,11 @@ function histogram(sorted: readonly number[], bins: number) {
   const min = sorted[0]!;
   const max = sorted[sorted.length - 1]!;
   const width = (max - min) / bins || 1;
-  const counts = Array.from({ length: bins }, (_, bin) => ({ fromMs: round(min + bin * width), toMs: round(min + (bin + 1) * width), count: 0 }));
+  const counts = Array.from({ length: bins }, (_, bin) => ({
+    fromMs: round(min + bin * width),
+    toMs: round(min + (bin + 1) * width),
+    count: 0,
+  }));
   for (const value of sorted) counts[Math.min(bins - 1, Math.floor((value - min) / width))]!.count++;
   return counts;
 }

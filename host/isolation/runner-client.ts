@@ -121,7 +121,10 @@ export class RunnerClient {
   }
 
   run(request: RunRequest, observer: RunObserver = {}): RunHandle {
-    const fields: Fields = [["op", "run"], ["cwd", request.cwd]];
+    const fields: Fields = [
+      ["op", "run"],
+      ["cwd", request.cwd],
+    ];
     fields.push(["timeout_ms", String(request.timeoutMs)], ["output_limit", String(request.outputLimitBytes)]);
     for (const arg of request.argv) fields.push(["arg", arg]);
     for (const [key, value] of Object.entries(request.env ?? {})) fields.push(["env", `${key}=${value}`]);
@@ -186,7 +189,10 @@ export class RunnerClient {
 
   /** op=warm: defines (or, with null, removes) a warm part and starts it; its pid (0 when removed). */
   defineWarmPart(kind: WarmPartKind, definition: WarmPartDefinition | null): Promise<number> {
-    const fields: Fields = [["op", "warm"], ["kind", kind]];
+    const fields: Fields = [
+      ["op", "warm"],
+      ["kind", kind],
+    ];
     for (const arg of definition?.argv ?? []) fields.push(["arg", arg]);
     for (const [key, value] of Object.entries(definition?.env ?? {})) fields.push(["env", `${key}=${value}`]);
     for (const dir of definition?.makeDirectories ?? []) fields.push(["mkdir", dir]);
@@ -199,7 +205,13 @@ export class RunnerClient {
           const error = result.get("error");
           if (!error) resolve(Number(result.get("pid")));
           else if (error === "SpawnFailed") reject(new WarmPartError(kind, `${result.get("spawn_step")}: ${result.get("spawn_error")}`));
-          else reject(new WarmPartError(kind, error === "Unsupported" ? "this runner does not own its sandbox's processes" : `the runner answered ${error}`));
+          else
+            reject(
+              new WarmPartError(
+                kind,
+                error === "Unsupported" ? "this runner does not own its sandbox's processes" : `the runner answered ${error}`,
+              ),
+            );
         },
         onLost: reject,
       });
@@ -208,7 +220,11 @@ export class RunnerClient {
 
   async writeFile(path: string, content: Buffer, mode: "create" | "append"): Promise<number> {
     const { fields } = await this.request(
-      [["op", "write"], ["path", path], ["mode", mode]],
+      [
+        ["op", "write"],
+        ["path", path],
+        ["mode", mode],
+      ],
       path,
       [encodeFrame(Frame.FileContent, content)],
     );
@@ -216,7 +232,14 @@ export class RunnerClient {
   }
 
   async readFile(path: string, maxBytes: number): Promise<Buffer> {
-    const { fields, data } = await this.request([["op", "read"], ["path", path], ["max_bytes", String(maxBytes)]], path);
+    const { fields, data } = await this.request(
+      [
+        ["op", "read"],
+        ["path", path],
+        ["max_bytes", String(maxBytes)],
+      ],
+      path,
+    );
     if (fields.get("error") === "TooLarge") {
       throw new SandboxFileError("TooLarge", path, `${fields.get("size")} bytes; the limit is ${maxBytes}`);
     }
@@ -224,22 +247,47 @@ export class RunnerClient {
   }
 
   async makeDirectory(path: string): Promise<boolean> {
-    const { fields } = await this.request([["op", "mkdir"], ["path", path]], path);
+    const { fields } = await this.request(
+      [
+        ["op", "mkdir"],
+        ["path", path],
+      ],
+      path,
+    );
     return fields.get("created") === "1";
   }
 
   async copyFile(source: string, destination: string): Promise<number> {
-    const { fields } = await this.request([["op", "copy"], ["path", source], ["dest", destination]], source);
+    const { fields } = await this.request(
+      [
+        ["op", "copy"],
+        ["path", source],
+        ["dest", destination],
+      ],
+      source,
+    );
     return Number(fields.get("bytes"));
   }
 
   async remove(path: string): Promise<"file" | "directory"> {
-    const { fields } = await this.request([["op", "delete"], ["path", path]], path);
+    const { fields } = await this.request(
+      [
+        ["op", "delete"],
+        ["path", path],
+      ],
+      path,
+    );
     return fields.get("type") === "directory" ? "directory" : "file";
   }
 
   async list(path: string): Promise<DirectoryEntryInfo[]> {
-    const { data } = await this.request([["op", "list"], ["path", path]], path);
+    const { data } = await this.request(
+      [
+        ["op", "list"],
+        ["path", path],
+      ],
+      path,
+    );
     return data.map((entry) => {
       const [name = "", type = "other", size = "0", modified = "0"] = textParts(entry);
       return { name, type: type as DirectoryEntryInfo["type"], size: Number(size), modifiedMs: Number(modified) };
@@ -373,7 +421,10 @@ function toOutcome(fields: Map<string, string>, stdout: Buffer, stderr: Buffer):
     killed: flag("killed"),
     oomKilled: flag("oom"),
     warm: flag("warm"),
-    filesystems: [["tmp", "/tmp"], ["workspace", WORKSPACE_ROOT]].flatMap(([name, path]) =>
+    filesystems: [
+      ["tmp", "/tmp"],
+      ["workspace", WORKSPACE_ROOT],
+    ].flatMap(([name, path]) =>
       fields.has(`${name}_size`) ? [{ path: path!, usedBytes: number(`${name}_used`) ?? 0, sizeBytes: number(`${name}_size`) ?? 0 }] : [],
     ),
   };

@@ -39,7 +39,7 @@ export function decodeName(bytes: Buffer): string {
   const text = bytes.toString("utf8");
   if (!text.includes("\ufffd") || Buffer.from(text, "utf8").equals(bytes)) return text;
   let out = "";
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const length = utf8SequenceLength(bytes, at);
     if (length) {
       out += bytes.toString("utf8", at, at + length);
@@ -73,14 +73,21 @@ function utf8SequenceLength(bytes: Buffer, at: number): number {
   const first = bytes[at]!;
   if (first < 0x80) return 1;
   const [length, min, max] =
-    first >= 0xc2 && first <= 0xdf ? [2, 0x80, 0xbf]
-    : first === 0xe0 ? [3, 0xa0, 0xbf]
-    : first === 0xed ? [3, 0x80, 0x9f] // not the surrogates
-    : first >= 0xe1 && first <= 0xef ? [3, 0x80, 0xbf]
-    : first === 0xf0 ? [4, 0x90, 0xbf]
-    : first >= 0xf1 && first <= 0xf3 ? [4, 0x80, 0xbf]
-    : first === 0xf4 ? [4, 0x80, 0x8f]
-    : [0, 0, 0];
+    first >= 0xc2 && first <= 0xdf
+      ? [2, 0x80, 0xbf]
+      : first === 0xe0
+        ? [3, 0xa0, 0xbf]
+        : first === 0xed
+          ? [3, 0x80, 0x9f] // not the surrogates
+          : first >= 0xe1 && first <= 0xef
+            ? [3, 0x80, 0xbf]
+            : first === 0xf0
+              ? [4, 0x90, 0xbf]
+              : first >= 0xf1 && first <= 0xf3
+                ? [4, 0x80, 0xbf]
+                : first === 0xf4
+                  ? [4, 0x80, 0x8f]
+                  : [0, 0, 0];
   if (!length || at + length > bytes.length) return 0;
   if (bytes[at + 1]! < min || bytes[at + 1]! > max) return 0;
   for (let next = at + 2; next < at + length; next++) if (bytes[next]! < 0x80 || bytes[next]! > 0xbf) return 0;

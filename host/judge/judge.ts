@@ -83,14 +83,19 @@ export function judge(session: Session, request: JudgeRequest, hooks: JudgeHooks
       const caseStartedAt = Date.now();
       let answer: SessionExecuteResult;
       try {
-        const run = await runStage(session, "run", {
-          argv: program.run,
-          cwd: program.cwd,
-          timeoutMs: testCase.timeoutMs ?? session.limits.timeoutMs,
-          files: compile || index > 0 ? undefined : pending,
-          stdin: testCase.stdin,
-          warm: "launcher",
-        }, follow);
+        const run = await runStage(
+          session,
+          "run",
+          {
+            argv: program.run,
+            cwd: program.cwd,
+            timeoutMs: testCase.timeoutMs ?? session.limits.timeoutMs,
+            files: compile || index > 0 ? undefined : pending,
+            stdin: testCase.stdin,
+            warm: "launcher",
+          },
+          follow,
+        );
         answer = envelope(null, [run], caseStartedAt, diagnose(session, [run], run.stage.status === "Success" ? {} : sources));
       } catch (error) {
         // Under gVisor a program out of memory stops the whole sandbox: this case says so, the rest cannot run.
@@ -158,7 +163,17 @@ function verdictOf(name: string, testCase: JudgeCase, answer: SessionExecuteResu
 
 function notRun(name: string, testCase: JudgeCase, error: string): Verdict {
   const metrics = { wallMs: 0, cpuMs: 0, peakMemoryBytes: 0 };
-  return { name, status: "Cancelled", stdout: "", stderr: "", expectedOutput: testCase.expectedOutput ?? null, exitCode: null, metrics, diagnostics: [], error };
+  return {
+    name,
+    status: "Cancelled",
+    stdout: "",
+    stderr: "",
+    expectedOutput: testCase.expectedOutput ?? null,
+    exitCode: null,
+    metrics,
+    diagnostics: [],
+    error,
+  };
 }
 
 function summarize(verdicts: Verdict[], startedAt: number) {

@@ -1,7 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { posix } from "node:path";
 import type { HistoryRollbackResult, HistoryRun } from "../../contract/protocol/history";
-import { HistoryChanged, HistoryList, HistoryRestoreLastSuccess, HistoryRollback, RunOutput, SessionExecute, SessionJudge, SessionRepeat } from "../../contract/protocol/methods";
+import {
+  HistoryChanged,
+  HistoryList,
+  HistoryRestoreLastSuccess,
+  HistoryRollback,
+  RunOutput,
+  SessionExecute,
+  SessionJudge,
+  SessionRepeat,
+} from "../../contract/protocol/methods";
 import type { RepeatStats as HostRepeatStats } from "../../contract/protocol/repeat";
 import { resolveWorkspacePath, WORKSPACE_ROOT } from "../../contract/protocol/workspace-path";
 import { entryFileName } from "../../contract/runtimes/entry-file";
@@ -87,7 +96,8 @@ export class Beaker {
     refuseUnknownOptions("Beaker", options, BEAKER_OPTION_KEYS);
     refuseUnknownOptions("Beaker config", options.config, RUNTIME_CONFIG_KEYS);
     const { language, config, lab, workspace, ...flat } = options;
-    if (!language) throw new CodeBeakerError("INVALID_OPTION", 'Beaker needs a language, like { language: "python" }', { data: { option: "language" } });
+    if (!language)
+      throw new CodeBeakerError("INVALID_OPTION", 'Beaker needs a language, like { language: "python" }', { data: { option: "language" } });
     this.language = language;
     this.config = { ...config, ...flat };
     this.lab = lab ?? Lab.default;
@@ -115,16 +125,27 @@ export class Beaker {
       refuseUnknownOptions("run()", options, RUN_OPTION_KEYS);
       const { language: asked, stdin, inputData, file, timeout, workingDir, ...sandboxConfig } = options;
       if (stdin !== undefined && inputData !== undefined && stdin !== inputData) {
-        throw new CodeBeakerError("INVALID_OPTION", "run(): give stdin or inputData (the same thing), not both", { data: { options: ["stdin", "inputData"] } });
+        throw new CodeBeakerError("INVALID_OPTION", "run(): give stdin or inputData (the same thing), not both", {
+          data: { options: ["stdin", "inputData"] },
+        });
       }
       const source = code ?? this.current.code;
-      if (source === undefined) throw new CodeBeakerError("INVALID_CALL", "run() needs code: nothing has run or been restored in this beaker yet");
+      if (source === undefined)
+        throw new CodeBeakerError("INVALID_CALL", "run() needs code: nothing has run or been restored in this beaker yet");
       const runtime = this.runtime(asked ?? (code === undefined ? this.current.language : undefined) ?? this.language);
       const language = runtime.manifest.language;
       const continued = this.current.language === language ? this.current.file : undefined;
-      const path = runPath({ workingDir: workingDir ?? this.config.workingDir, file, continued, entry: () => entryFileName(runtime.manifest, source) });
+      const path = runPath({
+        workingDir: workingDir ?? this.config.workingDir,
+        file,
+        continued,
+        entry: () => entryFileName(runtime.manifest, source),
+      });
       const input = stdin ?? inputData;
-      const limits = { ...(input !== undefined ? { stdin: input } : {}), ...(timeout !== undefined ? { timeoutMs: milliseconds(timeout) } : {}) };
+      const limits = {
+        ...(input !== undefined ? { stdin: input } : {}),
+        ...(timeout !== undefined ? { timeoutMs: milliseconds(timeout) } : {}),
+      };
       const id = randomUUID();
       this.events.emit("start", { id, language, code: source });
       let recorded: HistoryRun | undefined;
@@ -159,7 +180,9 @@ export class Beaker {
   repeat(code: string, times = 20): Promise<RepeatStats> {
     return asCodeBeakerError(async () => {
       if (!Number.isInteger(times) || times < 1 || times > 1000) {
-        throw new CodeBeakerError("INVALID_OPTION", `times must be a whole number from 1 to 1000 (got ${times})`, { data: { option: "times", value: times } });
+        throw new CodeBeakerError("INVALID_OPTION", `times must be a whole number from 1 to 1000 (got ${times})`, {
+          data: { option: "times", value: times },
+        });
       }
       const runtime = this.runtime(this.language);
       const path = runPath({ workingDir: this.config.workingDir, entry: () => entryFileName(runtime.manifest, code) });
@@ -186,7 +209,12 @@ export class Beaker {
       const source = write ? { path } : { code, fileName: posix.basename(path) };
       const result = await this.sandboxes.with(this.sandbox(runtime.manifest.language, path, {}), async (sessionId) => {
         if (write) await this.lab.call(SessionExecute, { sessionId, command: write });
-        return this.lab.call(SessionJudge, { sessionId, ...source, cases: converted, ...(options.compare !== undefined ? { compare: options.compare } : {}) });
+        return this.lab.call(SessionJudge, {
+          sessionId,
+          ...source,
+          cases: converted,
+          ...(options.compare !== undefined ? { compare: options.compare } : {}),
+        });
       });
       this.current = { file: posix.relative(WORKSPACE_ROOT, path), code, language: runtime.manifest.language };
       return result;
@@ -205,14 +233,18 @@ export class Beaker {
   rollbackTo(version: string | number, file?: string): Promise<RestoredVersion> {
     return asCodeBeakerError(async () => {
       const number = versionNumber(version);
-      return this.restore(file, "rollbackTo", (sessionId, path) => this.lab.call(HistoryRollback, { workspace: this.workspace, path, version: number, sessionId }));
+      return this.restore(file, "rollbackTo", (sessionId, path) =>
+        this.lab.call(HistoryRollback, { workspace: this.workspace, path, version: number, sessionId }),
+      );
     });
   }
 
   /** Brings the current file back to its last successful run. */
   restoreLastSuccess(file?: string): Promise<RestoredVersion> {
     return asCodeBeakerError(() =>
-      this.restore(file, "restoreLastSuccess", (sessionId, path) => this.lab.call(HistoryRestoreLastSuccess, { workspace: this.workspace, path, sessionId })),
+      this.restore(file, "restoreLastSuccess", (sessionId, path) =>
+        this.lab.call(HistoryRestoreLastSuccess, { workspace: this.workspace, path, sessionId }),
+      ),
     );
   }
 
@@ -231,7 +263,9 @@ export class Beaker {
   private runtime(name: string): Runtime {
     const runtime = RuntimeRegistry.find(name);
     if (!runtime) {
-      throw new CodeBeakerError("UNKNOWN_LANGUAGE", `unknown language "${name}" (known: ${RuntimeRegistry.languages().join(", ")})`, { data: { language: name } });
+      throw new CodeBeakerError("UNKNOWN_LANGUAGE", `unknown language "${name}" (known: ${RuntimeRegistry.languages().join(", ")})`, {
+        data: { language: name },
+      });
     }
     return runtime;
   }
@@ -248,11 +282,17 @@ export class Beaker {
     return { language, config, ...(commands ? { commands } : {}) };
   }
 
-  private async restore(file: string | undefined, method: string, call: (sessionId: string, path: string) => Promise<HistoryRollbackResult>): Promise<RestoredVersion> {
+  private async restore(
+    file: string | undefined,
+    method: string,
+    call: (sessionId: string, path: string) => Promise<HistoryRollbackResult>,
+  ): Promise<RestoredVersion> {
     const path = file ?? this.current.file;
     if (!path) throw new CodeBeakerError("INVALID_CALL", `${method}() needs a file: nothing has run in this beaker yet`);
     const language = this.runtime(this.current.language ?? this.language).manifest.language;
-    const answer = await this.sandboxes.with(this.sandbox(language, posix.join(WORKSPACE_ROOT, path), {}), (sessionId) => call(sessionId, path));
+    const answer = await this.sandboxes.with(this.sandbox(language, posix.join(WORKSPACE_ROOT, path), {}), (sessionId) =>
+      call(sessionId, path),
+    );
     const code = answer.encoding === "utf8" ? answer.content : Buffer.from(answer.content, "base64").toString("utf8");
     this.current = { file: answer.path, code, language };
     return { version: `v${answer.version}`, file: answer.path, code };
@@ -276,11 +316,18 @@ function commandsFor(path: string, code: string, limits: { stdin?: string; timeo
  */
 export function runPath(target: { workingDir?: string; file?: string; continued?: string; entry: () => string }): string {
   const continued = target.continued === undefined ? undefined : posix.join(WORKSPACE_ROOT, target.continued);
-  const dir = target.workingDir !== undefined ? workingDirectory(target.workingDir) : continued && target.file === undefined ? posix.dirname(continued) : WORKSPACE_ROOT;
+  const dir =
+    target.workingDir !== undefined
+      ? workingDirectory(target.workingDir)
+      : continued && target.file === undefined
+        ? posix.dirname(continued)
+        : WORKSPACE_ROOT;
   const name = target.file ?? (continued ? posix.basename(continued) : target.entry());
   const resolved = resolveWorkspacePath(posix.join(dir, name));
   if (!resolved.ok || resolved.path === dir || name.endsWith("/")) {
-    throw new CodeBeakerError("INVALID_OPTION", `file "${name}" ${resolved.ok ? "is not a file name" : resolved.reason}`, { data: { option: "file", value: name } });
+    throw new CodeBeakerError("INVALID_OPTION", `file "${name}" ${resolved.ok ? "is not a file name" : resolved.reason}`, {
+      data: { option: "file", value: name },
+    });
   }
   return resolved.path;
 }

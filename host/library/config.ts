@@ -32,13 +32,25 @@ export interface RuntimeConfig {
 }
 
 /** The fields of RuntimeConfig, for refusing the ones that are not. */
-export const RUNTIME_CONFIG_KEYS = ["version", "memoryLimit", "cpuLimit", "timeout", "networkEnabled", "packages", "isolation", "workingDir", "warm"] as const;
+export const RUNTIME_CONFIG_KEYS = [
+  "version",
+  "memoryLimit",
+  "cpuLimit",
+  "timeout",
+  "networkEnabled",
+  "packages",
+  "isolation",
+  "workingDir",
+  "warm",
+] as const;
 
 /** "256m", "1g", "512mb", "2GiB" or a number of megabytes, as whole megabytes. */
 export function parseMemoryLimit(limit: string | number): number {
   const megabytes = megabytesIn(limit);
   if (megabytes === undefined) {
-    throw new CodeBeakerError("INVALID_OPTION", `memoryLimit "${limit}" is not a size: write it like "256m", "1g" or 512 (megabytes)`, { data: { option: "memoryLimit", value: limit } });
+    throw new CodeBeakerError("INVALID_OPTION", `memoryLimit "${limit}" is not a size: write it like "256m", "1g" or 512 (megabytes)`, {
+      data: { option: "memoryLimit", value: limit },
+    });
   }
   return megabytes;
 }
@@ -49,7 +61,8 @@ export const milliseconds = (seconds: number) => Math.round(seconds * 1000);
 /** workingDir as an absolute path under /workspace; refused when it would leave it. */
 export function workingDirectory(dir: string): string {
   const resolved = resolveWorkspacePath(dir);
-  if (!resolved.ok) throw new CodeBeakerError("INVALID_OPTION", `workingDir ${resolved.reason}`, { data: { option: "workingDir", value: dir } });
+  if (!resolved.ok)
+    throw new CodeBeakerError("INVALID_OPTION", `workingDir ${resolved.reason}`, { data: { option: "workingDir", value: dir } });
   return resolved.path;
 }
 

@@ -54,7 +54,11 @@ export class CodeBeakerError extends Error {
   static from(error: unknown): CodeBeakerError {
     if (error instanceof CodeBeakerError) return error;
     if (error instanceof RpcError) {
-      return new CodeBeakerError(BY_JSON_RPC_CODE[error.code] ?? "INTERNAL_ERROR", error.message, { data: error.data, cause: error, jsonRpcCode: error.code });
+      return new CodeBeakerError(BY_JSON_RPC_CODE[error.code] ?? "INTERNAL_ERROR", error.message, {
+        data: error.data,
+        cause: error,
+        jsonRpcCode: error.code,
+      });
     }
     const message = error instanceof Error ? error.message : String(error);
     return new CodeBeakerError("INTERNAL_ERROR", message, { cause: error });

@@ -33,13 +33,17 @@ export const JUDGE_OPTION_KEYS = ["compare", "file"];
 /** The library's test cases as session.judge takes them, each checked for options it does not know. */
 export function judgeCases(cases: readonly TestCase[]): Array<Partial<JudgeCase>> {
   if (!Array.isArray(cases) || cases.length === 0) {
-    throw new CodeBeakerError("INVALID_OPTION", "judge() needs at least one test case, like [{ inputData: \"1 2\", expectedOutput: \"3\" }]", { data: { option: "cases" } });
+    throw new CodeBeakerError("INVALID_OPTION", 'judge() needs at least one test case, like [{ inputData: "1 2", expectedOutput: "3" }]', {
+      data: { option: "cases" },
+    });
   }
   return cases.map((testCase, index) => {
     refuseUnknownOptions(`judge() case ${index + 1}`, testCase, CASE_KEYS);
     const { name, inputData, stdin, expectedOutput, timeout, memoryLimit } = testCase;
     if (stdin !== undefined && inputData !== undefined && stdin !== inputData) {
-      throw new CodeBeakerError("INVALID_OPTION", `judge() case ${index + 1}: give stdin or inputData (the same thing), not both`, { data: { case: index } });
+      throw new CodeBeakerError("INVALID_OPTION", `judge() case ${index + 1}: give stdin or inputData (the same thing), not both`, {
+        data: { case: index },
+      });
     }
     return {
       ...(name !== undefined ? { name } : {}),

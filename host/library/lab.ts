@@ -27,7 +27,8 @@ export interface LabOptions {
 }
 
 /** One job of runParallel: [language, code], or with a configuration and stdin of its own. */
-export type ParallelJob = [language: string, code: string] | { language: string; code: string; stdin?: string; inputData?: string; config?: RuntimeConfig };
+export type ParallelJob =
+  [language: string, code: string] | { language: string; code: string; stdin?: string; inputData?: string; config?: RuntimeConfig };
 
 const LAB_OPTION_KEYS = ["historyDir", "historyMaxRuns", "isolation", "warmPool", "log"];
 const JOB_KEYS = ["language", "code", "stdin", "inputData", "config"];
@@ -65,18 +66,25 @@ export class Lab {
    */
   async runParallel(jobs: readonly ParallelJob[], options: { concurrency?: number } = {}): Promise<RunResult[]> {
     refuseUnknownOptions("runParallel()", options, ["concurrency"]);
-    if (!Array.isArray(jobs)) throw new CodeBeakerError("INVALID_OPTION", "runParallel() takes an array of jobs: [language, code] or { language, code }");
+    if (!Array.isArray(jobs))
+      throw new CodeBeakerError("INVALID_OPTION", "runParallel() takes an array of jobs: [language, code] or { language, code }");
     const concurrency = options.concurrency ?? availableParallelism();
     if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new CodeBeakerError("INVALID_OPTION", `concurrency must be a whole number, at least 1 (got ${concurrency})`, { data: { option: "concurrency", value: concurrency } });
+      throw new CodeBeakerError("INVALID_OPTION", `concurrency must be a whole number, at least 1 (got ${concurrency})`, {
+        data: { option: "concurrency", value: concurrency },
+      });
     }
     const normalized = jobs.map((job, index) => {
       if (!Array.isArray(job)) refuseUnknownOptions(`runParallel() job ${index}`, job, JOB_KEYS);
       const { language, code, stdin, inputData, config } = Array.isArray(job) ? { language: job[0], code: job[1] } : job;
       if (!RuntimeRegistry.knows(language)) {
-        throw new CodeBeakerError("UNKNOWN_LANGUAGE", `job ${index}: unknown language "${language}" (known: ${RuntimeRegistry.languages().join(", ")})`, {
-          data: { job: index, language },
-        });
+        throw new CodeBeakerError(
+          "UNKNOWN_LANGUAGE",
+          `job ${index}: unknown language "${language}" (known: ${RuntimeRegistry.languages().join(", ")})`,
+          {
+            data: { job: index, language },
+          },
+        );
       }
       return { language, code, stdin: stdin ?? inputData, config };
     });
@@ -118,7 +126,10 @@ export class Lab {
       const host = this.host;
       this.host = undefined;
       this.stopFollowing?.();
-      await host?.then((started) => started.shutdown(), () => undefined);
+      await host?.then(
+        (started) => started.shutdown(),
+        () => undefined,
+      );
       if (this.historyDir && !this.options.historyDir) rmSync(this.historyDir, { recursive: true, force: true });
       this.historyDir = undefined;
     })();

@@ -16,9 +16,13 @@ export function refuseUnknownOptions(where: string, given: object | undefined, k
     const camel = camelCase(key);
     return camel !== key && known.includes(camel) ? `"${key}" (did you mean ${camel}?)` : `"${key}"`;
   });
-  throw new CodeBeakerError("INVALID_OPTION", `${where}: unknown option${unknown.length > 1 ? "s" : ""} ${named.join(", ")} (known: ${known.join(", ")})`, {
-    data: { unknown, known },
-  });
+  throw new CodeBeakerError(
+    "INVALID_OPTION",
+    `${where}: unknown option${unknown.length > 1 ? "s" : ""} ${named.join(", ")} (known: ${known.join(", ")})`,
+    {
+      data: { unknown, known },
+    },
+  );
 }
 
 /** memory_limit → memoryLimit, input_data → inputData. */

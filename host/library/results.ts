@@ -144,7 +144,9 @@ export const versionName = (version: number) => `v${version}`;
 export function versionNumber(version: string | number): number {
   const match = /^v?(\d+)$/i.exec(String(version).trim());
   if (!match || Number(match[1]) < 1) {
-    throw new CodeBeakerError("INVALID_OPTION", `"${version}" is not a version: versions are v1, v2, …`, { data: { option: "version", value: version } });
+    throw new CodeBeakerError("INVALID_OPTION", `"${version}" is not a version: versions are v1, v2, …`, {
+      data: { option: "version", value: version },
+    });
   }
   return Number(match[1]);
 }

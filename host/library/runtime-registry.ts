@@ -32,7 +32,18 @@ export interface CustomRuntime {
   errorParser?: string;
 }
 
-const CUSTOM_RUNTIME_KEYS = ["image", "run", "compile", "entryFile", "extensions", "aliases", "env", "version", "displayName", "errorParser"];
+const CUSTOM_RUNTIME_KEYS = [
+  "image",
+  "run",
+  "compile",
+  "entryFile",
+  "extensions",
+  "aliases",
+  "env",
+  "version",
+  "displayName",
+  "errorParser",
+];
 
 /**
  * The languages beakers can run: the built-in runtimes (runtimes/ in the package) and the ones registered here,
@@ -69,7 +80,8 @@ export class RuntimeRegistry {
       // A registered runtime has no folder, so no test program of its own: its entry file stands in.
       testProgram: definition.entryFile,
     });
-    if (!parsed.success) throw new CodeBeakerError("INVALID_OPTION", `${where}: ${z.prettifyError(parsed.error)}`, { data: { language: name } });
+    if (!parsed.success)
+      throw new CodeBeakerError("INVALID_OPTION", `${where}: ${z.prettifyError(parsed.error)}`, { data: { language: name } });
     const registered: Runtime = { manifest: parsed.data, directory: `(registered in this process as ${name})` };
     // Names must not clash with another language's: checked now, against everything known, not at first use.
     // The registry checked becomes the known one only once it has taken the new runtime.
@@ -77,7 +89,10 @@ export class RuntimeRegistry {
     try {
       candidate.register(registered);
     } catch (error) {
-      throw new CodeBeakerError("INVALID_OPTION", `${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error, data: { language: name } });
+      throw new CodeBeakerError("INVALID_OPTION", `${where}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+        data: { language: name },
+      });
     }
     RuntimeRegistry.custom.set(parsed.data.language, registered);
     if (instance) RuntimeRegistry.classes.set(parsed.data.language, instance);
@@ -109,7 +124,10 @@ export class RuntimeRegistry {
     const instance = RuntimeRegistry.classes.get(language);
     if (!instance) return undefined;
     const where = `${instance.constructor.name} (${language})`;
-    return { run: commandLine(where, "getRunCommand", () => instance.getRunCommand(entry)), compile: compileCommand(where, instance, entry) ?? null };
+    return {
+      run: commandLine(where, "getRunCommand", () => instance.getRunCommand(entry)),
+      compile: compileCommand(where, instance, entry) ?? null,
+    };
   }
 
   /** Built-in and registered runtimes, read from runtimes/ once. */
@@ -146,7 +164,11 @@ function instantiate(where: string, runtime: RuntimeClass): BaseRuntime {
   try {
     return new runtime();
   } catch (error) {
-    throw new CodeBeakerError("INVALID_OPTION", `${where}: new ${runtime.name}() threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new CodeBeakerError(
+      "INVALID_OPTION",
+      `${where}: new ${runtime.name}() threw: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -179,10 +201,15 @@ function commandLine(where: string, hook: string, call: () => string[]): string[
   try {
     line = call();
   } catch (error) {
-    throw new CodeBeakerError("INVALID_OPTION", `${where}: ${hook} threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new CodeBeakerError("INVALID_OPTION", `${where}: ${hook} threw: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   if (!Array.isArray(line) || line.length === 0 || !line.every((part) => typeof part === "string" && part.length > 0)) {
-    throw new CodeBeakerError("INVALID_OPTION", `${where}: ${hook} must return a command line, like ["my-interpreter", entry] (got ${JSON.stringify(line)})`);
+    throw new CodeBeakerError(
+      "INVALID_OPTION",
+      `${where}: ${hook} must return a command line, like ["my-interpreter", entry] (got ${JSON.stringify(line)})`,
+    );
   }
   return line;
 }

@@ -21,7 +21,9 @@ export const VersionArgument = z
   .string()
   .min(1)
   .optional()
-  .describe("The language version (python 3.11 or 3.13, node 20, 22 or 24, …); default the newest stable. Each version has its own sandbox.");
+  .describe(
+    "The language version (python 3.11 or 3.13, node 20, 22 or 24, …); default the newest stable. Each version has its own sandbox.",
+  );
 
 export const TimeoutSeconds = z
   .number()

@@ -80,5 +80,12 @@ function verdictLines(verdict: Verdict): string[] {
   const why = verdict.status === "WrongAnswer" ? verdict.diff! : (verdict.error ?? verdict.status);
   const at = firstError(verdict.diagnostics);
   const where = at ? [`  at ${at.path} line ${at.line}: ${at.code} ${at.message}`] : [];
-  return [`✗ ${verdict.name}: ${verdict.status} (${time})`, ...why.split("\n").slice(0, 12).map((line) => `  ${line}`), ...where];
+  return [
+    `✗ ${verdict.name}: ${verdict.status} (${time})`,
+    ...why
+      .split("\n")
+      .slice(0, 12)
+      .map((line) => `  ${line}`),
+    ...where,
+  ];
 }

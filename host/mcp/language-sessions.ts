@@ -53,7 +53,12 @@ export class LanguageSessions {
    * `work` in the session of a language, or of one of its versions ("3.11"; without one, the host's default).
    * When the host answers that the session has ended, a new one starts and `work` runs once more, in it.
    */
-  async within<T>(language: string, version: string | undefined, onProgress: OnProgress | undefined, work: (session: LanguageSession) => Promise<T>): Promise<T> {
+  async within<T>(
+    language: string,
+    version: string | undefined,
+    onProgress: OnProgress | undefined,
+    work: (session: LanguageSession) => Promise<T>,
+  ): Promise<T> {
     // Aliases share their language's session; an unknown name or version goes on to session.create, which says why.
     const name = this.registry.find(language)?.manifest.language ?? language;
     const key = version === undefined ? name : `${name}@${version}`;

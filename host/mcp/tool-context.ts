@@ -98,7 +98,8 @@ export function guarded<A>(
     try {
       return await handler(args, extra);
     } catch (error) {
-      if (!(error instanceof RpcError) && !extra.signal.aborted) log.error(`${name} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      if (!(error instanceof RpcError) && !extra.signal.aborted)
+        log.error(`${name} failed: ${error instanceof Error ? error.stack : String(error)}`);
       return errorResult(error);
     }
   };

@@ -33,7 +33,8 @@ export function registerHistoryMethods(dispatcher: Dispatcher, sessions: Session
     .on(HistoryGet, async (params) => {
       const history = await open(params.workspace);
       const run = "id" in params ? history.byId(params.id) : history.version(params.path, params.version);
-      if (!run) throw invalidParams("id" in params ? `id: no run ${params.id}` : `version: ${params.path} has no version ${params.version}`);
+      if (!run)
+        throw invalidParams("id" in params ? `id: no run ${params.id}` : `version: ${params.path} has no version ${params.version}`);
       const contents = await Promise.all(
         run.files.map(async (file) => ({ path: file.path, ...asText((await history.content(run, file.path))!) })),
       );
@@ -57,7 +58,12 @@ export function registerHistoryMethods(dispatcher: Dispatcher, sessions: Session
       const to = params.to === undefined ? history.latest(params.path) : history.version(params.path, params.to);
       if (!from || !to) throw invalidParams(`${!from ? "from" : "to"}: ${params.path} has no such version`);
       const [before, after] = [await history.content(from), await history.content(to)].map((content) => content!.toString("utf8"));
-      return { path: params.path, from: { version: from.version, content: before! }, to: { version: to.version, content: after! }, ...unifiedDiff(before!, after!, params.path) };
+      return {
+        path: params.path,
+        from: { version: from.version, content: before! },
+        to: { version: to.version, content: after! },
+        ...unifiedDiff(before!, after!, params.path),
+      };
     })
     .on(SessionRepeat, async (params) => {
       const session = sessions.get(params.sessionId);

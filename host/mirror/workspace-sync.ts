@@ -20,7 +20,10 @@ export interface WorkspaceChange {
 
 /** workspace.sync's params with each file's content decoded once, for the sync and the history alike. */
 export function decodeChange(params: z.output<typeof WorkspaceSyncParams>): WorkspaceChange {
-  return { write: params.write.map((file) => ({ path: file.path, content: Buffer.from(file.content, file.encoding) })), delete: params.delete };
+  return {
+    write: params.write.map((file) => ({ path: file.path, content: Buffer.from(file.content, file.encoding) })),
+    delete: params.delete,
+  };
 }
 
 type Write = SyncedFile & { hash: string };

@@ -19,13 +19,18 @@ export async function executeShell(
   options: RunOptions,
   startedAt: number,
 ): Promise<SessionExecuteResult> {
-  const run = await runStage(session, "run", {
-    argv: [command.commandName, ...command.args],
-    cwd: command.workingDirectory,
-    env: command.env,
-    timeoutMs: command.timeoutMs ?? session.limits.timeoutMs,
-    stdin: command.stdin,
-  }, options);
+  const run = await runStage(
+    session,
+    "run",
+    {
+      argv: [command.commandName, ...command.args],
+      cwd: command.workingDirectory,
+      env: command.env,
+      timeoutMs: command.timeoutMs ?? session.limits.timeoutMs,
+      stdin: command.stdin,
+    },
+    options,
+  );
   const result: ExecuteShellResult = {
     exitCode: run.stage.exitCode,
     stdout: run.stage.stdout,
@@ -67,7 +72,9 @@ export async function runFile(
   }
   // The file's text sharpens the diagnostics' columns; it is read only when something failed.
   const readSources = async (): Promise<SourceFiles> => ({
-    [posix.relative(WORKSPACE_ROOT, command.path)]: (options.fileContent ?? (await session.sandbox.readFile(command.path, 1 << 20))).toString("utf8"),
+    [posix.relative(WORKSPACE_ROOT, command.path)]: (
+      options.fileContent ?? (await session.sandbox.readFile(command.path, 1 << 20))
+    ).toString("utf8"),
   });
   const answer = await runSource(session, { path: command.path }, command, options, startedAt, readSources);
   return { ...answer, result: answer.stages?.run ? withoutFinalLineBreak(answer.stdout) : null };
@@ -99,14 +106,19 @@ async function runSource(
     compile = await compileStage(session, program, { observer: options.observer, onStage: options.onStage }, files);
     if (compile.stage.status !== "Success") return done([compile]);
   }
-  const run = await runStage(session, "run", {
-    argv: program.run,
-    cwd: program.cwd,
-    timeoutMs: command.timeoutMs ?? session.limits.timeoutMs,
-    files: compile ? undefined : files,
-    stdin: command.stdin,
-    warm: "launcher",
-  }, options);
+  const run = await runStage(
+    session,
+    "run",
+    {
+      argv: program.run,
+      cwd: program.cwd,
+      timeoutMs: command.timeoutMs ?? session.limits.timeoutMs,
+      files: compile ? undefined : files,
+      stdin: command.stdin,
+      warm: "launcher",
+    },
+    options,
+  );
   return done(compile ? [compile, run] : [run]);
 }
 
@@ -147,15 +159,20 @@ export function compileStage(
   options: RunOptions,
   files?: Array<{ path: string; content: Buffer }>,
 ): Promise<StageRun> {
-  return runStage(session, "compile", {
-    argv: program.compile!,
-    cwd: program.cwd,
-    timeoutMs: session.limits.compileTimeoutMs,
-    makeDirectories: [BUILD_DIR],
-    files,
-    stdin: "",
-    warm: "compiler",
-  }, options);
+  return runStage(
+    session,
+    "compile",
+    {
+      argv: program.compile!,
+      cwd: program.cwd,
+      timeoutMs: session.limits.compileTimeoutMs,
+      makeDirectories: [BUILD_DIR],
+      files,
+      stdin: "",
+      warm: "compiler",
+    },
+    options,
+  );
 }
 
 /**

@@ -40,7 +40,8 @@ export const RUNNER_GRACE_MS = 10_000;
 export async function runStage(session: Session, kind: StageKind, request: StageRequest, options: RunOptions): Promise<StageRun> {
   const { limits } = session;
   const interactive = kind === "run" && options.interactive === true && request.stdin === undefined;
-  const warm = request.warm && (await session.warm.forStage(request.warm, warmDefinitions(session.runtime, session.config, session.sandbox)));
+  const warm =
+    request.warm && (await session.warm.forStage(request.warm, warmDefinitions(session.runtime, session.config, session.sandbox)));
   const handle = session.sandbox.run(
     { ...request, warm: warm || undefined, outputLimitBytes: limits.outputBytes, stdin: interactive ? undefined : (request.stdin ?? "") },
     options.observer,

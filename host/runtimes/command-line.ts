@@ -67,7 +67,5 @@ export function permissionFlags(flags: RuntimeManifest["permissions"], granted: 
  * `{permissions}` (the granted flags) are filled in; the manifest refuses any other placeholder.
  */
 export function expandWarmPart(command: readonly string[], permissions: readonly string[] = []): string[] {
-  return command.flatMap((argument) =>
-    argument === "{permissions}" ? [...permissions] : [argument.replace(/\{build\}/g, BUILD_DIR)],
-  );
+  return command.flatMap((argument) => (argument === "{permissions}" ? [...permissions] : [argument.replace(/\{build\}/g, BUILD_DIR)]));
 }

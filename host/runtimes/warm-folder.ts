@@ -20,7 +20,8 @@ export function warmFiles(folder: string): Array<{ path: string; executable: boo
     for (const entry of readdirSync(directory, { withFileTypes: true })) {
       const path = join(directory, entry.name);
       if (entry.isDirectory()) visit(path);
-      else if (entry.isFile()) found.push({ path: relative(folder, path).split("\\").join(posix.sep), executable: (statSync(path).mode & 0o111) !== 0 });
+      else if (entry.isFile())
+        found.push({ path: relative(folder, path).split("\\").join(posix.sep), executable: (statSync(path).mode & 0o111) !== 0 });
     }
   };
   visit(folder);

@@ -75,15 +75,10 @@ export class SessionManager {
     );
   }
 
-  async create(
-    params: z.output<typeof SessionCreateParams>,
-    onProgress?: (progress: ImageProgress) => void,
-  ): Promise<Session> {
+  async create(params: z.output<typeof SessionCreateParams>, onProgress?: (progress: ImageProgress) => void): Promise<Session> {
     const versions = this.registry.versions(params.language);
     if (!versions.length) {
-      throw invalidParams(
-        `language: unknown language "${params.language}" (known: ${this.registry.languages().join(", ")})`,
-      );
+      throw invalidParams(`language: unknown language "${params.language}" (known: ${this.registry.languages().join(", ")})`);
     }
     // The version checked now, before any backend is chosen; which one runs is settled once it is.
     const asked = params.version === undefined ? undefined : this.registry.find(params.language, params.version);
@@ -167,7 +162,9 @@ export class SessionManager {
       void sandbox.ended.then((end) => this.forget(session, end.detail));
       this.pool.keepWarm(recipe);
       const how = spare ? "took a ready sandbox" : "started";
-      this.log.info(`session ${id} (${chosen.manifest.language} ${chosen.manifest.version}, ${backend.kind}) ${how} ${sandbox.id.slice(0, 12)}`);
+      this.log.info(
+        `session ${id} (${chosen.manifest.language} ${chosen.manifest.version}, ${backend.kind}) ${how} ${sandbox.id.slice(0, 12)}`,
+      );
       return session;
     } catch (error) {
       throw refusal(error, params, isolation);
@@ -259,12 +256,21 @@ function versionOn(backend: IsolationBackend, versions: readonly Runtime[], aske
   if (!backend.versionsHere) return asked ?? defaultOf(versions)!;
   const here = backend.versionsHere(versions);
   const { language } = versions[0]!.manifest;
-  const has = here.length ? `this machine's own ${language} is ${versionList(here)}` : `this machine has no ${language} of a version CodeBeaker has (${versionList(versions)})`;
+  const has = here.length
+    ? `this machine's own ${language} is ${versionList(here)}`
+    : `this machine has no ${language} of a version CodeBeaker has (${versionList(versions)})`;
   if (asked && !here.includes(asked)) {
-    throw new IsolationUnavailableError(backend.kind, `${language} ${asked.manifest.version} needs docker or gvisor isolation: process isolation runs this machine's own toolchains, and ${has}`);
+    throw new IsolationUnavailableError(
+      backend.kind,
+      `${language} ${asked.manifest.version} needs docker or gvisor isolation: process isolation runs this machine's own toolchains, and ${has}`,
+    );
   }
   const chosen = asked ?? defaultOf(here);
-  if (!chosen) throw new IsolationUnavailableError(backend.kind, `process isolation runs this machine's own toolchains, and ${has}: use docker or gvisor isolation`);
+  if (!chosen)
+    throw new IsolationUnavailableError(
+      backend.kind,
+      `process isolation runs this machine's own toolchains, and ${has}: use docker or gvisor isolation`,
+    );
   return chosen;
 }
 

@@ -11,7 +11,8 @@ import type { Isolation, SessionCreateParams } from "../../contract/protocol/ses
  */
 export function refusal(error: unknown, params: Pick<SessionCreateParams, "dockerImage" | "packages">, isolation: Isolation): unknown {
   // Not the host's fault, nor a malformed request: this machine cannot give what was asked (no engine, no runsc).
-  if (error instanceof IsolationUnavailableError) return fieldError("isolation", isolation, error.message, error.message, ErrorCodes.IsolationUnavailable);
+  if (error instanceof IsolationUnavailableError)
+    return fieldError("isolation", isolation, error.message, error.message, ErrorCodes.IsolationUnavailable);
   if (error instanceof CustomImageError && error.image === params.dockerImage) {
     return fieldError("dockerImage", params.dockerImage, error.message, error.reason);
   }

@@ -65,4 +65,5 @@ export class SessionWarmParts {
 /** A part's definition: `{build}`, which its command line may name, exists when it starts, as for a compile. */
 const asStarted = (argv: string[]) => ({ argv, makeDirectories: [BUILD_DIR] });
 
-const sameLine = (a: readonly string[] | undefined, b: readonly string[]) => !!a && a.length === b.length && a.every((arg, i) => arg === b[i]);
+const sameLine = (a: readonly string[] | undefined, b: readonly string[]) =>
+  !!a && a.length === b.length && a.every((arg, i) => arg === b[i]);

@@ -143,7 +143,8 @@ function contentLength(header: string): number | string {
     const field = HEADER_LINE.exec(line);
     if (!field) return `header: ${JSON.stringify(line.slice(0, 60))} is not a "Name: value" header line`;
     if (field[1]!.toLowerCase() !== "content-length") continue;
-    if (!/^\d{1,15}$/.test(field[2]!)) return `header: Content-Length must be a whole number of bytes (got ${JSON.stringify(field[2]!.slice(0, 40))})`;
+    if (!/^\d{1,15}$/.test(field[2]!))
+      return `header: Content-Length must be a whole number of bytes (got ${JSON.stringify(field[2]!.slice(0, 40))})`;
     if (length !== undefined && length !== Number(field[2])) return "header: two different Content-Length values";
     length = Number(field[2]);
   }

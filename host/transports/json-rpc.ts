@@ -33,7 +33,9 @@ export async function answerJsonRpcText(text: string, dispatcher: Dispatcher, co
   }
   if (Array.isArray(message)) {
     if (message.length === 0) {
-      return JSON.stringify(failure(null, new RpcError(ErrorCodes.InvalidRequest, "Invalid Request: empty batch", "batch: an empty array holds no request")));
+      return JSON.stringify(
+        failure(null, new RpcError(ErrorCodes.InvalidRequest, "Invalid Request: empty batch", "batch: an empty array holds no request")),
+      );
     }
     const answers = await Promise.all(message.map((item) => answer(item, dispatcher, context)));
     const owed = answers.filter((item): item is Response => item !== undefined);
@@ -56,8 +58,7 @@ async function answer(message: unknown, dispatcher: Dispatcher, context: CallCon
     return isNotification ? undefined : { jsonrpc: "2.0", id: request.id ?? null, result };
   } catch (error) {
     if (isNotification) return undefined;
-    const rpcError =
-      error instanceof RpcError ? error : new RpcError(ErrorCodes.InternalError, `Internal error: ${String(error)}`);
+    const rpcError = error instanceof RpcError ? error : new RpcError(ErrorCodes.InternalError, `Internal error: ${String(error)}`);
     return failure(request.id ?? null, rpcError);
   }
 }

@@ -40,8 +40,10 @@ export async function startCodeServer(toolchain: Toolchain, dirs: CodeServerDirs
     [
       toolchain.codeServer,
       ...commonArgs(dirs),
-      "--auth", "none",
-      "--bind-addr", `127.0.0.1:${port}`,
+      "--auth",
+      "none",
+      "--bind-addr",
+      `127.0.0.1:${port}`,
       "--disable-telemetry",
       "--disable-update-check",
       "--disable-getting-started-override",

@@ -68,7 +68,9 @@ test("what the user types reaches the program's stdin", async () => {
   await ide().runCommand(runInSandbox);
   await ide().terminal.waitFor("CodeBeaker: greet.py", "name?", firstRunMs);
   // While it waits for its input, the status bar counts its time against the limit (codebeaker.limits.timeoutSeconds).
-  await ide().page.locator(".statusbar-item", { hasText: /running \d+ s \/ 10 s/ }).waitFor();
+  await ide()
+    .page.locator(".statusbar-item", { hasText: /running \d+ s \/ 10 s/ })
+    .waitFor();
   await ide().screenshot("4-greet-waiting-status-bar");
   await ide().terminal.typeLine("CodeBeaker: greet.py", "Ada");
   const output = await ide().terminal.waitFor("CodeBeaker: greet.py", summaryLine);
@@ -134,7 +136,9 @@ test("the history panel: a run's versions, their chart, and Rollback that Undo t
   expect(await rows.nth(1).innerText()).toMatch(/v1[\s\S]*Success/);
   await rows.filter({ hasText: "v1" }).click();
   await panel.locator("svg.chart[aria-label='Wall time by version'] circle").nth(1).waitFor();
-  expect(await panel.locator("vscode-dropdown.filter-file").evaluate((select) => (select as unknown as { value: string }).value)).toBe("history.py");
+  expect(await panel.locator("vscode-dropdown.filter-file").evaluate((select) => (select as unknown as { value: string }).value)).toBe(
+    "history.py",
+  );
   // The whole window for the panel, so its screenshot shows the table and the chart.
   await ide().runCommand("View: Close Primary Side Bar");
   await ide().runCommand("View: Hide Panel");

@@ -35,7 +35,10 @@ export class Terminal {
     const rows = this.page.locator(".terminal-wrapper.active .xterm-rows");
     await rows.waitFor();
     const text = await rows.innerText();
-    return text.replace(/\u00a0/g, " ").replace(/[ \t]+$/gm, "").trimEnd();
+    return text
+      .replace(/\u00a0/g, " ")
+      .replace(/[ \t]+$/gm, "")
+      .trimEnd();
   }
 
   /** The whole buffer of the terminal named `name`, scrollback included, trailing blanks dropped. */
@@ -54,7 +57,10 @@ export class Terminal {
     // A click clears the selection (Escape could reach the program when the keybinding does not take it).
     await this.page.locator(".terminal-wrapper.active .xterm").click();
     await this.page.locator(".terminal-wrapper.active .xterm-selection div").first().waitFor({ state: "detached" });
-    return copied.replace(/\u00a0/g, " ").replace(/[ \t]+$/gm, "").trimEnd();
+    return copied
+      .replace(/\u00a0/g, " ")
+      .replace(/[ \t]+$/gm, "")
+      .trimEnd();
   }
 
   /**
@@ -79,7 +85,11 @@ export class Terminal {
   async clear(name: string): Promise<void> {
     await this.select(name);
     await runCommand(this.page, "Terminal: Clear");
-    await waitUntil(`terminal "${name}" to be cleared`, () => this.read(), (text) => text.split("\n").length <= 1);
+    await waitUntil(
+      `terminal "${name}" to be cleared`,
+      () => this.read(),
+      (text) => text.split("\n").length <= 1,
+    );
   }
 
   /** Selects the terminal named `name` and gives it the keyboard. */

@@ -30,13 +30,16 @@ const ide = useVsCode({
 
 /** The Test Explorer's rows: each item's label and the result its icon shows. */
 async function explorerRows() {
-  return ide().page.locator(".test-explorer-tree .monaco-list-row").evaluateAll((rows) =>
-    rows.map((row) => ({
-      label: row.querySelector(".label")?.textContent?.trim() ?? row.textContent?.trim() ?? "",
-      result: ["passed", "failed", "error", "queued", "skipped"].find((state) => row.querySelector(`.codicon-testing-${state}-icon`)) ?? "",
-      collapsed: row.querySelector(".monaco-tl-twistie.collapsible.collapsed") !== null,
-    })),
-  );
+  return ide()
+    .page.locator(".test-explorer-tree .monaco-list-row")
+    .evaluateAll((rows) =>
+      rows.map((row) => ({
+        label: row.querySelector(".label")?.textContent?.trim() ?? row.textContent?.trim() ?? "",
+        result:
+          ["passed", "failed", "error", "queued", "skipped"].find((state) => row.querySelector(`.codicon-testing-${state}-icon`)) ?? "",
+        collapsed: row.querySelector(".monaco-tl-twistie.collapsible.collapsed") !== null,
+      })),
+    );
 }
 
 test("a file with cases has a CodeLens that says how many", async () => {
@@ -55,7 +58,8 @@ test("the Test Explorer runs the cases in the sandbox: one passes, a wrong answe
       const seen = await explorerRows();
       // The file's item may start collapsed: open it, as a user would, to see its cases.
       for (const [index, row] of seen.entries()) {
-        if (row.collapsed) await ide().page.locator(".test-explorer-tree .monaco-list-row").nth(index).locator(".monaco-tl-twistie").click();
+        if (row.collapsed)
+          await ide().page.locator(".test-explorer-tree .monaco-list-row").nth(index).locator(".monaco-tl-twistie").click();
       }
       return seen;
     },

@@ -47,7 +47,11 @@ describe.each(["docker", "gvisor", "process"] as const)("a full /tmp and /worksp
     expect(fill.status).toBe("RuntimeError");
     expect(fill.stderr).toMatch(/No space left on device/);
     const code = await execute({ type: "execute_code", code: "print('alive')" });
-    expect(code).toMatchObject({ status: "FileError", errorCode: "NoSpace", error: expect.stringMatching(/^no space left in \/workspace .* to write \/workspace\/main\.py$/) });
+    expect(code).toMatchObject({
+      status: "FileError",
+      errorCode: "NoSpace",
+      error: expect.stringMatching(/^no space left in \/workspace .* to write \/workspace\/main\.py$/),
+    });
     const alive = await execute({ type: "execute_shell", commandName: "python3", args: ["-c", "print('alive')"] });
     expect({ status: alive.status, stdout: alive.stdout }).toEqual({ status: "Success", stdout: "alive\n" });
     await call("session.close", { sessionId });

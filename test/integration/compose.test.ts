@@ -59,8 +59,17 @@ describe("the host as a Docker Compose service (README: Run the server)", () => 
 
     const client = await GuideClient.open(`ws://${base}/ws/jsonrpc`, token);
     // 1. session.create
-    const created = await client.request("session.create", { language: "python", idleTimeoutMinutes: 30, maxLifetimeMinutes: 120, memoryLimitMB: 512 });
-    expect(created.result).toMatchObject({ language: "python", state: "Active", config: { idleTimeoutMinutes: 30, maxLifetimeMinutes: 120 } });
+    const created = await client.request("session.create", {
+      language: "python",
+      idleTimeoutMinutes: 30,
+      maxLifetimeMinutes: 120,
+      memoryLimitMB: 512,
+    });
+    expect(created.result).toMatchObject({
+      language: "python",
+      state: "Active",
+      config: { idleTimeoutMinutes: 30, maxLifetimeMinutes: 120 },
+    });
     const { sessionId, containerId } = created.result;
     // 2. write_file
     const written = await client.request("session.execute", {
@@ -92,7 +101,10 @@ describe("the host as a Docker Compose service (README: Run the server)", () => 
     expect(sandbox.Config.Labels[Labels.owner]).toMatch(new RegExp(`^${hostname}/`));
     expect(sandbox.Mounts).toEqual([]);
     // A run the history records; the session stays open for `down` to end.
-    const recorded = await client.request("session.execute", { sessionId: another.sessionId, command: { type: "execute_code", code: "print(6 * 7)" } });
+    const recorded = await client.request("session.execute", {
+      sessionId: another.sessionId,
+      command: { type: "execute_code", code: "print(6 * 7)" },
+    });
     expect(recorded.result).toMatchObject({ success: true, result: "42" });
     client.close();
 
@@ -115,7 +127,10 @@ describe("the host as a Docker Compose service (README: Run the server)", () => 
     expect(created.result).toMatchObject({ isolation: "gvisor" });
     const { HostConfig } = await docker.getContainer(created.result.containerId).inspect();
     expect(HostConfig.Runtime).toMatch(/runsc/);
-    const ran = await client.request("session.execute", { sessionId: created.result.sessionId, command: { type: "execute_code", code: "print(6 * 7)" } });
+    const ran = await client.request("session.execute", {
+      sessionId: created.result.sessionId,
+      command: { type: "execute_code", code: "print(6 * 7)" },
+    });
     expect(ran.result).toMatchObject({ success: true, result: "42" });
     await client.request("session.close", { sessionId: created.result.sessionId });
     client.close();
@@ -152,13 +167,20 @@ describe("the host as a Docker Compose service (README: Run the server)", () => 
     const up = await compose("up", "-d");
     expect(up.code, up.output).toBe(0);
     await answersHealth();
-    await eventually(async () => (await sandboxesOfService()).every((info) => info.Labels[Labels.owner] !== killedOwner), "the killed host's sandboxes are gone");
+    await eventually(
+      async () => (await sandboxesOfService()).every((info) => info.Labels[Labels.owner] !== killedOwner),
+      "the killed host's sandboxes are gone",
+    );
     expect((await execute(theirs, { type: "execute_code", code: "print('still here')" })).result).toBe("still here");
     await neighbour().sessions.close(theirs.id, "the test is over");
   });
 
   async function answersHealth(): Promise<void> {
-    const ok = () => fetch(`http://${base}/health`, { signal: AbortSignal.timeout(5_000) }).then((response) => response.ok, () => false);
+    const ok = () =>
+      fetch(`http://${base}/health`, { signal: AbortSignal.timeout(5_000) }).then(
+        (response) => response.ok,
+        () => false,
+      );
     await eventually(ok, `GET /health answers at ${base}`, 60_000).catch(async (error) => {
       throw new Error(`${(error as Error).message}; the service's log:\n${(await compose("logs", "--no-color")).output}`);
     });
@@ -201,7 +223,12 @@ async function nextExitCode(id: string): Promise<() => Promise<string>> {
 }
 
 /** Runs a command to its end, or kills it after `timeoutMs`: its exit code (null if killed) and all it printed. */
-function command(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<{ code: number | null; output: string }> {
+function command(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 240_000,
+): Promise<{ code: number | null; output: string }> {
   const child = spawn(file, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));

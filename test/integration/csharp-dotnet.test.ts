@@ -17,11 +17,28 @@ describe("dotnet in a C# session", () => {
     expect(answer.stderr).toMatch(/Mono's mcs .* mono \(this sandbox has no \.NET SDK\)/);
 
     // `dotnet run` in a directory compiles its .cs files; a compile error is mcs's, with its exit code.
-    await execute(session, { type: "write_file", path: "/workspace/app/Greeter.cs", content: "static class Greeter { public static string Hello(string n) { return \"hi \" + n; } }" });
-    await execute(session, { type: "write_file", path: "/workspace/app/Main.cs", content: "class App { static void Main(string[] a) { System.Console.WriteLine(Greeter.Hello(a[0])); } }" });
-    const run = await execute(session, { type: "execute_shell", commandName: "dotnet", args: ["run", "--", "you"], workingDirectory: "/workspace/app" });
+    await execute(session, {
+      type: "write_file",
+      path: "/workspace/app/Greeter.cs",
+      content: 'static class Greeter { public static string Hello(string n) { return "hi " + n; } }',
+    });
+    await execute(session, {
+      type: "write_file",
+      path: "/workspace/app/Main.cs",
+      content: "class App { static void Main(string[] a) { System.Console.WriteLine(Greeter.Hello(a[0])); } }",
+    });
+    const run = await execute(session, {
+      type: "execute_shell",
+      commandName: "dotnet",
+      args: ["run", "--", "you"],
+      workingDirectory: "/workspace/app",
+    });
     expect(run).toMatchObject({ success: true, result: { stdout: "hi you\n" } });
-    await execute(session, { type: "write_file", path: "/workspace/Broken.cs", content: "class Broken { static void Main() { int x = \"no\"; } }" });
+    await execute(session, {
+      type: "write_file",
+      path: "/workspace/Broken.cs",
+      content: 'class Broken { static void Main() { int x = "no"; } }',
+    });
     const broken = await execute(session, { type: "execute_shell", commandName: "dotnet", args: ["script", "Broken.cs"] });
     expect(broken).toMatchObject({ exitCode: 1 });
     expect(broken.stderr).toMatch(/Broken\.cs\(1,\d+\): error CS0029/);

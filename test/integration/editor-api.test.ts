@@ -15,7 +15,10 @@ function client(host: ReturnType<ReturnType<typeof useHost>>) {
     execute: (params: Record<string, unknown>) => call<SessionExecuteResult>("session.execute", params),
     sync: (params: Record<string, unknown>) => call<WorkspaceSyncResult>("workspace.sync", params),
     output: (runId: string) =>
-      notifications.filter((n) => n.method === "run.output" && n.params.runId === runId).map((n) => n.params.text as string).join(""),
+      notifications
+        .filter((n) => n.method === "run.output" && n.params.runId === runId)
+        .map((n) => n.params.text as string)
+        .join(""),
     waitFor: async (check: () => boolean) => {
       while (!check()) await new Promise((resolve) => setImmediate(resolve));
     },
@@ -98,8 +101,23 @@ describe("what an editor needs from the host", () => {
   });
 
   it.each([
-    ["go", "main.go", { "main.go": "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(Greeting())\n}\n", "greeting.go": "package main\n\nfunc Greeting() string { return \"hello from two files\" }\n", "greeting_test.go": "package main\n\nimport \"testing\"\n\nfunc TestNothing(t *testing.T) {}\n" }],
-    ["csharp", "Program.cs", { "Program.cs": "class Program { static void Main() { System.Console.WriteLine(Greeter.Greeting()); } }\n", "Greeter.cs": "static class Greeter { public static string Greeting() { return \"hello from two files\"; } }\n" }],
+    [
+      "go",
+      "main.go",
+      {
+        "main.go": 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println(Greeting())\n}\n',
+        "greeting.go": 'package main\n\nfunc Greeting() string { return "hello from two files" }\n',
+        "greeting_test.go": 'package main\n\nimport "testing"\n\nfunc TestNothing(t *testing.T) {}\n',
+      },
+    ],
+    [
+      "csharp",
+      "Program.cs",
+      {
+        "Program.cs": "class Program { static void Main() { System.Console.WriteLine(Greeter.Greeting()); } }\n",
+        "Greeter.cs": 'static class Greeter { public static string Greeting() { return "hello from two files"; } }\n',
+      },
+    ],
   ])("builds a %s program of several files in one folder", async (language, entry, files) => {
     const editor = client(host());
     const { sessionId } = await editor.create({ language });
@@ -123,7 +141,8 @@ describe("what an editor needs from the host", () => {
     const editor = client(host());
     const { sessionId, containerId } = await editor.create({ language: "python" });
     await docker.getContainer(containerId).kill();
-    const listed = async () => (await editor.call<SessionListResult>("session.list", {})).sessions.some((session) => session.sessionId === sessionId);
+    const listed = async () =>
+      (await editor.call<SessionListResult>("session.list", {})).sessions.some((session) => session.sessionId === sessionId);
     await eventually(async () => !(await listed()), "the host noticed its sandbox died");
     const ended = { sessionId, reason: "its sandbox stopped unexpectedly" };
     // What the extension starts a new session on: the code, read by endedSession, never the message.
@@ -131,9 +150,14 @@ describe("what an editor needs from the host", () => {
     expect(endedSession(mirror)).toEqual(ended);
     const run = await editor.execute({ sessionId, command: { type: "run_file", path: "a.py" } }).catch((error: unknown) => error);
     expect(endedSession(run)).toEqual(ended);
-    expect(run).toMatchObject({ code: -32004, message: `Invalid params: sessionId: session ${sessionId} has ended: its sandbox stopped unexpectedly` });
+    expect(run).toMatchObject({
+      code: -32004,
+      message: `Invalid params: sessionId: session ${sessionId} has ended: its sandbox stopped unexpectedly`,
+    });
     // A session that never was is not one that ended: no new session would help.
-    expect(endedSession(await editor.execute({ sessionId: "nope", command: { type: "list_directory" } }).catch((error: unknown) => error))).toBeUndefined();
+    expect(
+      endedSession(await editor.execute({ sessionId: "nope", command: { type: "list_directory" } }).catch((error: unknown) => error)),
+    ).toBeUndefined();
   });
 
   it("refuses a runId already running, and input for a run that never was is ignored", async () => {

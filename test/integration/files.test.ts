@@ -125,7 +125,10 @@ describe("file commands", () => {
     const path = (JSON.parse(JSON.stringify({ path: entry!.path })) as { path: string }).path;
     expect((await execute(session, { type: "read_file", path })).result).toMatchObject({ content: "odd name", bytes: 8 });
     expect((await execute(session, { type: "delete_file", path })).result).toMatchObject({ deleted: true, type: "file" });
-    const gone = await execute(session, { type: "execute_code", code: "import os\nprint(any(n.startswith(b'bad') for n in os.listdir(b'/workspace')))" });
+    const gone = await execute(session, {
+      type: "execute_code",
+      code: "import os\nprint(any(n.startswith(b'bad') for n in os.listdir(b'/workspace')))",
+    });
     expect(gone.result).toBe("False");
   });
 
@@ -138,6 +141,10 @@ describe("file commands", () => {
   it("says when /workspace is full", async () => {
     const big = Buffer.alloc(5 * 1024 * 1024, 1).toString("base64");
     const answer = await execute(session, { type: "write_file", path: "big.bin", content: big, encoding: "base64" });
-    expect(answer).toMatchObject({ success: false, errorCode: "NoSpace", error: "no space left in /workspace (it holds 4 MB) to write /workspace/big.bin" });
+    expect(answer).toMatchObject({
+      success: false,
+      errorCode: "NoSpace",
+      error: "no space left in /workspace (it holds 4 MB) to write /workspace/big.bin",
+    });
   });
 });

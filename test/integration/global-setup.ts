@@ -27,11 +27,16 @@ export async function setup(): Promise<() => Promise<void>> {
     process.stderr.write(`[integration] ${image} ready (${Date.now() - started} ms)\n`);
   }
   return async () => {
-    const leftovers = (await sandboxes(docker)).filter(
-      (info) => !before.has(info.Id) && ownerIsGone(info.Labels[Labels.owner]),
-    );
+    const leftovers = (await sandboxes(docker)).filter((info) => !before.has(info.Id) && ownerIsGone(info.Labels[Labels.owner]));
     if (leftovers.length) {
-      await Promise.all(leftovers.map((info) => docker.getContainer(info.Id).remove({ force: true }).catch(() => {})));
+      await Promise.all(
+        leftovers.map((info) =>
+          docker
+            .getContainer(info.Id)
+            .remove({ force: true })
+            .catch(() => {}),
+        ),
+      );
       throw new Error(`the suite left ${leftovers.length} sandbox container(s): ${leftovers.map((i) => i.Names[0]).join(", ")}`);
     }
   };
@@ -40,4 +45,3 @@ export async function setup(): Promise<() => Promise<void>> {
 function sandboxes(docker: Docker) {
   return docker.listContainers({ all: true, filters: { label: [Labels.owner] } });
 }
-

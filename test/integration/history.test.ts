@@ -67,7 +67,9 @@ describe("run history through the host's API", () => {
     expect(restored).toMatchObject({ version: 1, written: true });
     const rerun = await call<SessionExecuteResult>("session.execute", { sessionId, command: { type: "run_file", path: "app.py" } });
     expect(rerun.result).toBe("v1 works");
-    expect((await call<HistoryListResult>("history.list", { workspace: "rollback", path: "app.py" })).runs.map((r) => r.version)).toEqual([3, 2, 1]);
+    expect((await call<HistoryListResult>("history.list", { workspace: "rollback", path: "app.py" })).runs.map((r) => r.version)).toEqual([
+      3, 2, 1,
+    ]);
 
     await expect(call("history.rollback", { workspace: "rollback", path: "app.py", version: 9 })).rejects.toMatchObject({
       code: -32602,
@@ -161,7 +163,8 @@ describe("history across hosts", () => {
     const first = await startServer(["--history-dir", dir]);
     const ws = await connect(first.url);
     const { sessionId } = await ws.call("session.create", { language: "python", workspace: "survivor" });
-    for (const code of ["print(1)", "print(2)", "print(3)"]) await ws.call("session.execute", { sessionId, command: { type: "execute_code", code } });
+    for (const code of ["print(1)", "print(2)", "print(3)"])
+      await ws.call("session.execute", { sessionId, command: { type: "execute_code", code } });
     first.child.kill("SIGKILL"); // no shutdown, no flush but what each run already did
     await new Promise((resolve) => first.child.once("exit", resolve));
     ws.close();

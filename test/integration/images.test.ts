@@ -59,19 +59,37 @@ describe("the usage guide's image names", () => {
     const registry = RuntimeRegistry.builtIn();
     for (const runtime of registry.allVersions()) {
       const { language, version } = runtime.manifest;
-      const names = registry.find(language) === runtime ? [guideImageName(language, version), guideImageName(language)] : [guideImageName(language, version)];
-      for (const name of names) await docker.getImage(name).remove({ noprune: true }).catch(() => undefined); // the names only: from scratch
+      const names =
+        registry.find(language) === runtime
+          ? [guideImageName(language, version), guideImageName(language)]
+          : [guideImageName(language, version)];
+      for (const name of names)
+        await docker
+          .getImage(name)
+          .remove({ noprune: true })
+          .catch(() => undefined); // the names only: from scratch
       const image = await images.runtimeImage(runtime);
       for (const name of names) expect((await docker.getImage(name).inspect()).Id, name).toBe((await docker.getImage(image).inspect()).Id);
     }
     const listed = (await docker.listImages()).flatMap((image) => image.RepoTags ?? []);
-    expect(listed).toEqual(expect.arrayContaining(["codebeaker-python:latest", "codebeaker-python:3.13", "codebeaker-python:3.11", "codebeaker-java:latest", "codebeaker-java:21"]));
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        "codebeaker-python:latest",
+        "codebeaker-python:3.13",
+        "codebeaker-python:3.11",
+        "codebeaker-java:latest",
+        "codebeaker-java:21",
+      ]),
+    );
     const latest = await docker.getImage("codebeaker-java:latest").inspect();
     expect(latest.Id).toBe((await docker.getImage("codebeaker-java:21").inspect()).Id);
   });
 
   it("work verbatim as a session's dockerImage, with no pull, even before the name exists", async () => {
-    await docker.getImage("codebeaker-python:latest").remove({ noprune: true }).catch(() => undefined); // the tag only
+    await docker
+      .getImage("codebeaker-python:latest")
+      .remove({ noprune: true })
+      .catch(() => undefined); // the tag only
     const host = await startHost({ log: silentLogger });
     try {
       const session = await createSession(host, { language: "python", dockerImage: "codebeaker-python:latest" });

@@ -33,17 +33,17 @@ const programs = {
       "import java.util.Scanner;",
       "public class Main {",
       "  public static void main(String[] args) {",
-      "    String[] words = new Scanner(System.in).useDelimiter(\"\\\\A\").next().trim().split(\"\\\\s+\");",
-      "    if (words[0].equals(\"loop\")) while (true) {}",
-      "    if (words[0].equals(\"crash\")) throw new IllegalStateException(\"bad input\");",
-      "    if (words[0].equals(\"flood\")) while (true) System.out.println(\"x\".repeat(1000));",
-      "    if (words[0].equals(\"mem\")) { byte[] held = new byte[150 << 20]; java.util.Arrays.fill(held, (byte) 1); return; }",
+      '    String[] words = new Scanner(System.in).useDelimiter("\\\\A").next().trim().split("\\\\s+");',
+      '    if (words[0].equals("loop")) while (true) {}',
+      '    if (words[0].equals("crash")) throw new IllegalStateException("bad input");',
+      '    if (words[0].equals("flood")) while (true) System.out.println("x".repeat(1000));',
+      '    if (words[0].equals("mem")) { byte[] held = new byte[150 << 20]; java.util.Arrays.fill(held, (byte) 1); return; }',
       "    System.out.println(Integer.parseInt(words[0]) + Integer.parseInt(words[1]));",
       "  }",
       "}",
       "",
     ].join("\n"),
-    broken: "public class Main { public static void main(String[] args) { int x = \"text\"; } }\n",
+    broken: 'public class Main { public static void main(String[] args) { int x = "text"; } }\n',
     crashLine: 6,
   },
   typescript: {
@@ -83,7 +83,12 @@ describe("session.judge: one program, many cases, a verdict each", () => {
   for (const [language, program] of Object.entries(programs)) {
     it(`${language}: compiles once, then gives each case its verdict`, async () => {
       const workspace = `judge-${language}`;
-      const { sessionId } = await call<SessionCreateResult>("session.create", { language, workspace, memoryLimitMB: 1024, outputLimitBytes: 64 << 10 });
+      const { sessionId } = await call<SessionCreateResult>("session.create", {
+        language,
+        workspace,
+        memoryLimitMB: 1024,
+        outputLimitBytes: 64 << 10,
+      });
       const heard: Array<{ method: string; params: any }> = [];
       const result = await call<SessionJudgeResult>(
         "session.judge",
@@ -173,7 +178,10 @@ describe("session.judge: one program, many cases, a verdict each", () => {
 
   it("judges a file already in /workspace, in a nested folder, comparing numbers within a tolerance", async () => {
     const { sessionId } = await call<SessionCreateResult>("session.create", { language: "python" });
-    await call("workspace.sync", { sessionId, write: [{ path: "tasks/area/solve.py", content: "r = float(input())\nprint(3.14159265 * r * r)\n" }] });
+    await call("workspace.sync", {
+      sessionId,
+      write: [{ path: "tasks/area/solve.py", content: "r = float(input())\nprint(3.14159265 * r * r)\n" }],
+    });
     const result = await call<SessionJudgeResult>("session.judge", {
       sessionId,
       path: "tasks/area/solve.py",
@@ -196,12 +204,20 @@ describe("session.judge: one program, many cases, a verdict each", () => {
     const gvisor = await host().isolations.byKind("gvisor").available();
     const required = (process.env.CODEBEAKER_REQUIRE_ISOLATION ?? "").split(",").includes("gvisor");
     if (!gvisor.ok && !required) return test.skip(gvisor.reason);
-    const { sessionId } = await call<SessionCreateResult>("session.create", { language: "python", isolation: "gvisor", memoryLimitMB: 128 });
+    const { sessionId } = await call<SessionCreateResult>("session.create", {
+      language: "python",
+      isolation: "gvisor",
+      memoryLimitMB: 128,
+    });
     const code = "import sys\nif sys.stdin.read().strip() == 'hog':\n    held = [b'x' * (1 << 20) for _ in range(1024)]\nprint('ok')\n";
     const result = await call<SessionJudgeResult>("session.judge", {
       sessionId,
       code,
-      cases: [{ stdin: "small", expectedOutput: "ok" }, { stdin: "hog", expectedOutput: "ok" }, { stdin: "small", expectedOutput: "ok" }],
+      cases: [
+        { stdin: "small", expectedOutput: "ok" },
+        { stdin: "hog", expectedOutput: "ok" },
+        { stdin: "small", expectedOutput: "ok" },
+      ],
     });
     expect(result.verdicts.map((verdict) => verdict.status)).toEqual(["Accepted", "MemoryLimitExceeded", "Cancelled"]);
     expect(result.verdicts[2]!.error).toMatch(/^Cancelled: not run, the session ended/);
@@ -210,7 +226,9 @@ describe("session.judge: one program, many cases, a verdict each", () => {
 
   it("refuses a case's memory limit above the session's, and a path that is not there, naming them", async () => {
     const { sessionId } = await call<SessionCreateResult>("session.create", { language: "python", memoryLimitMB: 256 });
-    await expect(call("session.judge", { sessionId, code: "print(1)", cases: [{ stdin: "" }, { stdin: "", memoryLimitMB: 512 }] })).rejects.toMatchObject({
+    await expect(
+      call("session.judge", { sessionId, code: "print(1)", cases: [{ stdin: "" }, { stdin: "", memoryLimitMB: 512 }] }),
+    ).rejects.toMatchObject({
       code: -32602,
       message: expect.stringContaining("cases[1].memoryLimitMB: 512 MB is more than the session's 256 MB"),
     });

@@ -17,7 +17,10 @@ describe("the library", () => {
   it("runs at most `concurrency` jobs at once, and returns results in the jobs' order", async () => {
     // Each job prints when it started and ended by the sandbox's clock (the machine's): at no moment do more
     // than two overlap, and four of them take two rounds.
-    const job = (name: string): [string, string] => ["python", `import time\ns = time.time()\ntime.sleep(0.6)\nprint("${name}", s, time.time())`];
+    const job = (name: string): [string, string] => [
+      "python",
+      `import time\ns = time.time()\ntime.sleep(0.6)\nprint("${name}", s, time.time())`,
+    ];
     const results = await lab.runParallel([job("a"), job("b"), job("c"), job("d")], { concurrency: 2 });
     const spans = results.map((result) => {
       const [name, start, end] = result.output.split(" ");
@@ -69,7 +72,12 @@ describe("the library", () => {
   });
 
   it("refuses a job it cannot run before running any, naming it", async () => {
-    await expect(lab.runParallel([["python", "print(1)"], ["cobol", "DISPLAY 1"]])).rejects.toThrow(/job 1: unknown language "cobol" \(known: python, /);
+    await expect(
+      lab.runParallel([
+        ["python", "print(1)"],
+        ["cobol", "DISPLAY 1"],
+      ]),
+    ).rejects.toThrow(/job 1: unknown language "cobol" \(known: python, /);
     await expect(lab.runParallel([], { concurrency: 0 })).rejects.toThrow(/concurrency must be a whole number/);
   });
 
@@ -78,7 +86,10 @@ describe("the library", () => {
     const failure = await beaker.run("print(1)").catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(CodeBeakerError);
     expect(failure).toMatchObject({ code: "INVALID_PARAMS", jsonRpcCode: -32602, message: expect.stringMatching(/cpuLimit: Too small/) });
-    const mismatch = await lab.beaker("python", { version: "2.7" }).run("print(1)").catch((error: unknown) => error);
+    const mismatch = await lab
+      .beaker("python", { version: "2.7" })
+      .run("print(1)")
+      .catch((error: unknown) => error);
     expect(mismatch).toBeInstanceOf(CodeBeakerError);
     expect(mismatch).toMatchObject({
       code: "VERSION_MISMATCH",
@@ -87,7 +98,10 @@ describe("the library", () => {
       data: { language: "python", version: "2.7", versions: ["3.13", "3.11"], default: "3.13" },
     });
     expect((await lab.beaker("python", { version: "3.11" }).run("import sys\nprint(sys.version_info[:2])")).output).toBe("(3, 11)");
-    await expect(lab.beaker("klingon").run("x")).rejects.toMatchObject({ code: "UNKNOWN_LANGUAGE", message: expect.stringMatching(/klingon/) });
+    await expect(lab.beaker("klingon").run("x")).rejects.toMatchObject({
+      code: "UNKNOWN_LANGUAGE",
+      message: expect.stringMatching(/klingon/),
+    });
   });
 
   it("keeps running when its session ended behind its back: a new one starts", async () => {
@@ -108,9 +122,15 @@ describe("the library", () => {
     await docker.getContainer(killed.containerId).kill();
     const listed = async () => (await lab.call(SessionList, {})).sessions.some((session) => session.sessionId === killed.sessionId);
     await eventually(async () => !(await listed()), "the host noticed its sandbox died");
-    const refused = await lab.call(SessionExecute, { sessionId: killed.sessionId, command: { type: "list_directory" } }).catch((error: unknown) => error);
+    const refused = await lab
+      .call(SessionExecute, { sessionId: killed.sessionId, command: { type: "list_directory" } })
+      .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(CodeBeakerError);
-    expect(refused).toMatchObject({ code: "SESSION_ENDED", jsonRpcCode: -32004, data: { sessionId: killed.sessionId, reason: "its sandbox stopped unexpectedly" } });
+    expect(refused).toMatchObject({
+      code: "SESSION_ENDED",
+      jsonRpcCode: -32004,
+      data: { sessionId: killed.sessionId, reason: "its sandbox stopped unexpectedly" },
+    });
     expect((await beaker.run("print('second')")).output).toBe("second");
     expect((await beaker.getHistory()).map((run) => run.version)).toEqual(["v1", "v2"]);
     await beaker.close();
@@ -121,7 +141,10 @@ describe("the library", () => {
     beaker.on("complete", () => {
       throw new Error("the listener broke");
     });
-    await expect(beaker.run("print(1)")).rejects.toMatchObject({ code: "LISTENER_FAILED", message: "a listener threw: the listener broke" });
+    await expect(beaker.run("print(1)")).rejects.toMatchObject({
+      code: "LISTENER_FAILED",
+      message: "a listener threw: the listener broke",
+    });
     const history = await beaker.getHistory();
     expect(history).toHaveLength(1); // the run happened and was recorded
     await beaker.close();
@@ -143,10 +166,19 @@ describe("the library", () => {
 
   it("runs a registered runtime with a compile step, whose failure is a CompilationError result", async () => {
     // sh -n reads a script without running it: a syntax check standing in for a compiler.
-    RuntimeRegistry.register("checked-shell", { image: "debian:bookworm-slim", entryFile: "main.sh", compile: ["sh", "-n", "{file}"], run: ["sh", "{file}"] });
+    RuntimeRegistry.register("checked-shell", {
+      image: "debian:bookworm-slim",
+      entryFile: "main.sh",
+      compile: ["sh", "-n", "{file}"],
+      run: ["sh", "{file}"],
+    });
     const beaker = lab.beaker("checked-shell", { memoryLimit: "64m" });
     const ran = await beaker.run("echo compiled; echo ran");
-    expect(ran).toMatchObject({ success: true, output: "compiled\nran", stages: { compile: { status: "Success" }, run: { status: "Success" } } });
+    expect(ran).toMatchObject({
+      success: true,
+      output: "compiled\nran",
+      stages: { compile: { status: "Success" }, run: { status: "Success" } },
+    });
     const broken = await beaker.run("if then fi");
     expect(broken).toMatchObject({ success: false, status: "CompilationError", stages: { compile: { status: "CompilationError" } } });
     expect(broken.error).toMatch(/main\.sh: \d+: Syntax error/);
@@ -163,7 +195,12 @@ describe("the library", () => {
     // An alias names the same sandbox; run() with no code runs the last code in its own language.
     expect((await beaker.run("console.log(6 * 7)", { language: "js" })).output).toBe("42");
     expect((await beaker.run()).output).toBe("42");
-    expect((await beaker.getHistory()).map((run) => `${run.file} ${run.version}`)).toEqual(["main.js v1", "main.py v1", "main.js v2", "main.js v3"]);
+    expect((await beaker.getHistory()).map((run) => `${run.file} ${run.version}`)).toEqual([
+      "main.js v1",
+      "main.py v1",
+      "main.js v2",
+      "main.js v3",
+    ]);
     await beaker.close();
     expect(await containersOwnedBy()).toEqual([]);
   });
@@ -180,12 +217,18 @@ describe("the library", () => {
     const beaker = lab.beaker("python", { workingDir: "/workspace/task" });
     const where = "import os, sys\nprint(os.getcwd(), sys.stdin.read())";
     expect(await beaker.run(where, { inputData: "given" })).toMatchObject({ output: "/workspace/task given", file: "task/main.py" });
-    expect(await beaker.run(where, { workingDir: "/workspace/other", stdin: "too" })).toMatchObject({ output: "/workspace/other too", file: "other/main.py" });
+    expect(await beaker.run(where, { workingDir: "/workspace/other", stdin: "too" })).toMatchObject({
+      output: "/workspace/other too",
+      file: "other/main.py",
+    });
     expect((await beaker.getHistory()).map((run) => `${run.file} ${run.version}`)).toEqual(["task/main.py v1", "other/main.py v1"]);
     expect((await beaker.rollbackTo("v1", "task/main.py")).file).toBe("task/main.py");
     expect((await beaker.run(undefined, { inputData: "back" })).output).toBe("/workspace/task back");
     expect(await beaker.repeat("import os\nassert os.getcwd() == '/workspace/task'", 3)).toMatchObject({ successRate: 100 });
-    await expect(beaker.run(where, { workingDir: "/etc" })).rejects.toMatchObject({ code: "INVALID_OPTION", message: expect.stringMatching(/workingDir "\/etc" resolves to \/etc, outside \/workspace/) });
+    await expect(beaker.run(where, { workingDir: "/etc" })).rejects.toMatchObject({
+      code: "INVALID_OPTION",
+      message: expect.stringMatching(/workingDir "\/etc" resolves to \/etc, outside \/workspace/),
+    });
     await beaker.close();
   });
 
@@ -199,7 +242,9 @@ describe("the library", () => {
       frames: result.stackFrames,
     });
     expect(result.stackFrames.map((frame) => frame.line)).toEqual([4, 2]);
-    expect(result.stackTrace).toMatch(/^Traceback \(most recent call last\):\n[\s\S]*line 4, in <module>[\s\S]*line 2, in divide[\s\S]*ZeroDivisionError: division by zero$/);
+    expect(result.stackTrace).toMatch(
+      /^Traceback \(most recent call last\):\n[\s\S]*line 4, in <module>[\s\S]*line 2, in divide[\s\S]*ZeroDivisionError: division by zero$/,
+    );
     expect(await beaker.run("print('fine')")).toMatchObject({ errorInfo: null, stackTrace: null, stackFrames: [] });
     await beaker.close();
   });
@@ -217,7 +262,10 @@ describe("the library", () => {
     RuntimeRegistry.register("class-shell", CheckedShell);
     const beaker = lab.beaker("class-shell");
     expect(await beaker.run('echo "$0 $1"')).toMatchObject({ success: true, output: "/workspace/main.sh ran" });
-    expect(await beaker.run('echo "$0 $1"', { workingDir: "tool", file: "go.sh" })).toMatchObject({ success: true, output: "/workspace/tool/go.sh ran" });
+    expect(await beaker.run('echo "$0 $1"', { workingDir: "tool", file: "go.sh" })).toMatchObject({
+      success: true,
+      output: "/workspace/tool/go.sh ran",
+    });
     expect(await beaker.run("if then fi")).toMatchObject({ success: false, status: "CompilationError" });
     await beaker.close();
   });

@@ -49,7 +49,13 @@ describe("session lifecycle", () => {
 
   it("ends a session after its idle timeout and removes its container", async () => {
     const session = await createSession(host(), { language: "python", idleTimeoutMinutes: 0.02 });
-    await eventually(async () => !host().sessions.list().sessions.some((s) => s.sessionId === session.id), "the session expired");
+    await eventually(
+      async () =>
+        !host()
+          .sessions.list()
+          .sessions.some((s) => s.sessionId === session.id),
+      "the session expired",
+    );
     await eventually(async () => (await containersOf(session.id)).length === 0, "its container is gone");
     expect(() => host().sessions.get(session.id)).toThrow(/sessionId: session \w+ has ended: it was idle for 0.02 minutes/);
   });
@@ -65,7 +71,13 @@ describe("session lifecycle", () => {
   it("notices a container that died under it, and answers a call on its session with SessionEnded and why", async () => {
     const session = await createSession(host(), { language: "python" });
     await docker.getContainer(session.sandbox.id).kill();
-    await eventually(async () => !host().sessions.list().sessions.some((s) => s.sessionId === session.id), "the session is dropped");
+    await eventually(
+      async () =>
+        !host()
+          .sessions.list()
+          .sessions.some((s) => s.sessionId === session.id),
+      "the session is dropped",
+    );
     const refused = await host()
       .dispatcher.request(SessionExecute, { sessionId: session.id, command: { type: "list_directory" } }, { notify: () => undefined })
       .catch((error: unknown) => error);
@@ -84,7 +96,10 @@ describe("session lifecycle", () => {
     const running = execute(session, { type: "execute_code", code: "import time\ntime.sleep(30)", timeoutMs: 20_000 });
     const waiting = execute(session, { type: "list_directory" }).catch((error: unknown) => error);
     expect((await running).status).toBe("InternalError");
-    expect(await waiting).toMatchObject({ code: ErrorCodes.SessionEnded, data: { sessionId: session.id, reason: "its maximum lifetime of 0.03 minutes was reached" } });
+    expect(await waiting).toMatchObject({
+      code: ErrorCodes.SessionEnded,
+      data: { sessionId: session.id, reason: "its maximum lifetime of 0.03 minutes was reached" },
+    });
   });
 
   it("refuses an unknown language and an unknown session with a -32602 that says why", async () => {
@@ -95,7 +110,9 @@ describe("session lifecycle", () => {
       message: expect.stringMatching(/^Invalid params: language: unknown language "cobol" \(known: python, javascript, typescript/),
     });
     // An id this host never gave stays -32602: SessionEnded is only for a session that was here.
-    expect(() => host().sessions.get("nope")).toThrow(expect.objectContaining({ code: -32602, message: expect.stringMatching(/^Invalid params: sessionId: no session nope/) }));
+    expect(() => host().sessions.get("nope")).toThrow(
+      expect.objectContaining({ code: -32602, message: expect.stringMatching(/^Invalid params: sessionId: no session nope/) }),
+    );
   });
 
   it("accepts aliases and reports the language id", async () => {

@@ -18,8 +18,7 @@ describe("codebeaker mcp: the host's tools for agents, through the MCP SDK's own
   let client: Client;
   let transport: StdioClientTransport;
   let stderr = "";
-  const call = async (name: string, args: Record<string, unknown>) =>
-    (await client.callTool({ name, arguments: args })) as CallToolResult;
+  const call = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as CallToolResult;
 
   beforeAll(async () => {
     transport = new StdioClientTransport({
@@ -206,7 +205,15 @@ describe("codebeaker mcp: the host's tools for agents, through the MCP SDK's own
     };
     const cancel = new AbortController();
     const call = client.callTool(
-      { name: "run_code", arguments: { language: "python", file: "forever.py", code: "import subprocess\nsubprocess.run(['sleep', '600'])\n", timeoutSeconds: 600 } },
+      {
+        name: "run_code",
+        arguments: {
+          language: "python",
+          file: "forever.py",
+          code: "import subprocess\nsubprocess.run(['sleep', '600'])\n",
+          timeoutSeconds: 600,
+        },
+      },
       undefined,
       { signal: cancel.signal },
     );
@@ -255,7 +262,13 @@ describe("codebeaker mcp: the host's tools for agents, through the MCP SDK's own
     expect(textOf(passing)).toMatch(/^✓ case 1 \(\d+ ms\)\n1 passed, 0 failed of 1$/);
 
     const code311 = "import sys\nprint(sys.version_info[:2] == (3, 11))\n";
-    const onVersion = await call("run_tests", { language: "python", version: "3.11", code: code311, file: "which.py", cases: [{ expectedOutput: "True" }] });
+    const onVersion = await call("run_tests", {
+      language: "python",
+      version: "3.11",
+      code: code311,
+      file: "which.py",
+      cases: [{ expectedOutput: "True" }],
+    });
     expect(onVersion.structuredContent).toMatchObject({ status: "Accepted" });
     const unknown = await call("run_tests", { language: "python", version: "2.7", code: code311, cases: [{}] });
     expect(unknown.isError).toBe(true);
@@ -263,7 +276,12 @@ describe("codebeaker mcp: the host's tools for agents, through the MCP SDK's own
   });
 
   it("runs code in the language version asked for, in that version's own sandbox (after the tests that expect python's to be the only one)", async () => {
-    const result = await call("run_code", { language: "python", version: "3.11", code: "import sys\nprint(sys.version_info[:2])\n", file: "which.py" });
+    const result = await call("run_code", {
+      language: "python",
+      version: "3.11",
+      code: "import sys\nprint(sys.version_info[:2])\n",
+      file: "which.py",
+    });
     expect(result.structuredContent).toMatchObject({ status: "Success", stdout: "(3, 11)\n", language: "python", runtimeVersion: "3.11" });
     const unknown = await call("run_code", { language: "python", version: "2.7", code: "print(1)\n" });
     expect(unknown.isError).toBe(true);

@@ -18,9 +18,12 @@ describe("packages for Rust, Go and Java", () => {
     const runtime = host().registry.find(language, version)!;
     const base = await host().isolations.docker.images.runtimeImage(runtime);
     const tag = packagesTag(language, base, runtime.manifest.packages!, [...packages].sort());
-    await docker.getImage(tag).remove({ force: true }).catch((error: { statusCode?: number }) => {
-      if (error.statusCode !== 404) throw error;
-    });
+    await docker
+      .getImage(tag)
+      .remove({ force: true })
+      .catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 404) throw error;
+      });
     return tag;
   }
 
@@ -48,25 +51,31 @@ describe("packages for Rust, Go and Java", () => {
     expect(answer, answer.stderr).toMatchObject({ status: "Success", stdout: '{"n":42,"ok":true}\n' });
   });
 
-  it.each(["1.24", "1.19"])("downloads Go modules from the module proxy into the image's module cache, and go %s builds with them offline", async (version) => {
-    const answer = await runWith(
-      "go",
-      version,
-      ["github.com/google/uuid@v1.6.0"],
-      `package main\n\nimport (\n\t"fmt"\n\n\t"github.com/google/uuid"\n)\n\nfunc main() {\n\tid := uuid.MustParse("6ba7b810-9dad-11d1-80b4-00c04fd430c8")\n\tfmt.Println(id.Version(), uuid.NewString() != "")\n}\n`,
-    );
-    expect(answer, answer.stderr).toMatchObject({ status: "Success", stdout: "VERSION_1 true\n" });
-  });
+  it.each(["1.24", "1.19"])(
+    "downloads Go modules from the module proxy into the image's module cache, and go %s builds with them offline",
+    async (version) => {
+      const answer = await runWith(
+        "go",
+        version,
+        ["github.com/google/uuid@v1.6.0"],
+        `package main\n\nimport (\n\t"fmt"\n\n\t"github.com/google/uuid"\n)\n\nfunc main() {\n\tid := uuid.MustParse("6ba7b810-9dad-11d1-80b4-00c04fd430c8")\n\tfmt.Println(id.Version(), uuid.NewString() != "")\n}\n`,
+      );
+      expect(answer, answer.stderr).toMatchObject({ status: "Success", stdout: "VERSION_1 true\n" });
+    },
+  );
 
-  it.each(["21", "17"])("copies Maven artifacts and their dependencies from Maven Central onto the classpath of javac and java %s", async (version) => {
-    const answer = await runWith(
-      "java",
-      version,
-      ["com.google.code.gson:gson:2.11.0"],
-      `import com.google.gson.Gson;\nimport java.util.Map;\n\npublic class Main {\n    public static void main(String[] args) {\n        System.out.println(new Gson().toJson(Map.of("n", 42)));\n    }\n}\n`,
-    );
-    expect(answer, answer.stderr).toMatchObject({ status: "Success", stdout: '{"n":42}\n' });
-  });
+  it.each(["21", "17"])(
+    "copies Maven artifacts and their dependencies from Maven Central onto the classpath of javac and java %s",
+    async (version) => {
+      const answer = await runWith(
+        "java",
+        version,
+        ["com.google.code.gson:gson:2.11.0"],
+        `import com.google.gson.Gson;\nimport java.util.Map;\n\npublic class Main {\n    public static void main(String[] args) {\n        System.out.println(new Gson().toJson(Map.of("n", 42)));\n    }\n}\n`,
+      );
+      expect(answer, answer.stderr).toMatchObject({ status: "Success", stdout: '{"n":42}\n' });
+    },
+  );
 
   it("says what a Maven package looks like when one is not group:artifact:version", async () => {
     await expect(call("session.create", { language: "java", packages: ["gson"] })).rejects.toThrow(

@@ -31,9 +31,12 @@ describe("packages a session lists", () => {
     const runtime = host().registry.find(language)!;
     const base = await host().isolations.docker.images.runtimeImage(runtime);
     const tag = packagesTag(language, base, runtime.manifest.packages!, [...packages].sort());
-    await docker.getImage(tag).remove({ force: true }).catch((error: { statusCode?: number }) => {
-      if (error.statusCode !== 404) throw error;
-    });
+    await docker
+      .getImage(tag)
+      .remove({ force: true })
+      .catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 404) throw error;
+      });
     return tag;
   }
 
@@ -105,7 +108,11 @@ describe("packages a session lists", () => {
     expect(installed, installed.stderr).toMatchObject({ status: "Success", exitCode: 0 });
     await call("session.execute", {
       sessionId,
-      command: { type: "write_file", path: "/workspace/api_test.py", content: 'import requests\nprint("requests version:", requests.__version__)' },
+      command: {
+        type: "write_file",
+        path: "/workspace/api_test.py",
+        content: 'import requests\nprint("requests version:", requests.__version__)',
+      },
     });
     const used = await shell(sessionId, "python3", ["/workspace/api_test.py"]);
     expect(used).toMatchObject({ status: "Success", stdout: expect.stringMatching(/^requests version: \d+\.\d+/) });

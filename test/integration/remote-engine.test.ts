@@ -42,7 +42,10 @@ function contextStore(name: string, host: string, options: { current: boolean })
   const dir = mkdtempSync(join(tmpdir(), "codebeaker-remote-docker-config-"));
   const meta = join(dir, "contexts", "meta", createHash("sha256").update(name).digest("hex"));
   mkdirSync(meta, { recursive: true });
-  writeFileSync(join(meta, "meta.json"), JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }));
+  writeFileSync(
+    join(meta, "meta.json"),
+    JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }),
+  );
   if (options.current) writeFileSync(join(dir, "config.json"), JSON.stringify({ auths: {}, currentContext: name }));
   return dir;
 }
@@ -183,7 +186,10 @@ describe("a Docker context naming a TCP endpoint: codebeaker run FILE", () => {
 
   it.each([
     ["the config's currentContext", () => ({ DOCKER_CONFIG: contextStore("remote-test", endpoint.url, { current: true }) })],
-    ["DOCKER_CONTEXT", () => ({ DOCKER_CONFIG: contextStore("remote-test", endpoint.url, { current: false }), DOCKER_CONTEXT: "remote-test" })],
+    [
+      "DOCKER_CONTEXT",
+      () => ({ DOCKER_CONFIG: contextStore("remote-test", endpoint.url, { current: false }), DOCKER_CONTEXT: "remote-test" }),
+    ],
   ])("is used when %s chooses it; the program runs there and sees none of the host's files", async (_, engine) => {
     const before = { ...endpoint.traffic };
     const { code, stdout, stderr, pid } = await runFile(remoteEnv(engine()), program);
@@ -199,7 +205,11 @@ describe("a Docker context naming a TCP endpoint: codebeaker run FILE", () => {
 describe("an engine endpoint nothing listens on", () => {
   it.each([
     ["DOCKER_HOST", (url: string) => ({ DOCKER_HOST: url }), "the endpoint DOCKER_HOST names: check that an engine listens there"],
-    ["a context", (url: string) => ({ DOCKER_CONFIG: contextStore("gone", url, { current: true }) }), 'the endpoint of Docker context "gone" (currentContext in'],
+    [
+      "a context",
+      (url: string) => ({ DOCKER_CONFIG: contextStore("gone", url, { current: true }) }),
+      'the endpoint of Docker context "gone" (currentContext in',
+    ],
   ])("named by %s: the run fails with the endpoint and what named it", async (_, engine, named) => {
     const url = `tcp://127.0.0.1:${await closedPort()}`;
     const { code, stdout, stderr } = await runFile(remoteEnv(engine(url)), "print('must not run')\n");
@@ -213,13 +223,27 @@ describe("an engine endpoint nothing listens on", () => {
 describe("the runner started with docker exec, over TCP", () => {
   it("speaks over the exec's hijacked stream as over a local socket's", async () => {
     const endpoint = await startTcpEngineEndpoint();
-    const backend = new DockerBackend(new Docker(fromEndpoint(endpoint.url, undefined).options), silentLogger, { kind: "docker", runnerStart: "exec" });
+    const backend = new DockerBackend(new Docker(fromEndpoint(endpoint.url, undefined).options), silentLogger, {
+      kind: "docker",
+      runnerStart: "exec",
+    });
     try {
       const python = RuntimeRegistry.builtIn().find("python")!;
       const limits = resolveLimits({ runtime: python.manifest.limits });
-      const sandbox = await backend.createSandbox({ sessionId: `remote-exec-${process.pid}`, runtime: python, limits, networkEnabled: false });
+      const sandbox = await backend.createSandbox({
+        sessionId: `remote-exec-${process.pid}`,
+        runtime: python,
+        limits,
+        networkEnabled: false,
+      });
       expect((await docker.getContainer(sandbox.id).inspect()).Config.Cmd).toEqual(["--keeper"]);
-      const outcome = await sandbox.run({ argv: ["python3", "-c", "print(input()[::-1])"], cwd: "/workspace", timeoutMs: 10_000, outputLimitBytes: 1 << 20, stdin: "PCT\n" }).outcome;
+      const outcome = await sandbox.run({
+        argv: ["python3", "-c", "print(input()[::-1])"],
+        cwd: "/workspace",
+        timeoutMs: 10_000,
+        outputLimitBytes: 1 << 20,
+        stdin: "PCT\n",
+      }).outcome;
       expect(outcome).toMatchObject({ exitCode: 0, stdout: Buffer.from("TCP\n") });
       expect(endpoint.traffic.connections).toBeGreaterThan(0);
     } finally {

@@ -34,7 +34,12 @@ afterAll(async () => {
   rmSync(base, { recursive: true, force: true });
 });
 
-type Entry = { name: string; type?: "file" | "directory" | "symlink" | "link" | "character-device" | "fifo"; linkname?: string; content?: string };
+type Entry = {
+  name: string;
+  type?: "file" | "directory" | "symlink" | "link" | "character-device" | "fifo";
+  linkname?: string;
+  content?: string;
+};
 
 /** An archive made by tar-stream: any entry type and any name, as an attacker would write it. */
 async function crafted(entries: Entry[]): Promise<Buffer> {
@@ -60,7 +65,12 @@ describe("cb-runner untar", () => {
     await client.writeFile(`${root}/old.txt`, Buffer.from("old"), "create");
     const outcomes = await client.unpack(await packArchive(files), [`${root}/old.txt`, `${root}/never-was.txt`]);
     expect(outcomes).toEqual([
-      ...files.map((file) => ({ status: "written", path: `${root}/${file.name}`, bytes: file.content.length, checksum: contentHash(file.content) })),
+      ...files.map((file) => ({
+        status: "written",
+        path: `${root}/${file.name}`,
+        bytes: file.content.length,
+        checksum: contentHash(file.content),
+      })),
       { status: "deleted", path: `${root}/old.txt`, type: "file" },
       { status: "deleted", path: `${root}/never-was.txt`, type: "missing" },
     ]);
@@ -149,7 +159,10 @@ describe("cb-runner untar", () => {
 
   it("refuses a request with more fields than it reads, rather than acting on part of it", async () => {
     const raw = client as unknown as { request(fields: Array<[string, string]>, path: string): Promise<unknown> };
-    const fields: Array<[string, string]> = [["op", "checksum"], ...Array.from({ length: 5000 }, (_, i): [string, string] => ["path", `${root}/f${i}`])];
+    const fields: Array<[string, string]> = [
+      ["op", "checksum"],
+      ...Array.from({ length: 5000 }, (_, i): [string, string] => ["path", `${root}/f${i}`]),
+    ];
     await expect(raw.request(fields, root)).rejects.toMatchObject({ name: "SandboxFileError", detail: "BadRequest" });
     expect(await client.checksums([`${root}/main.py`])).toHaveLength(1);
   });

@@ -32,7 +32,23 @@ async function sessionOn(engine: Docker, runnerStart: "exec" | "init, then exec"
   backends.push(backend);
   const id = `fallback-${process.pid}-${++sessions}`;
   const sandbox = await backend.createSandbox({ sessionId: id, runtime: python, limits, networkEnabled: false });
-  const config = { idleTimeoutMinutes: 30, maxLifetimeMinutes: 120, memoryLimitMB: limits.memoryMb, cpuShares: limits.cpuShares, dockerImage: null, cpuLimit: limits.cpus, pidsLimit: limits.pids, networkEnabled: false, timeoutMs: limits.timeoutMs, compileTimeoutMs: limits.compileTimeoutMs, outputLimitBytes: limits.outputBytes, permissions: null, commands: null, packages: [], warm: false };
+  const config = {
+    idleTimeoutMinutes: 30,
+    maxLifetimeMinutes: 120,
+    memoryLimitMB: limits.memoryMb,
+    cpuShares: limits.cpuShares,
+    dockerImage: null,
+    cpuLimit: limits.cpus,
+    pidsLimit: limits.pids,
+    networkEnabled: false,
+    timeoutMs: limits.timeoutMs,
+    compileTimeoutMs: limits.compileTimeoutMs,
+    outputLimitBytes: limits.outputBytes,
+    permissions: null,
+    commands: null,
+    packages: [],
+    warm: false,
+  };
   return new Session(id, python, config, limits, sandbox, "docker");
 }
 
@@ -77,7 +93,10 @@ describe("the runner started with docker exec beside a keeper", () => {
     });
     expect(seen.result).toBe(`['${RUNNER_PATH}', '${RUNNER_PATH}']`);
 
-    const synced = await syncWorkspace(session, { write: [{ path: "/workspace/app/m.py", content: Buffer.from("print('synced')") }], delete: [] });
+    const synced = await syncWorkspace(session, {
+      write: [{ path: "/workspace/app/m.py", content: Buffer.from("print('synced')") }],
+      delete: [],
+    });
     expect(synced).toMatchObject({ written: 1, failed: [] });
     expect((await execute(session, { type: "run_file", path: "app/m.py" })).result).toBe("synced");
 
@@ -102,7 +121,12 @@ describe("the runner started with docker exec beside a keeper", () => {
     const options = containerOptions({ sessionId: id, runtime: python, limits, networkEnabled: false }, image, ownerLabel());
     const container = await docker.createContainer(keeperOptions(options));
     await container.start();
-    const exec = await container.exec({ Cmd: [RUNNER_PATH, "--root", "/workspace", "--exec"], AttachStdin: true, AttachStdout: true, AttachStderr: true });
+    const exec = await container.exec({
+      Cmd: [RUNNER_PATH, "--root", "/workspace", "--exec"],
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+    });
     const stream = (await exec.start({ hijack: true, stdin: true })) as Duplex;
     const fromRunner = new PassThrough();
     docker.modem.demuxStream(stream, fromRunner, new PassThrough().resume());

@@ -25,7 +25,13 @@ cpSync(join(ROOT, "runtimes", "python"), folder, { recursive: true });
 cpSync(join(fixtures, "python-launch.py"), join(folder, "warm", "launch.py"));
 cpSync(join(fixtures, "command-compiler.py"), join(folder, "warm", "compiler.py"));
 const language = JSON.parse(readFileSync(join(folder, "language.json"), "utf8"));
-writeFileSync(join(folder, "language.json"), JSON.stringify({ ...language, warm: { launcher: ["python3", `${WARM_PATH}/launch.py`], compiler: ["python3", `${WARM_PATH}/compiler.py`] } }));
+writeFileSync(
+  join(folder, "language.json"),
+  JSON.stringify({
+    ...language,
+    warm: { launcher: ["python3", `${WARM_PATH}/launch.py`], compiler: ["python3", `${WARM_PATH}/compiler.py`] },
+  }),
+);
 const versions = loadLanguage(folder);
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
@@ -52,12 +58,22 @@ describe.each(backends)("warm parts in cb-runner (%s)", (_name, makeBackend, pic
 
   const run = (request: Partial<RunRequest> & { argv: string[] }, stdin: string | undefined = ""): Promise<RunOutcome> =>
     sandbox.run({ cwd: "/workspace", timeoutMs: 10_000, outputLimitBytes: 1 << 20, stdin, ...request }).outcome;
-  const text = (outcome: RunOutcome) => ({ stdout: outcome.stdout.toString(), stderr: outcome.stderr.toString(), exitCode: outcome.exitCode, warm: outcome.warm });
+  const text = (outcome: RunOutcome) => ({
+    stdout: outcome.stdout.toString(),
+    stderr: outcome.stderr.toString(),
+    exitCode: outcome.exitCode,
+    warm: outcome.warm,
+  });
   const compile = (argv: string[], extra: Partial<RunRequest> = {}) => run({ argv, warm: "compiler", ...extra });
   const processes = async () => (await run({ argv: PROCESSES })).stdout.toString().trim().split("\n");
 
   beforeAll(async () => {
-    sandbox = await backend.createSandbox({ sessionId: `warm-${process.pid}-${_name.split(" ")[0]}`, runtime, limits, networkEnabled: false });
+    sandbox = await backend.createSandbox({
+      sessionId: `warm-${process.pid}-${_name.split(" ")[0]}`,
+      runtime,
+      limits,
+      networkEnabled: false,
+    });
     expect(sandbox.warmParts).toEqual(runtime.manifest.warm);
     expect(await sandbox.defineWarmPart("launcher", { argv: runtime.manifest.warm!.launcher! })).toBeGreaterThan(1);
     expect(await sandbox.defineWarmPart("compiler", { argv: runtime.manifest.warm!.compiler! })).toBeGreaterThan(1);
@@ -65,17 +81,32 @@ describe.each(backends)("warm parts in cb-runner (%s)", (_name, makeBackend, pic
   afterAll(() => backend.dispose());
 
   it("runs a program from the launcher as its command line would: argv, cwd, stdin, output and exit code", async () => {
-    await sandbox.writeFile("/workspace/app/main.py", Buffer.from("import os, sys\nprint(sys.argv, os.getcwd())\nprint(input(), file=sys.stderr)\nsys.exit(3)\n"), "create");
+    await sandbox.writeFile(
+      "/workspace/app/main.py",
+      Buffer.from("import os, sys\nprint(sys.argv, os.getcwd())\nprint(input(), file=sys.stderr)\nsys.exit(3)\n"),
+      "create",
+    );
     const argv = ["python3", "/workspace/app/main.py", "one", "two words"];
     const warm = await run({ argv, cwd: "/workspace/app", warm: "launcher" }, "from stdin\n");
     const cold = await run({ argv, cwd: "/workspace/app" }, "from stdin\n");
     expect(text(warm)).toEqual({ ...text(cold), warm: true });
-    expect(text(cold)).toEqual({ stdout: "['/workspace/app/main.py', 'one', 'two words'] /workspace/app\n", stderr: "from stdin\n", exitCode: 3, warm: false });
+    expect(text(cold)).toEqual({
+      stdout: "['/workspace/app/main.py', 'one', 'two words'] /workspace/app\n",
+      stderr: "from stdin\n",
+      exitCode: 3,
+      warm: false,
+    });
   });
 
   it("feeds a warm run's stdin as it comes", async () => {
     const handle = sandbox.run(
-      { argv: ["python3", "-c", "import sys\nfor line in sys.stdin: print(line.strip().upper(), flush=True)"], cwd: "/workspace", timeoutMs: 10_000, outputLimitBytes: 1 << 20, warm: "launcher" },
+      {
+        argv: ["python3", "-c", "import sys\nfor line in sys.stdin: print(line.strip().upper(), flush=True)"],
+        cwd: "/workspace",
+        timeoutMs: 10_000,
+        outputLimitBytes: 1 << 20,
+        warm: "launcher",
+      },
       {
         onStdout: (chunk) => {
           if (!chunk.toString().includes("FIRST")) return;
@@ -107,7 +138,10 @@ describe.each(backends)("warm parts in cb-runner (%s)", (_name, makeBackend, pic
 
   it("holds a warm run to the CPU time its time limit allows, as a cold one (RLIMIT_CPU set at go)", async () => {
     const limits = "import resource\nprint(*resource.getrlimit(resource.RLIMIT_CPU))";
-    const [soft, hard] = (await run({ argv: ["python3", "-c", limits], timeoutMs: 4000, warm: "launcher" })).stdout.toString().split(" ").map(Number);
+    const [soft, hard] = (await run({ argv: ["python3", "-c", limits], timeoutMs: 4000, warm: "launcher" })).stdout
+      .toString()
+      .split(" ")
+      .map(Number);
     // The CPU it used warming up (well under a second), then the 4 s limit and a second of slack.
     expect(soft).toBeGreaterThanOrEqual(6);
     expect(soft).toBeLessThanOrEqual(8);
@@ -115,7 +149,8 @@ describe.each(backends)("warm parts in cb-runner (%s)", (_name, makeBackend, pic
   });
 
   it("ends a warm run at its time limit with every process it started, and leaves only the warm parts", async () => {
-    const code = "import subprocess, time\nsubprocess.Popen(['setsid', 'sleep', '300'])\nsubprocess.Popen('sleep 301 &', shell=True)\ntime.sleep(60)";
+    const code =
+      "import subprocess, time\nsubprocess.Popen(['setsid', 'sleep', '300'])\nsubprocess.Popen('sleep 301 &', shell=True)\ntime.sleep(60)";
     const outcome = await run({ argv: ["python3", "-c", code], timeoutMs: 700, warm: "launcher" });
     expect(outcome).toMatchObject({ timedOut: true, warm: true, signal: 9 });
     expect(outcome.wallMs).toBeLessThan(5000);
@@ -172,26 +207,42 @@ describe.each(backends)("warm parts in cb-runner (%s)", (_name, makeBackend, pic
     ].join("\n");
     expect(text(await run({ argv: ["python3", "-c", killer], warm: "launcher" }))).toMatchObject({ stdout: "done\n", exitCode: 0 });
     expect(text(await compile(["echo", "compiled"]))).toMatchObject({ stdout: "compiled\n", exitCode: 0 });
-    expect(text(await run({ argv: ["python3", "-c", "print('ran')"], warm: "launcher" }))).toEqual({ stdout: "ran\n", stderr: "", exitCode: 0, warm: true });
+    expect(text(await run({ argv: ["python3", "-c", "print('ran')"], warm: "launcher" }))).toEqual({
+      stdout: "ran\n",
+      stderr: "",
+      exitCode: 0,
+      warm: true,
+    });
     expect(text(await compile(["echo", "compiled"]))).toEqual({ stdout: "compiled\n", stderr: "", exitCode: 0, warm: true });
   });
 
   it("ends a fork bomb beside the warm parts, and serves warm again after it", async () => {
     // As the escape suite's bomb: its processes fork once a second when refused, so that gVisor's own threads keep up.
-    const bomb = "import os, time\nif os.fork() == 0:\n    while True:\n        try: os.fork()\n        except OSError: time.sleep(1)\ntime.sleep(2)\nprint('left')";
+    const bomb =
+      "import os, time\nif os.fork() == 0:\n    while True:\n        try: os.fork()\n        except OSError: time.sleep(1)\ntime.sleep(2)\nprint('left')";
     const outcome = await run({ argv: ["python3", "-c", bomb], timeoutMs: 6000, warm: "launcher" });
     expect(text(outcome)).toMatchObject({ stdout: "left\n", exitCode: 0, warm: true });
     expect((await processes()).filter((line) => !/compiler\.py|cb-runner/.test(line))).toEqual([]);
-    expect(text(await run({ argv: ["python3", "-c", "print('after')"], warm: "launcher" }))).toMatchObject({ stdout: "after\n", warm: true });
+    expect(text(await run({ argv: ["python3", "-c", "print('after')"], warm: "launcher" }))).toMatchObject({
+      stdout: "after\n",
+      warm: true,
+    });
   });
 
   it("stops a part that is defined again, and runs cold once none is defined", async () => {
     expect(await sandbox.defineWarmPart("launcher", null)).toBe(0);
     expect(await run({ argv: ["python3", "-c", "print(1)"], warm: "launcher" })).toMatchObject({ exitCode: 0, warm: false });
-    await expect(sandbox.defineWarmPart("launcher", { argv: ["/no/such/launcher"] })).rejects.toThrow(/warm launcher could not start: exec/);
+    await expect(sandbox.defineWarmPart("launcher", { argv: ["/no/such/launcher"] })).rejects.toThrow(
+      /warm launcher could not start: exec/,
+    );
     const built = "/tmp/codebeaker/warm-test/build";
-    expect(await sandbox.defineWarmPart("launcher", { argv: runtime.manifest.warm!.launcher!, makeDirectories: [built] })).toBeGreaterThan(1);
-    expect(text(await run({ argv: ["python3", "-c", `import os; print(os.path.isdir('${built}'))`], warm: "launcher" }))).toMatchObject({ stdout: "True\n", warm: true });
+    expect(await sandbox.defineWarmPart("launcher", { argv: runtime.manifest.warm!.launcher!, makeDirectories: [built] })).toBeGreaterThan(
+      1,
+    );
+    expect(text(await run({ argv: ["python3", "-c", `import os; print(os.path.isdir('${built}'))`], warm: "launcher" }))).toMatchObject({
+      stdout: "True\n",
+      warm: true,
+    });
   });
 });
 
@@ -205,9 +256,21 @@ describe("a warm folder with a setup.sh", () => {
     const backend = new DockerBackend(docker, silentLogger, { kind: "docker" });
     try {
       const limits = resolveLimits({ runtime: runtime!.manifest.limits });
-      const sandbox = await backend.createSandbox({ sessionId: `warm-setup-${process.pid}`, runtime: runtime!, limits, networkEnabled: false });
-      const check = "import os\nprint(open('/opt/codebeaker/warm/setup-ran').read().split(), [os.access(f'/opt/codebeaker/warm/{f}', os.W_OK) for f in ('', 'launch.py', 'setup-ran')])";
-      const outcome = await sandbox.run({ argv: ["python3", "-c", check], cwd: "/workspace", timeoutMs: 10_000, outputLimitBytes: 1 << 20, stdin: "" }).outcome;
+      const sandbox = await backend.createSandbox({
+        sessionId: `warm-setup-${process.pid}`,
+        runtime: runtime!,
+        limits,
+        networkEnabled: false,
+      });
+      const check =
+        "import os\nprint(open('/opt/codebeaker/warm/setup-ran').read().split(), [os.access(f'/opt/codebeaker/warm/{f}', os.W_OK) for f in ('', 'launch.py', 'setup-ran')])";
+      const outcome = await sandbox.run({
+        argv: ["python3", "-c", check],
+        cwd: "/workspace",
+        timeoutMs: 10_000,
+        outputLimitBytes: 1 << 20,
+        stdin: "",
+      }).outcome;
       expect(outcome.stdout.toString()).toBe(`['0', '${WARM_PATH}'] [False, False, False]\n`);
     } finally {
       await backend.dispose();
@@ -219,7 +282,12 @@ describe("a warm folder with a setup.sh", () => {
     const here = backend.versionsHere(loadLanguage(withSetup))[0];
     if (!here) return; // this machine has none of its versions
     try {
-      const sandbox = await backend.createSandbox({ sessionId: `warm-setup-process-${process.pid}`, runtime: here, limits: resolveLimits({}), networkEnabled: false });
+      const sandbox = await backend.createSandbox({
+        sessionId: `warm-setup-process-${process.pid}`,
+        runtime: here,
+        limits: resolveLimits({}),
+        networkEnabled: false,
+      });
       expect(sandbox.warmParts).toBeUndefined();
     } finally {
       await backend.dispose();

@@ -80,7 +80,11 @@ describe.each(versions)("%s", (_name, runtime) => {
 
   it("is the version its folder names, and says so", async () => {
     expect(session.createResult()).toMatchObject({ language, version });
-    expect(host().sessions.list().sessions.find((summary) => summary.sessionId === session.id)).toMatchObject({ language, version });
+    expect(
+      host()
+        .sessions.list()
+        .sessions.find((summary) => summary.sessionId === session.id),
+    ).toMatchObject({ language, version });
     // The toolchain in the image says the same version as the folder (the check process isolation runs here).
     const check = runtime.manifest.localToolchain!;
     const answer = await execute(session, { type: "execute_shell", commandName: check.command[0], args: check.command.slice(1) });

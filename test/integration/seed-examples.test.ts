@@ -36,7 +36,8 @@ print(factorial(5))
 
   it("AI 에이전트: run generated code, use its output or handle result.error_message", async () => {
     const agent = {
-      generate: (request: string) => (request.includes("피보나치") ? "def fib(n):\n    return n if n < 2 else fib(n-1) + fib(n-2)\nprint(fib(10))" : "fib(10"),
+      generate: (request: string) =>
+        request.includes("피보나치") ? "def fib(n):\n    return n if n < 2 else fib(n-1) + fib(n-2)\nprint(fib(10))" : "fib(10",
       used: [] as string[],
       errors: [] as string[],
       use(output: string) {
@@ -84,7 +85,8 @@ print(factorial(5))
   it("교육 플랫폼: run(student_code, memory_limit='128m'), provide_feedback(result)", async () => {
     const beaker = new Beaker({ language: "python" });
     const feedback: string[] = [];
-    const provideFeedback = (result: RunResult) => feedback.push(result.success ? `ok: ${result.output}` : `${result.status} (${result.memoryUsedMb ?? "?"} MB)`);
+    const provideFeedback = (result: RunResult) =>
+      feedback.push(result.success ? `ok: ${result.output}` : `${result.status} (${result.memoryUsedMb ?? "?"} MB)`);
     // A student's program that holds 200 MB: within the beaker's 512 MB, not within this run's 128 MB.
     const studentCode = "data = b'x' * (200 << 20)\nprint(len(data) >> 20)";
     provideFeedback(await beaker.run(studentCode, { memoryLimit: "128m" }));
@@ -110,7 +112,14 @@ print(factorial(5))
       const result = await beaker.run(program, { inputData: sample });
       if (!result.success) program = improve(program, result.errorInfo);
     }
-    expect(seen).toEqual([{ type: "ZeroDivisionError", message: expect.stringMatching(/division by zero/), location: { path: "main.py", line: 2, column: expect.any(Number) }, frames: expect.any(Array) }]);
+    expect(seen).toEqual([
+      {
+        type: "ZeroDivisionError",
+        message: expect.stringMatching(/division by zero/),
+        location: { path: "main.py", line: 2, column: expect.any(Number) },
+        frames: expect.any(Array),
+      },
+    ]);
     expect((await beaker.run(program, { inputData: "9" })).output).toBe("9.0");
     await beaker.close();
   });
@@ -144,7 +153,10 @@ print(factorial(5))
     const running = beaker.run("import numpy, pandas, os\nprint(pandas.Series(numpy.arange(5)).sum(), os.getcwd())");
     if (!pypi) {
       // Where the package index cannot be reached, the error says so (see packages.test.ts).
-      await expect(running).rejects.toMatchObject({ name: "CodeBeakerError", message: expect.stringMatching(/installing .* with pip for python failed/) });
+      await expect(running).rejects.toMatchObject({
+        name: "CodeBeakerError",
+        message: expect.stringMatching(/installing .* with pip for python failed/),
+      });
     } else {
       expect(await running).toMatchObject({ success: true, output: "10 /workspace" });
     }

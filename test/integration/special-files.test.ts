@@ -41,10 +41,18 @@ describe.each(["docker", "process"] as const)("file commands on what a program l
       });
       expect(answer.error).toMatch(/pipe\.py is not a regular file/);
     }
-    const sync = await syncWorkspace(session, decodeChange(WorkspaceSyncParams.parse({
-      sessionId: session.id,
-      write: [{ path: "/workspace/pipe.py", content: "print(2)" }, { path: "/workspace/beside.py", content: "print(3)" }],
-    })));
+    const sync = await syncWorkspace(
+      session,
+      decodeChange(
+        WorkspaceSyncParams.parse({
+          sessionId: session.id,
+          write: [
+            { path: "/workspace/pipe.py", content: "print(2)" },
+            { path: "/workspace/beside.py", content: "print(3)" },
+          ],
+        }),
+      ),
+    );
     expect(sync).toMatchObject({ written: 1, failed: [{ path: "/workspace/pipe.py", error: "NotARegularFile" }] });
     await alive();
     const listing = await execute(session, { type: "list_directory", path: "/workspace" });
@@ -72,8 +80,9 @@ describe.each(["docker", "process"] as const)("file commands on what a program l
       const copy = await execute(session, { type: "copy_file", sourcePath: "big.bin", destinationPath });
       expect(copy).toMatchObject({ success: false, status: "FileError", errorCode: "NoSpace" });
     }
-    const names = ((await execute(session, { type: "list_directory", path: "/workspace" })).result as { entries: Array<{ name: string }> })
-      .entries.map((entry) => entry.name);
+    const names = (
+      (await execute(session, { type: "list_directory", path: "/workspace" })).result as { entries: Array<{ name: string }> }
+    ).entries.map((entry) => entry.name);
     expect(names).not.toContain("new.bin");
     expect(names.filter((name) => name.startsWith("."))).toEqual([]);
     expect((await execute(session, { type: "read_file", path: "old.bin" })).result).toMatchObject({ content: "what was there" });

@@ -111,11 +111,18 @@ describe("codebeaker --stdio: JSON-RPC 2.0 whatever the client sends", () => {
       { jsonrpc: "2.0", id: "b", method: "session.nope" },
     ];
     const [answers] = await sendThenList(frame(JSON.stringify(batch)), 3, 2);
-    expect(answers).toMatchObject([{ id: "a", result: { count: 0 } }, { id: "b", error: { code: -32601 } }]);
+    expect(answers).toMatchObject([
+      { id: "a", result: { count: 0 } },
+      { id: "b", error: { code: -32601 } },
+    ]);
   });
 
   it("loses one message to a malformed header, never the stream", async () => {
-    for (const [index, bad] of ["Content-Length: lots\r\n\r\n{}", "Content-Type: text/plain\r\n\r\n{}", "\u0000\u0001 garbage\r\n\r\n"].entries()) {
+    for (const [index, bad] of [
+      "Content-Length: lots\r\n\r\n{}",
+      "Content-Type: text/plain\r\n\r\n{}",
+      "\u0000\u0001 garbage\r\n\r\n",
+    ].entries()) {
       const [error, listed] = await sendThenList(bad, 10 + index, 2);
       expect(error).toMatchObject({ id: null, error: { code: -32700, data: expect.stringMatching(/^header: /) } });
       expect(listed).toMatchObject({ id: 10 + index, result: { count: 0 } });
@@ -144,7 +151,10 @@ describe("codebeaker run FILE", () => {
   };
 
   it("streams the program's output, forwards stdin, ends with a summary and the program's exit code", async () => {
-    const program = file("greet.py", "import sys\nname = sys.stdin.readline().strip()\nprint('hello', name)\nprint('oops', file=sys.stderr)\nsys.exit(3)\n");
+    const program = file(
+      "greet.py",
+      "import sys\nname = sys.stdin.readline().strip()\nprint('hello', name)\nprint('oops', file=sys.stderr)\nsys.exit(3)\n",
+    );
     const { code, stdout, stderr } = await run([program], "Ada\n");
     expect(stdout).toBe("hello Ada\n");
     expect(stderr).toMatch(/^oops\n── RuntimeError · exit 3 · wall [\d.]+ ms · CPU [\d.]+ ms · peak memory [\d.]+ MB\n/m);
@@ -152,7 +162,10 @@ describe("codebeaker run FILE", () => {
   });
 
   it("compiles first where the language needs it, and reports a success", async () => {
-    const program = file("Hello.java", 'public class Hello { public static void main(String[] a) { System.out.println("hi from java"); } }\n');
+    const program = file(
+      "Hello.java",
+      'public class Hello { public static void main(String[] a) { System.out.println("hi from java"); } }\n',
+    );
     const { code, stdout, stderr } = await run([program]);
     expect(stdout).toBe("hi from java\n");
     expect(stderr).toMatch(/── Success · exit 0 · compile [\d.]+ ms · run [\d.]+ ms · CPU [\d.]+ ms · peak memory [\d.]+ MB/);

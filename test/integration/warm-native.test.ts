@@ -55,7 +55,9 @@ const EXPECTED: Record<string, (answer: SessionExecuteResult, entry: string) => 
   "compile-error": (answer, entry) => {
     expect(answer.status).toBe("CompilationError");
     expect(answer.stages?.run).toBeFalsy();
-    expect(answer.diagnostics.filter((diagnostic) => diagnostic.severity === "error").map((diagnostic) => diagnostic.path)).toContain(`compile-error/${entry}`);
+    expect(answer.diagnostics.filter((diagnostic) => diagnostic.severity === "error").map((diagnostic) => diagnostic.path)).toContain(
+      `compile-error/${entry}`,
+    );
   },
   exit3: (answer) => {
     expect(answer.exitCode).toBe(3);
@@ -87,7 +89,13 @@ describe.each(runtimes.map((runtime) => ({ name: `${runtime.manifest.language} $
     });
     /** Go's session cache: absent while every compile went through go-build's direct path. */
     const goCache = async (session: Session) =>
-      (await execute(session, { type: "execute_shell", commandName: "sh", args: ["-c", `test -e ${GO_CACHE} && echo there || echo absent`] })).stdout.trim();
+      (
+        await execute(session, {
+          type: "execute_shell",
+          commandName: "sh",
+          args: ["-c", `test -e ${GO_CACHE} && echo there || echo absent`],
+        })
+      ).stdout.trim();
 
     async function run(session: Session, name: string): Promise<SessionExecuteResult> {
       const folder = join(FIXTURES, language, name);
@@ -151,26 +159,40 @@ describe.each(runtimes.map((runtime) => ({ name: `${runtime.manifest.language} $
         }
         expect(outcome(answers[0]!)).toEqual(outcome(answers[1]!));
         expect(answers[0]).toMatchObject({ status: "Success", stdout: "built by go build, in a module\n" });
-        const link = await execute(fresh, { type: "execute_shell", commandName: "sh", args: ["-c", `readlink "$(find ${GO_CACHE} -type l | head -n 1)"`] });
+        const link = await execute(fresh, {
+          type: "execute_shell",
+          commandName: "sh",
+          args: ["-c", `readlink "$(find ${GO_CACHE} -type l | head -n 1)"`],
+        });
         expect(link.stdout).toMatch(new RegExp(`^${WARM_PATH}/go-cache/`));
       } finally {
         await Promise.all([host().sessions.close(fresh.id, "test over"), host().sessions.close(freshCold.id, "test over")]);
       }
     });
 
-    it.runIf(language === "go")("leaves a program that imports a package to go build, which builds it with the package", async () => {
-      const code = readFileSync(join(FIXTURES, "go-fallback", "package", "main.go"), "utf8");
-      const params = { language, version, packages: ["github.com/google/uuid@v1.6.0"], timeoutMs: 60_000 };
-      const [withPackage, withPackageCold] = await Promise.all([createSession(host(), params), createSession(host(), { ...params, warm: false })]);
-      try {
-        const [answer, coldAnswer] = [await execute(withPackage, { type: "execute_code", code }), await execute(withPackageCold, { type: "execute_code", code })];
-        expect(outcome(answer)).toEqual(outcome(coldAnswer));
-        expect(answer, answer.stderr).toMatchObject({ status: "Success", stdout: "VERSION_1 true\n" });
-        expect(await goCache(withPackage)).toBe("there");
-      } finally {
-        await Promise.all([host().sessions.close(withPackage.id, "test over"), host().sessions.close(withPackageCold.id, "test over")]);
-      }
-    }, 600_000);
+    it.runIf(language === "go")(
+      "leaves a program that imports a package to go build, which builds it with the package",
+      async () => {
+        const code = readFileSync(join(FIXTURES, "go-fallback", "package", "main.go"), "utf8");
+        const params = { language, version, packages: ["github.com/google/uuid@v1.6.0"], timeoutMs: 60_000 };
+        const [withPackage, withPackageCold] = await Promise.all([
+          createSession(host(), params),
+          createSession(host(), { ...params, warm: false }),
+        ]);
+        try {
+          const [answer, coldAnswer] = [
+            await execute(withPackage, { type: "execute_code", code }),
+            await execute(withPackageCold, { type: "execute_code", code }),
+          ];
+          expect(outcome(answer)).toEqual(outcome(coldAnswer));
+          expect(answer, answer.stderr).toMatchObject({ status: "Success", stdout: "VERSION_1 true\n" });
+          expect(await goCache(withPackage)).toBe("there");
+        } finally {
+          await Promise.all([host().sessions.close(withPackage.id, "test over"), host().sessions.close(withPackageCold.id, "test over")]);
+        }
+      },
+      600_000,
+    );
   },
 );
 

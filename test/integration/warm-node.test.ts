@@ -45,7 +45,8 @@ describe.each(runtimes.map((runtime) => ({ name: `${runtime.manifest.language} $
       const params = { language, version };
       [warm, cold] = await Promise.all([createSession(host(), params), createSession(host(), { ...params, warm: false })]);
       for (const session of [warm, cold]) {
-        for (const file of files) expect((await execute(session, { type: "write_file", path: file.path, content: file.content })).success).toBe(true);
+        for (const file of files)
+          expect((await execute(session, { type: "write_file", path: file.path, content: file.content })).success).toBe(true);
       }
     });
 
@@ -71,7 +72,14 @@ describe.each(runtimes.map((runtime) => ({ name: `${runtime.manifest.language} $
 /** What a program's user sees of a run: all of it but times, memory and whether it was warm. */
 function answerOf(result: SessionExecuteResult) {
   const stage = (s: StageResult | undefined) =>
-    s && { status: s.status, exitCode: s.exitCode, signal: s.signal, stdout: s.stdout, stderr: s.stderr, truncated: [s.stdoutTruncated, s.stderrTruncated] };
+    s && {
+      status: s.status,
+      exitCode: s.exitCode,
+      signal: s.signal,
+      stdout: s.stdout,
+      stderr: s.stderr,
+      truncated: [s.stdoutTruncated, s.stderrTruncated],
+    };
   return {
     status: result.status,
     exitCode: result.exitCode,

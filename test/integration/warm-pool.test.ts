@@ -23,7 +23,11 @@ describe("warm pool", () => {
     await host().sessions.pool.settled();
     const [spare] = await spareContainers([first.id]);
     expect(spare?.State).toBe("running");
-    expect(host().sessions.list().sessions.map((session) => session.sessionId)).toEqual([first.id]);
+    expect(
+      host()
+        .sessions.list()
+        .sessions.map((session) => session.sessionId),
+    ).toEqual([first.id]);
     await host().sessions.close(first.id, "test done");
 
     const second = await createSession(host(), { language: "python" });
@@ -110,6 +114,9 @@ describe("warm pool of a host that dies", () => {
     } finally {
       server.child.kill("SIGKILL"); // no cleanup code runs: each runner sees its stdin close, ends, and AutoRemove follows
     }
-    await eventually(async () => (await containersOwnedBy(server.child.pid!)).length === 0, "the session's and the spare's containers are gone");
+    await eventually(
+      async () => (await containersOwnedBy(server.child.pid!)).length === 0,
+      "the session's and the spare's containers are gone",
+    );
   });
 });

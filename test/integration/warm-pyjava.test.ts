@@ -52,7 +52,8 @@ type Answer = Awaited<ReturnType<typeof execute>>;
 
 /** What a program's user sees of an answer: the outcome, each stage's output, the diagnostics. */
 function seen(answer: Answer) {
-  const stage = (s: NonNullable<Answer["stages"]>["run"]) => s && { status: s.status, exitCode: s.exitCode, signal: s.signal, stdout: s.stdout, stderr: s.stderr };
+  const stage = (s: NonNullable<Answer["stages"]>["run"]) =>
+    s && { status: s.status, exitCode: s.exitCode, signal: s.signal, stdout: s.stdout, stderr: s.stderr };
   return {
     status: answer.status,
     exitCode: answer.exitCode,
@@ -79,15 +80,19 @@ describe.each(rows)("%s %s, warm and cold", (language, version, cases) => {
     }
   }, 900_000);
 
-  it.each(cases)("$name: the same answer", async ({ path, stdin }) => {
-    const coldAnswer = await execute(cold, { type: "run_file", path, stdin });
-    const warmAnswer = await execute(warm, { type: "run_file", path, stdin });
-    expect(seen(warmAnswer)).toEqual(seen(coldAnswer));
-    const stages = Object.values(warmAnswer.stages ?? {});
-    expect(stages.length).toBeGreaterThan(0);
-    for (const stage of stages) expect(stage).toMatchObject({ warm: true });
-    for (const stage of Object.values(coldAnswer.stages ?? {})) expect(stage).toMatchObject({ warm: false });
-  }, 120_000);
+  it.each(cases)(
+    "$name: the same answer",
+    async ({ path, stdin }) => {
+      const coldAnswer = await execute(cold, { type: "run_file", path, stdin });
+      const warmAnswer = await execute(warm, { type: "run_file", path, stdin });
+      expect(seen(warmAnswer)).toEqual(seen(coldAnswer));
+      const stages = Object.values(warmAnswer.stages ?? {});
+      expect(stages.length).toBeGreaterThan(0);
+      for (const stage of stages) expect(stage).toMatchObject({ warm: true });
+      for (const stage of Object.values(coldAnswer.stages ?? {})) expect(stage).toMatchObject({ warm: false });
+    },
+    120_000,
+  );
 
   it("runs the program in the launcher's own process, not in a cold toolchain it starts", async () => {
     const [path, yes, no] = language === "python" ? ["/workspace/inside.py", "True", "False"] : ["/workspace/Inside.java", "true", "false"];

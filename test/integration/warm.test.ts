@@ -54,12 +54,26 @@ const declared = RuntimeRegistry.builtIn()
   .all()
   .filter((runtime) => Object.keys(runtime.manifest.warm ?? {}).length);
 const cases: Case[] = [
-  { name: "warmfixture (python with the test's launcher)", runtime: fixture.find((r) => r.manifest.version === "3.13")!, programs: "python", folder: join(base, "warmfixture") },
-  ...declared.map((runtime) => ({ name: runtime.manifest.language, runtime, programs: runtime.manifest.language, folder: join(ROOT, "runtimes", runtime.manifest.language) })),
+  {
+    name: "warmfixture (python with the test's launcher)",
+    runtime: fixture.find((r) => r.manifest.version === "3.13")!,
+    programs: "python",
+    folder: join(base, "warmfixture"),
+  },
+  ...declared.map((runtime) => ({
+    name: runtime.manifest.language,
+    runtime,
+    programs: runtime.manifest.language,
+    folder: join(ROOT, "runtimes", runtime.manifest.language),
+  })),
 ];
 
 /** A shell listing of the sandbox's processes, one command line each, but for the shell's own. */
-const PROCESSES = ["sh", "-c", 'for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f"; echo; done | grep -v "^sh -c\\|^tr \\|^grep \\|^$" || true'];
+const PROCESSES = [
+  "sh",
+  "-c",
+  'for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f"; echo; done | grep -v "^sh -c\\|^tr \\|^grep \\|^$" || true',
+];
 
 describe.each(cases)("warm toolchain: $name", ({ runtime, programs, folder }) => {
   const host = useHost();
@@ -83,11 +97,14 @@ describe.each(cases)("warm toolchain: $name", ({ runtime, programs, folder }) =>
 
   /** The ready sandboxes of this language, from the engine: this host's containers that belong to no session. */
   const spares = async () => {
-    const sessions = host().sessions.list().sessions.map((session) => session.sessionId);
+    const sessions = host()
+      .sessions.list()
+      .sessions.map((session) => session.sessionId);
     const mine = await docker.listContainers({ filters: { label: [`${Labels.owner}=${ownerLabel()}`, `${Labels.language}=${language}`] } });
     return mine.filter((info) => !sessions.includes(info.Labels[Labels.session]!));
   };
-  const code = (session: Session, source: string, extra: Record<string, unknown> = {}) => execute(session, { type: "execute_code", code: source, ...extra });
+  const code = (session: Session, source: string, extra: Record<string, unknown> = {}) =>
+    execute(session, { type: "execute_code", code: source, ...extra });
 
   it("runs warm from the second run on, with the output and exit code of a cold session", async () => {
     const source = readFileSync(join(runtime.directory, testProgram), "utf8");
@@ -103,13 +120,16 @@ describe.each(cases)("warm toolchain: $name", ({ runtime, programs, folder }) =>
   });
 
   const leak = [1, 2].map((run) => join(folder, `warm-leak-${run}${extension}`));
-  it.runIf(leak.every(existsSync))("leaves nothing of a run to the next but its files: globals, statics, environment, modules", async () => {
-    const first = await code(warm, readFileSync(leak[0]!, "utf8"));
-    expect(first.status).toBe("Success");
-    const second = await code(warm, readFileSync(leak[1]!, "utf8"));
-    expect(second.stdout).toBe("clean\n");
-    expect(served(second)).toBe(true);
-  });
+  it.runIf(leak.every(existsSync))(
+    "leaves nothing of a run to the next but its files: globals, statics, environment, modules",
+    async () => {
+      const first = await code(warm, readFileSync(leak[0]!, "utf8"));
+      expect(first.status).toBe("Success");
+      const second = await code(warm, readFileSync(leak[1]!, "utf8"));
+      expect(second.stdout).toBe("clean\n");
+      expect(served(second)).toBe(true);
+    },
+  );
 
   it("ends a warm run at its time limit, with the children it started", async () => {
     const answer = await code(warm, program("sleeper"), { timeoutMs: 1500 });

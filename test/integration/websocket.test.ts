@@ -198,9 +198,7 @@ describe("codebeaker serve: the guide's WebSocket API", () => {
       content:
         "interface Calculator {\n  add(a: number, b: number): number;\n}\n\nconst calc: Calculator = {\n  add: (a, b) => a + b\n};\n\nconsole.log('Result:', calc.add(15, 25));",
     });
-    expect((await run({ type: "execute_code", code: "// Import from file\nimport('./calculator.ts');" })).result.result).toBe(
-      "Result: 40",
-    );
+    expect((await run({ type: "execute_code", code: "// Import from file\nimport('./calculator.ts');" })).result.result).toBe("Result: 40");
     await client.request("session.close", { sessionId: result.sessionId });
   });
 
@@ -233,7 +231,10 @@ describe("codebeaker serve: the guide's WebSocket API", () => {
     expect(
       await client.request("session.execute", { sessionId: "x", command: { type: "read_file", path: "/workspace/../etc/passwd" } }),
     ).toMatchObject({
-      error: { code: -32602, message: 'Invalid params: command.path: path "/workspace/../etc/passwd" resolves to /etc/passwd, outside /workspace' },
+      error: {
+        code: -32602,
+        message: 'Invalid params: command.path: path "/workspace/../etc/passwd" resolves to /etc/passwd, outside /workspace',
+      },
     });
     expect(await client.request("session.execute", { sessionId: "x", command: { type: "rm_rf", path: "/" } })).toMatchObject({
       error: { code: -32602, message: expect.stringMatching(/^Invalid params: command.type: must be one of write_file, read_file/) },

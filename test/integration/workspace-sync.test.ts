@@ -20,7 +20,10 @@ const sync = (session: Session, params: { write?: Array<{ path: string; content:
   syncWorkspace(session, decodeChange(WorkspaceSyncParams.parse({ sessionId: session.id, ...params })));
 
 const tree = (count: number, changed = -1) =>
-  Array.from({ length: count }, (_, i) => ({ path: `src/module${i % 10}/file${i}.py`, content: `VALUE = ${i === changed ? "'changed'" : i}\n` }));
+  Array.from({ length: count }, (_, i) => ({
+    path: `src/module${i % 10}/file${i}.py`,
+    content: `VALUE = ${i === changed ? "'changed'" : i}\n`,
+  }));
 
 describe("workspace.sync", () => {
   const host = useHost();
@@ -33,7 +36,11 @@ describe("workspace.sync", () => {
       expect(sent.archives).toHaveLength(1);
       expect(await sync(session, { write: [tree(300, 7)[7]!] })).toMatchObject({ written: 1, failed: [] });
       expect(sent.archives[1]).toBe(512 + 512 + 1024); // one header, one block of content, the end
-      const answer = await execute(session, { type: "execute_shell", commandName: "cat", args: ["src/module7/file7.py", "src/module8/file8.py"] });
+      const answer = await execute(session, {
+        type: "execute_shell",
+        commandName: "cat",
+        args: ["src/module7/file7.py", "src/module8/file8.py"],
+      });
       expect(answer.stdout).toBe("VALUE = 'changed'\nVALUE = 8\n");
     } finally {
       await host().sessions.close(session.id, "test done");
@@ -51,11 +58,19 @@ describe("workspace.sync", () => {
       expect(sent.checked[0]).toHaveLength(20);
 
       // Same size, other content; and one file removed: both are sent again, and only they.
-      await execute(session, { type: "execute_shell", commandName: "sh", args: ["-c", "echo 'VALUE = 9' > src/module3/file3.py && rm src/module4/file4.py"] });
+      await execute(session, {
+        type: "execute_shell",
+        commandName: "sh",
+        args: ["-c", "echo 'VALUE = 9' > src/module3/file3.py && rm src/module4/file4.py"],
+      });
       await sync(session, { write: files });
       expect(sent.archives).toHaveLength(2);
       expect(sent.archives[1]).toBe(2 * (512 + 512) + 1024);
-      const answer = await execute(session, { type: "execute_shell", commandName: "cat", args: ["src/module3/file3.py", "src/module4/file4.py"] });
+      const answer = await execute(session, {
+        type: "execute_shell",
+        commandName: "cat",
+        args: ["src/module3/file3.py", "src/module4/file4.py"],
+      });
       expect(answer.stdout).toBe("VALUE = 3\nVALUE = 4\n");
     } finally {
       await host().sessions.close(session.id, "test done");
@@ -76,7 +91,9 @@ describe("workspace.sync", () => {
       expect(result).toEqual({ written: 3, deleted: 2, bytes: 5 + 6 + 21, failed: [] });
       const listing = await execute(session, { type: "execute_shell", commandName: "sh", args: ["-c", "cat a/one.txt; ls"] });
       expect(listing.stdout).toBe("seconda\n");
-      expect(await sync(session, { write: [{ path: "/workspace", content: "x" }] })).toMatchObject({ failed: [{ path: "/workspace", error: "IsADirectory" }] });
+      expect(await sync(session, { write: [{ path: "/workspace", content: "x" }] })).toMatchObject({
+        failed: [{ path: "/workspace", error: "IsADirectory" }],
+      });
     } finally {
       await host().sessions.close(session.id, "test done");
     }

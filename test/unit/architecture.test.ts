@@ -18,7 +18,9 @@ function importsUnder(folder: string): Array<{ file: string; imports: string[] }
 
 function crossings(from: string, forbidden: string[]): string[] {
   return importsUnder(from).flatMap(({ file, imports }) =>
-    imports.filter((target) => forbidden.some((folder) => target === folder || target.startsWith(`${folder}/`))).map((target) => `${file} → ${target}`),
+    imports
+      .filter((target) => forbidden.some((folder) => target === folder || target.startsWith(`${folder}/`)))
+      .map((target) => `${file} → ${target}`),
   );
 }
 
@@ -49,11 +51,16 @@ describe("the tree is the architecture", () => {
       ["host/host.ts", "host/mcp", "host/library", "host/cli"],
       ["host/main.ts"],
     ];
-    const layerOf = (path: string) => layers.findIndex((parts) => parts.some((part) => path === part || path.startsWith(`${part}/`) || `${path}.ts` === part));
+    const layerOf = (path: string) =>
+      layers.findIndex((parts) => parts.some((part) => path === part || path.startsWith(`${part}/`) || `${path}.ts` === part));
     const upward = importsUnder("host").flatMap(({ file, imports }) =>
       imports.filter((target) => layerOf(target) > layerOf(file)).map((target) => `${file} → ${target}`),
     );
-    expect(importsUnder("host").filter(({ file }) => layerOf(file) < 0).map(({ file }) => file)).toEqual([]);
+    expect(
+      importsUnder("host")
+        .filter(({ file }) => layerOf(file) < 0)
+        .map(({ file }) => file),
+    ).toEqual([]);
     expect(upward).toEqual([]);
   });
 });

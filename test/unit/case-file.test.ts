@@ -25,14 +25,23 @@ describe("test cases kept beside a file", () => {
     const parsed = parseCaseFile(text);
     expect(parsed).toMatchObject({
       ok: true,
-      file: { compare: "tokens", cases: [{ name: "braces {in} [strings]", stdin: "1 2\n" }, { stdin: "5 5", timeoutMs: 500 }] },
+      file: {
+        compare: "tokens",
+        cases: [
+          { name: "braces {in} [strings]", stdin: "1 2\n" },
+          { stdin: "5 5", timeoutMs: 500 },
+        ],
+      },
       lines: [3, 4],
     });
   });
 
   it("says what is wrong, naming the field", () => {
     expect(parseCaseFile("{ cases: [] }")).toMatchObject({ ok: false, error: expect.stringMatching(/^not JSON: /) });
-    expect(parseCaseFile('{"cases": [{"stdin": 5}]}')).toEqual({ ok: false, error: "cases.0.stdin: Invalid input: expected string, received number" });
+    expect(parseCaseFile('{"cases": [{"stdin": 5}]}')).toEqual({
+      ok: false,
+      error: "cases.0.stdin: Invalid input: expected string, received number",
+    });
     expect(parseCaseFile('{"cases": [], "comapre": "exact"}')).toMatchObject({ ok: false, error: expect.stringContaining("comapre") });
   });
 
@@ -40,6 +49,10 @@ describe("test cases kept beside a file", () => {
     const added = withCaseAdded(undefined, { name: "from run 1", stdin: "2 2\n", expectedOutput: "4\n" });
     expect(JSON.parse(added)).toEqual({ cases: [{ name: "from run 1", stdin: "2 2\n", expectedOutput: "4\n" }] });
     const again = withCaseAdded(added.replace("{", '{\n  "compare": "exact",'), { name: "two", stdin: "", expectedOutput: "" });
-    expect(parseCaseFile(again)).toMatchObject({ ok: true, file: { compare: "exact", cases: [{ name: "from run 1" }, { name: "two" }] }, lines: [3, 8] });
+    expect(parseCaseFile(again)).toMatchObject({
+      ok: true,
+      file: { compare: "exact", cases: [{ name: "from run 1" }, { name: "two" }] },
+      lines: [3, 8],
+    });
   });
 });

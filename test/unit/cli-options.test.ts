@@ -22,9 +22,7 @@ describe("parseSeconds", () => {
   });
 
   it.each(["0", "-1", "abc", "", "Infinity", "NaN", "5s"])("refuses %j with a UsageError naming the flag and the value", (value) => {
-    expect(usageError(() => parseSeconds("--timeout", value)).message).toBe(
-      `--timeout takes seconds, like 5 or 0.5 (got "${value}")`,
-    );
+    expect(usageError(() => parseSeconds("--timeout", value)).message).toBe(`--timeout takes seconds, like 5 or 0.5 (got "${value}")`);
   });
 });
 

@@ -16,7 +16,10 @@ import { packArchive } from "../../host/isolation/ustar";
 const published = JSON.parse(readFileSync(join(__dirname, "../fixtures/content-hash/sha256-vectors.json"), "utf8")) as {
   vectors: Array<{ text: string; repeat?: number; sha256: string }>;
 };
-const vectors = published.vectors.map((vector) => ({ content: Buffer.from(vector.text.repeat(vector.repeat ?? 1)), sha256: vector.sha256 }));
+const vectors = published.vectors.map((vector) => ({
+  content: Buffer.from(vector.text.repeat(vector.repeat ?? 1)),
+  sha256: vector.sha256,
+}));
 const lengths = [1, 55, 56, 57, 63, 64, 65, 119, 120, 121, 128, 65_537];
 const patterned = lengths.map((length) => Buffer.from(Array.from({ length }, (_, i) => (i * 31 + 7) % 256)));
 

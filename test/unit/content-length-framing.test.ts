@@ -25,9 +25,7 @@ describe("ContentLengthReader: well-formed frames", () => {
 
   it("takes other header lines, any case, LF-only line ends and line breaks between messages", () => {
     const input =
-      'Content-Type: application/vscode-jsonrpc; charset=utf-8\r\ncontent-length: 2\r\n\r\n{}' +
-      "\r\n" +
-      "CONTENT-LENGTH: 4\n\n[1] ";
+      "Content-Type: application/vscode-jsonrpc; charset=utf-8\r\ncontent-length: 2\r\n\r\n{}" + "\r\n" + "CONTENT-LENGTH: 4\n\n[1] ";
     expect(read(input)).toEqual([{ text: "{}" }, { text: "[1] " }]);
   });
 
@@ -48,11 +46,19 @@ describe("ContentLengthReader: well-formed frames", () => {
 
 describe("ContentLengthReader: a malformed frame costs one message, not the stream", () => {
   it.each([
-    ["a Content-Length that is not a number", "Content-Length: ten\r\n\r\n{}", 'header: Content-Length must be a whole number of bytes (got "ten")'],
+    [
+      "a Content-Length that is not a number",
+      "Content-Length: ten\r\n\r\n{}",
+      'header: Content-Length must be a whole number of bytes (got "ten")',
+    ],
     ["a negative Content-Length", "Content-Length: -5\r\n\r\n{}", 'header: Content-Length must be a whole number of bytes (got "-5")'],
     ["no Content-Length", "Content-Lenght: 2\r\n\r\n{}", "header: no Content-Length"],
     ["a line that is no header", "hello there\r\n\r\n", 'header: "hello there" is not a "Name: value" header line'],
-    ["a body without any header", '{"jsonrpc":"2.0","id":1,"method":"session.list"}\r\n\r\n', 'header: "{\\"jsonrpc\\":\\"2.0\\",\\"id\\":1,\\"method\\":\\"session.list\\"}" is not a "Name: value" header line'],
+    [
+      "a body without any header",
+      '{"jsonrpc":"2.0","id":1,"method":"session.list"}\r\n\r\n',
+      'header: "{\\"jsonrpc\\":\\"2.0\\",\\"id\\":1,\\"method\\":\\"session.list\\"}" is not a "Name: value" header line',
+    ],
     ["two different lengths", "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}", "header: two different Content-Length values"],
   ])("%s: reports it, then reads the next message", (_what, bad, why) => {
     expect(read(bad + message('{"next":true}'))).toEqual([{ malformed: why }, { text: '{"next":true}' }]);
@@ -82,7 +88,11 @@ describe("ContentLengthReader: a malformed frame costs one message, not the stre
 
   it("finds the next message after a body longer than its Content-Length said", () => {
     const frames = read("Content-Length: 1\r\n\r\n{}" + message('{"next":2}'));
-    expect(frames).toEqual([{ text: "{" }, { malformed: 'header: "}Content-Length: 10" is not a "Name: value" header line' }, { text: '{"next":2}' }]);
+    expect(frames).toEqual([
+      { text: "{" },
+      { malformed: 'header: "}Content-Length: 10" is not a "Name: value" header line' },
+      { text: '{"next":2}' },
+    ]);
   });
 
   it("reports a body that is not UTF-8", () => {

@@ -106,7 +106,7 @@ describe("node diagnostics", () => {
   it("reads ES module frames, given as file:// URLs", () => {
     const stderr = [
       "file:///workspace/main.mjs:2",
-      "  throw new Error(\"boom\");",
+      '  throw new Error("boom");',
       "        ^",
       "",
       "Error: boom",

@@ -106,9 +106,7 @@ describe("Dispatcher routing", () => {
     const { dispatcher } = stubbed();
     const error = await rpcFailure(dispatcher.call("session.delete", {}, context));
     expect(error.code).toBe(-32601);
-    expect(error.message).toBe(
-      "Method not found: session.delete (methods: session.create, session.execute, session.list, session.close)",
-    );
+    expect(error.message).toBe("Method not found: session.delete (methods: session.create, session.execute, session.list, session.close)");
     expect(error.data).toBe(
       'method: no method named "session.delete"; the methods are session.create, session.execute, session.list, session.close',
     );
@@ -124,7 +122,11 @@ describe("Dispatcher routing", () => {
 
   it("hands session.execute a normalized path and the default write mode", async () => {
     const { dispatcher, seen } = stubbed();
-    await dispatcher.call("session.execute", { sessionId: "s1", command: { type: "write_file", path: "src/../a.py", content: "" } }, context);
+    await dispatcher.call(
+      "session.execute",
+      { sessionId: "s1", command: { type: "write_file", path: "src/../a.py", content: "" } },
+      context,
+    );
     expect(seen[0]?.params).toEqual({
       sessionId: "s1",
       command: { type: "write_file", path: "/workspace/a.py", content: "", mode: "Create", encoding: "utf8" },
@@ -177,11 +179,7 @@ describe("Dispatcher invalid params (-32602)", () => {
       { sessionId: "s", command: { type: "execute_shell", commandName: "ls", args: ["a", "b\0"] } },
       "Invalid params: command.args[1]: must not contain a NUL character",
     ],
-    [
-      "session.execute",
-      { sessionId: "s", command: { type: "read_file" } },
-      "Invalid params: command.path: is required (a string)",
-    ],
+    ["session.execute", { sessionId: "s", command: { type: "read_file" } }, "Invalid params: command.path: is required (a string)"],
     [
       "session.execute",
       { sessionId: "s", command: { type: "read_file", path: "a", extra: 1 } },
@@ -216,9 +214,7 @@ describe("Dispatcher invalid params (-32602)", () => {
   it("reports every problem: joined with '; ' in the message and one per line in data", async () => {
     const { dispatcher } = stubbed();
     const error = await rpcFailure(dispatcher.call("session.execute", { command: { type: "read_file" } }, context));
-    expect(error.message).toBe(
-      "Invalid params: sessionId: is required (a string); command.path: is required (a string)",
-    );
+    expect(error.message).toBe("Invalid params: sessionId: is required (a string); command.path: is required (a string)");
     expect(error.data).toBe("sessionId: is required (a string)\ncommand.path: is required (a string)");
   });
 });

@@ -8,7 +8,8 @@ import { fromEndpoint, resolveEngineConnection } from "../../host/isolation/dock
 /** A docker config directory with contexts, as `docker context create` leaves it. */
 function dockerConfig(options: { current?: string; contexts?: Record<string, { host: string; tls?: boolean; skipTls?: boolean }> }) {
   const dir = mkdtempSync(join(tmpdir(), "codebeaker-docker-config-"));
-  if (options.current !== undefined) writeFileSync(join(dir, "config.json"), JSON.stringify({ auths: {}, currentContext: options.current }));
+  if (options.current !== undefined)
+    writeFileSync(join(dir, "config.json"), JSON.stringify({ auths: {}, currentContext: options.current }));
   for (const [name, context] of Object.entries(options.contexts ?? {})) {
     const id = createHash("sha256").update(name).digest("hex");
     mkdirSync(join(dir, "contexts", "meta", id), { recursive: true });
@@ -71,7 +72,10 @@ describe("which Docker engine the host connects to", () => {
       contexts: { one: { host: "tcp://127.0.0.1:1111" }, two: { host: "ssh://me@two.example" } },
     });
     expect(resolveEngineConnection({ DOCKER_CONFIG: config }).options).toMatchObject({ port: 1111 });
-    expect(resolveEngineConnection({ DOCKER_CONFIG: config, DOCKER_CONTEXT: "two" }).options).toMatchObject({ protocol: "ssh", host: "two.example" });
+    expect(resolveEngineConnection({ DOCKER_CONFIG: config, DOCKER_CONTEXT: "two" }).options).toMatchObject({
+      protocol: "ssh",
+      host: "two.example",
+    });
     expect(
       resolveEngineConnection({ DOCKER_CONFIG: config, DOCKER_CONTEXT: "two", DOCKER_HOST: "tcp://127.0.0.1:3333" }).options,
     ).toMatchObject({ port: 3333 });

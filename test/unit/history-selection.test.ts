@@ -31,13 +31,25 @@ function sessionWithFile(): Session {
   } as unknown as Session;
 }
 
-const failed = { status: "RuntimeError", success: false, error: "ZeroDivisionError: division by zero", exitCode: 1, stdout: "", stderr: "", metrics: null, diagnostics: [], errorType: "ZeroDivisionError" } as unknown as SessionExecuteResult;
+const failed = {
+  status: "RuntimeError",
+  success: false,
+  error: "ZeroDivisionError: division by zero",
+  exitCode: 1,
+  stdout: "",
+  stderr: "",
+  metrics: null,
+  diagnostics: [],
+  errorType: "ZeroDivisionError",
+} as unknown as SessionExecuteResult;
 
 async function record(command: unknown) {
   const recorder = new HistoryRecorder(new HistoryStore(mkdtempSync(join(tmpdir(), "codebeaker-selection-")), 100));
   recorder.track("s1", "file:///work/folder");
   const heard: unknown[] = [];
-  await executeAndRecord(sessionWithFile(), Command.parse(command), async () => failed, recorder, { notify: (_, params) => heard.push(params) });
+  await executeAndRecord(sessionWithFile(), Command.parse(command), async () => failed, recorder, {
+    notify: (_, params) => heard.push(params),
+  });
   const history = await recorder.store.workspace("file:///work/folder");
   return { runs: history.list({ limit: 10 }), heard };
 }

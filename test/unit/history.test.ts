@@ -101,7 +101,9 @@ describe("a workspace's history", () => {
     expect(reopened.list({ limit: 10 }).map((r) => r.version)).toEqual([5, 4, 3]);
     expect((await reopened.record(run("a.py"), [snap("a.py", "v6")])).version).toBe(6);
     await reopened.settled(); // the log reached twice the limit: it was rewritten, and old snapshots went
-    const lines = readFileSync(join(dirOf(base), "runs.jsonl"), "utf8").split("\n").filter(Boolean);
+    const lines = readFileSync(join(dirOf(base), "runs.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean);
     expect(lines.map((line) => JSON.parse(line).version)).toEqual([4, 5, 6]);
     const blobs = readdirSync(join(dirOf(base), "blobs")).flatMap((shard) => readdirSync(join(dirOf(base), "blobs", shard)));
     expect(blobs.sort()).toEqual(["v4", "v5", "v6"].map((text) => contentHash(Buffer.from(text))).sort());
@@ -112,7 +114,10 @@ describe("a workspace's history", () => {
     const history = await WorkspaceHistory.open(base, "w", 4);
     for (let version = 1; version <= 7; version++) await history.record(run("a.py"), [snap("a.py", `v${version}`)]);
     await history.settled();
-    const log = () => readFileSync(join(dirOf(base), "runs.jsonl"), "utf8").split("\n").filter(Boolean).length;
+    const log = () =>
+      readFileSync(join(dirOf(base), "runs.jsonl"), "utf8")
+        .split("\n")
+        .filter(Boolean).length;
     expect(log()).toBe(7); // 3 dropped runs still on disk: no rewrite yet
     expect(history.list({ limit: 10 }).map((r) => r.version)).toEqual([7, 6, 5, 4]);
     await history.record(run("a.py"), [snap("a.py", "v8")]);
@@ -130,7 +135,11 @@ describe("a workspace's history", () => {
 describe("the version diff", () => {
   const cases: Array<[string, string, string]> = [
     ["a one-line change", "a\nb\nc\n", "a\nB\nc\n"],
-    ["two distant changes", Array.from({ length: 20 }, (_, i) => `${i}`).join("\n") + "\n", Array.from({ length: 20 }, (_, i) => (i === 2 || i === 15 ? `x${i}` : `${i}`)).join("\n") + "\n"],
+    [
+      "two distant changes",
+      Array.from({ length: 20 }, (_, i) => `${i}`).join("\n") + "\n",
+      Array.from({ length: 20 }, (_, i) => (i === 2 || i === 15 ? `x${i}` : `${i}`)).join("\n") + "\n",
+    ],
     ["a new file", "", "new\nfile\n"],
     ["a deleted file", "gone\n", ""],
     ["a fix and an added line", "x = 1\ny = 0\nprint(x / y)\n", "x = 1\ny = 2\nprint(x / y)\nprint('done')\n"],

@@ -150,7 +150,9 @@ describe("dockerImage: an image reference, nothing else", () => {
 
   it("is checked again where it becomes a Dockerfile line, before any build", async () => {
     const unreachable = new Proxy({}, { get: () => () => Promise.reject(new Error("the engine was called")) }) as unknown as Docker;
-    await expect(new ImageBuilder(unreachable).customImage("debian\nUSER root")).rejects.toThrow(/dockerImage: "debian\\nUSER root" is not an image reference/);
+    await expect(new ImageBuilder(unreachable).customImage("debian\nUSER root")).rejects.toThrow(
+      /dockerImage: "debian\\nUSER root" is not an image reference/,
+    );
   });
 
   it("names each runtime's image as the usage guide does", () => {

@@ -138,7 +138,10 @@ describe("gVisor's availability", () => {
 
   it("says how to install it when the engine has no such runtime", async () => {
     const missing = await new DockerBackend(engine({ runc: {} }), silent, { kind: "gvisor" }).available();
-    expect(missing).toMatchObject({ ok: false, reason: expect.stringMatching(/^gVisor is not installed in this Docker engine: install runsc/) });
+    expect(missing).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^gVisor is not installed in this Docker engine: install runsc/),
+    });
     expect(await new DockerBackend(engine({ runc: {} }), silent, { kind: "docker" }).available()).toEqual({ ok: true, version: "20.10" });
   });
 });
@@ -285,7 +288,12 @@ describe("leftovers", () => {
     const docker = engine([
       { Id: "running-old", State: "running", Created: minutesAgo(600), Labels: { "codebeaker.owner": elsewhere } },
       { Id: "created-just-now", State: "created", Created: minutesAgo(1), Labels: { "codebeaker.owner": elsewhere } },
-      { Id: "created-long-ago", State: "created", Created: minutesAgo(ABANDONED_AFTER_MS / 60_000 + 1), Labels: { "codebeaker.owner": elsewhere } },
+      {
+        Id: "created-long-ago",
+        State: "created",
+        Created: minutesAgo(ABANDONED_AFTER_MS / 60_000 + 1),
+        Labels: { "codebeaker.owner": elsewhere },
+      },
       { Id: "exited-long-ago", State: "exited", Created: minutesAgo(60), Labels: { "codebeaker.owner": elsewhere } },
     ]);
     expect(await ids(docker)).toEqual(["created-long-ago", "exited-long-ago"]);

@@ -90,7 +90,11 @@ describe("answerJsonRpcText: single requests", () => {
   it.each([true, {}, [1]])("refuses the id %j and answers with id null", async (id) => {
     const { ask, calls } = setup();
     expect(await ask({ jsonrpc: "2.0", id, method: "session.list" })).toEqual(
-      invalid(null, 'the "id" member must be a string, a number or null', `id: must be a string, a number or null (got ${JSON.stringify(id)})`),
+      invalid(
+        null,
+        'the "id" member must be a string, a number or null',
+        `id: must be a string, a number or null (got ${JSON.stringify(id)})`,
+      ),
     );
     expect(calls).toEqual([]);
   });
@@ -98,7 +102,11 @@ describe("answerJsonRpcText: single requests", () => {
   it.each([null, 5, "s1", true])("refuses params %j, which is neither an object nor an array", async (params) => {
     const { ask } = setup();
     expect(await ask({ jsonrpc: "2.0", id: 3, method: "session.list", params })).toEqual(
-      invalid(3, 'the "params" member must be an object (or an array)', `params: must be an object or an array (got ${JSON.stringify(params)})`),
+      invalid(
+        3,
+        'the "params" member must be an object (or an array)',
+        `params: must be an object or an array (got ${JSON.stringify(params)})`,
+      ),
     );
   });
 

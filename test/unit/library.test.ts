@@ -21,8 +21,20 @@ describe("a beaker's configuration", () => {
   });
 
   it("becomes session.create params the protocol accepts, seconds turned to milliseconds", () => {
-    const params = sessionParams("python", { memoryLimit: "256m", cpuLimit: 0.5, timeout: 2.5, networkEnabled: false, packages: ["six"] }, "w");
-    expect(params).toEqual({ language: "python", workspace: "w", memoryLimitMB: 256, cpuLimit: 0.5, timeoutMs: 2500, networkEnabled: false, packages: ["six"] });
+    const params = sessionParams(
+      "python",
+      { memoryLimit: "256m", cpuLimit: 0.5, timeout: 2.5, networkEnabled: false, packages: ["six"] },
+      "w",
+    );
+    expect(params).toEqual({
+      language: "python",
+      workspace: "w",
+      memoryLimitMB: 256,
+      cpuLimit: 0.5,
+      timeoutMs: 2500,
+      networkEnabled: false,
+      packages: ["six"],
+    });
     expect(SessionCreateParams.safeParse(params).success).toBe(true);
     // What is not said is left to the host's defaults, not written as undefined.
     expect(sessionParams("go", {}, "w")).toEqual({ language: "go", workspace: "w" });
@@ -126,46 +138,125 @@ describe("a run's result", () => {
   });
 
   it("carries the full trace as text: what the failed stage printed", () => {
-    const stage = (status: string, stdout: string, stderr: string) => ({ status, exitCode: 1, signal: null, stdout, stderr, stdoutTruncated: false, stderrTruncated: false, wallMs: 1, cpuMs: 1, peakMemoryBytes: 1, warm: false });
-    const trace = "Traceback (most recent call last):\n  File \"/workspace/main.py\", line 3, in <module>\nZeroDivisionError: division by zero\n";
-    const ran = toRunResult("r", { ...failedAnswer, stages: { run: stage("RuntimeError", "before\n", trace) } } as SessionExecuteResult, undefined);
+    const stage = (status: string, stdout: string, stderr: string) => ({
+      status,
+      exitCode: 1,
+      signal: null,
+      stdout,
+      stderr,
+      stdoutTruncated: false,
+      stderrTruncated: false,
+      wallMs: 1,
+      cpuMs: 1,
+      peakMemoryBytes: 1,
+      warm: false,
+    });
+    const trace =
+      'Traceback (most recent call last):\n  File "/workspace/main.py", line 3, in <module>\nZeroDivisionError: division by zero\n';
+    const ran = toRunResult(
+      "r",
+      { ...failedAnswer, stages: { run: stage("RuntimeError", "before\n", trace) } } as SessionExecuteResult,
+      undefined,
+    );
     expect(ran.stackTrace).toBe(trace.trimEnd());
     // A compiler that reports on stdout (mcs) is read there.
-    const compiled = toRunResult("c", { ...failedAnswer, status: "CompilationError", stages: { compile: stage("CompilationError", "Program.cs(1,1): error CS1525\n", "") } } as SessionExecuteResult, undefined);
+    const compiled = toRunResult(
+      "c",
+      {
+        ...failedAnswer,
+        status: "CompilationError",
+        stages: { compile: stage("CompilationError", "Program.cs(1,1): error CS1525\n", "") },
+      } as SessionExecuteResult,
+      undefined,
+    );
     expect(compiled.stackTrace).toBe("Program.cs(1,1): error CS1525");
-    const passed = toRunResult("s", { ...failedAnswer, success: true, status: "Success", diagnostics: [], errorType: null, error: null, stages: { run: stage("Success", "", "a warning") } } as SessionExecuteResult, undefined);
+    const passed = toRunResult(
+      "s",
+      {
+        ...failedAnswer,
+        success: true,
+        status: "Success",
+        diagnostics: [],
+        errorType: null,
+        error: null,
+        stages: { run: stage("Success", "", "a warning") },
+      } as SessionExecuteResult,
+      undefined,
+    );
     expect(passed).toMatchObject({ stackTrace: null, errorInfo: null, stackFrames: [] });
   });
 
   it("says what failed in errorInfo when no parser placed it: the status and the host's reason", () => {
-    const slow = toRunResult("t", { ...failedAnswer, status: "TimeLimitExceeded", errorType: null, diagnostics: [], error: "TimeLimitExceeded: the program ran past 1000 ms\nmore" } as SessionExecuteResult, undefined);
-    expect(slow.errorInfo).toEqual({ type: "TimeLimitExceeded", message: "TimeLimitExceeded: the program ran past 1000 ms", location: null, frames: [] });
+    const slow = toRunResult(
+      "t",
+      {
+        ...failedAnswer,
+        status: "TimeLimitExceeded",
+        errorType: null,
+        diagnostics: [],
+        error: "TimeLimitExceeded: the program ran past 1000 ms\nmore",
+      } as SessionExecuteResult,
+      undefined,
+    );
+    expect(slow.errorInfo).toEqual({
+      type: "TimeLimitExceeded",
+      message: "TimeLimitExceeded: the program ran past 1000 ms",
+      location: null,
+      frames: [],
+    });
   });
 
   it("says no metrics rather than zero when the host has none", () => {
     const result = toRunResult("run-2", { ...failedAnswer, metrics: null, diagnostics: [] }, undefined);
-    expect(result).toMatchObject({ durationMs: 40, memoryUsedMb: null, cpuPercent: null, errorLocation: null, stackFrames: [], stackTrace: null, version: null });
+    expect(result).toMatchObject({
+      durationMs: 40,
+      memoryUsedMb: null,
+      cpuPercent: null,
+      errorLocation: null,
+      stackFrames: [],
+      stackTrace: null,
+      version: null,
+    });
   });
 
   it("lists in the history as the seed prints it", () => {
-    const run = { id: "a", version: 4, path: "main.py", status: "Success", metrics: { wallMs: 12.34, cpuMs: 1, peakMemoryBytes: 1048576 }, at: "t", errorType: null, error: null, location: null } as unknown as HistoryRun;
+    const run = {
+      id: "a",
+      version: 4,
+      path: "main.py",
+      status: "Success",
+      metrics: { wallMs: 12.34, cpuMs: 1, peakMemoryBytes: 1048576 },
+      at: "t",
+      errorType: null,
+      error: null,
+      location: null,
+    } as unknown as HistoryRun;
     expect(toHistoryEntry(run)).toMatchObject({ version: "v4", status: "Success", success: true, durationMs: 12.3, memoryUsedMb: 1 });
   });
 });
 
 describe("RuntimeRegistry.register", () => {
   it("adds a language of an image and a command line, and names it among the languages", () => {
-    RuntimeRegistry.register("unit-shell", { image: "debian:bookworm-slim", entryFile: "main.sh", run: ["sh", "{file}"], aliases: ["ush"] });
+    RuntimeRegistry.register("unit-shell", {
+      image: "debian:bookworm-slim",
+      entryFile: "main.sh",
+      run: ["sh", "{file}"],
+      aliases: ["ush"],
+    });
     expect(RuntimeRegistry.languages()).toContain("unit-shell");
     expect(RuntimeRegistry.knows("ush")).toBe(true);
   });
 
   it("refuses a runtime that is not one, saying which field is wrong", () => {
-    expect(() => RuntimeRegistry.register("broken", { image: "x", entryFile: "main.b", run: [] })).toThrow(/register\("broken"\)[\s\S]*run/);
+    expect(() => RuntimeRegistry.register("broken", { image: "x", entryFile: "main.b", run: [] })).toThrow(
+      /register\("broken"\)[\s\S]*run/,
+    );
   });
 
   it("refuses a name another language already answers to, when it is registered", () => {
-    expect(() => RuntimeRegistry.register("snake", { image: "x", entryFile: "main.sn", run: ["sn"], aliases: ["py"] })).toThrow(/"py" is claimed by both python and snake/);
+    expect(() => RuntimeRegistry.register("snake", { image: "x", entryFile: "main.sn", run: ["sn"], aliases: ["py"] })).toThrow(
+      /"py" is claimed by both python and snake/,
+    );
     expect(RuntimeRegistry.knows("snake")).toBe(false);
   });
 });
@@ -184,19 +275,29 @@ describe("a registered class (the seed's BaseRuntime)", () => {
   it("is registered by class, with defaults for what it does not say", () => {
     RuntimeRegistry.register("unit-echo", EchoRuntime);
     expect(RuntimeRegistry.knows("echo-lang")).toBe(true);
-    expect(RuntimeRegistry.find("unit-echo")?.manifest).toMatchObject({ entryFile: "main.unitecho", extensions: [".unitecho"], image: { from: "debian:bookworm-slim" }, run: ["sh", "/workspace/main.unitecho"] });
+    expect(RuntimeRegistry.find("unit-echo")?.manifest).toMatchObject({
+      entryFile: "main.unitecho",
+      extensions: [".unitecho"],
+      image: { from: "debian:bookworm-slim" },
+      run: ["sh", "/workspace/main.unitecho"],
+    });
   });
 
   it("gives its command lines for each file a beaker runs", () => {
     RuntimeRegistry.register("unit-echo", EchoRuntime);
-    expect(RuntimeRegistry.commandsFor("unit-echo", "/workspace/task/run.sh")).toEqual({ run: ["sh", "/workspace/task/run.sh"], compile: ["sh", "-n", "/workspace/task/run.sh"] });
+    expect(RuntimeRegistry.commandsFor("unit-echo", "/workspace/task/run.sh")).toEqual({
+      run: ["sh", "/workspace/task/run.sh"],
+      compile: ["sh", "-n", "/workspace/task/run.sh"],
+    });
     // A runtime that is data has its command lines filled by the host.
     expect(RuntimeRegistry.commandsFor("python", "/workspace/main.py")).toBeUndefined();
   });
 
   it("is refused when it is not a runtime, or its hook gives no command line, saying which", () => {
     class NotARuntime {}
-    expect(() => RuntimeRegistry.register("unit-bad", NotARuntime as never)).toThrow(/register\("unit-bad"\): a runtime is a class extending BaseRuntime/);
+    expect(() => RuntimeRegistry.register("unit-bad", NotARuntime as never)).toThrow(
+      /register\("unit-bad"\): a runtime is a class extending BaseRuntime/,
+    );
     class Empty extends BaseRuntime {
       getRunCommand() {
         return "my-interpreter" as unknown as string[];
@@ -210,12 +311,17 @@ describe("a registered class (the seed's BaseRuntime)", () => {
       }
     })();
     expect(failure).toBeInstanceOf(CodeBeakerError);
-    expect(failure).toMatchObject({ code: "INVALID_OPTION", message: expect.stringMatching(/getRunCommand must return a command line, like \["my-interpreter", entry\] \(got "my-interpreter"\)/) });
+    expect(failure).toMatchObject({
+      code: "INVALID_OPTION",
+      message: expect.stringMatching(/getRunCommand must return a command line, like \["my-interpreter", entry\] \(got "my-interpreter"\)/),
+    });
     expect(RuntimeRegistry.knows("unit-empty")).toBe(false);
   });
 
   it("refuses a data runtime with a field it does not know", () => {
-    expect(() => RuntimeRegistry.register("unit-typo", { image: "x", entryFile: "m.t", run: ["t"], entry_file: "m.t" } as never)).toThrow(/unknown option "entry_file" \(did you mean entryFile\?\)/);
+    expect(() => RuntimeRegistry.register("unit-typo", { image: "x", entryFile: "m.t", run: ["t"], entry_file: "m.t" } as never)).toThrow(
+      /unknown option "entry_file" \(did you mean entryFile\?\)/,
+    );
   });
 });
 
@@ -234,17 +340,35 @@ describe("the library's errors", () => {
     const lab = new Lab({ warmPool: 0 });
     const construct = await thrown(() => new Beaker({ language: "python", lab, memory_limit: "128m", colour: "red" } as never));
     expect(construct).toBeInstanceOf(CodeBeakerError);
-    expect(construct).toMatchObject({ code: "INVALID_OPTION", message: expect.stringMatching(/^Beaker: unknown options "memory_limit" \(did you mean memoryLimit\?\), "colour" \(known: /), data: { unknown: ["memory_limit", "colour"] } });
-    await expect(thrown(() => new Beaker({ language: "python", lab, config: { working_dir: "/workspace" } } as never))).resolves.toMatchObject({ message: expect.stringMatching(/Beaker config: unknown option "working_dir" \(did you mean workingDir\?\)/) });
+    expect(construct).toMatchObject({
+      code: "INVALID_OPTION",
+      message: expect.stringMatching(/^Beaker: unknown options "memory_limit" \(did you mean memoryLimit\?\), "colour" \(known: /),
+      data: { unknown: ["memory_limit", "colour"] },
+    });
+    await expect(
+      thrown(() => new Beaker({ language: "python", lab, config: { working_dir: "/workspace" } } as never)),
+    ).resolves.toMatchObject({
+      message: expect.stringMatching(/Beaker config: unknown option "working_dir" \(did you mean workingDir\?\)/),
+    });
     // Refused before any sandbox starts: this lab never starts its host.
     const beaker = new Beaker({ language: "python", lab });
-    await expect(thrown(() => beaker.run("print(1)", { input_data: "x" } as never))).resolves.toMatchObject({ code: "INVALID_OPTION", message: expect.stringMatching(/run\(\): unknown option "input_data" \(did you mean inputData\?\)/) });
+    await expect(thrown(() => beaker.run("print(1)", { input_data: "x" } as never))).resolves.toMatchObject({
+      code: "INVALID_OPTION",
+      message: expect.stringMatching(/run\(\): unknown option "input_data" \(did you mean inputData\?\)/),
+    });
     await expect(thrown(() => beaker.run("print(1)", { stdin: "a", inputData: "b" }))).resolves.toMatchObject({ code: "INVALID_OPTION" });
-    await expect(thrown(() => beaker.run("print(1)", { language: "cobol" }))).resolves.toMatchObject({ code: "UNKNOWN_LANGUAGE", message: expect.stringMatching(/unknown language "cobol" \(known: python, /) });
+    await expect(thrown(() => beaker.run("print(1)", { language: "cobol" }))).resolves.toMatchObject({
+      code: "UNKNOWN_LANGUAGE",
+      message: expect.stringMatching(/unknown language "cobol" \(known: python, /),
+    });
     await expect(thrown(() => beaker.run(undefined))).resolves.toMatchObject({ code: "INVALID_CALL" });
     await expect(thrown(() => lab.beaker("python", { memory: 5 } as never))).resolves.toMatchObject({ code: "INVALID_OPTION" });
-    await expect(thrown(() => new Lab({ history_dir: "/tmp" } as never))).resolves.toMatchObject({ message: expect.stringMatching(/did you mean historyDir/) });
-    await expect(thrown(() => lab.runParallel([{ language: "python", code: "", stdinn: "" } as never]))).resolves.toMatchObject({ code: "INVALID_OPTION" });
+    await expect(thrown(() => new Lab({ history_dir: "/tmp" } as never))).resolves.toMatchObject({
+      message: expect.stringMatching(/did you mean historyDir/),
+    });
+    await expect(thrown(() => lab.runParallel([{ language: "python", code: "", stdinn: "" } as never]))).resolves.toMatchObject({
+      code: "INVALID_OPTION",
+    });
     await lab.close();
   });
 
@@ -253,14 +377,23 @@ describe("the library's errors", () => {
       expect(await thrown(call)).toMatchObject({ name: "CodeBeakerError", code: "INVALID_OPTION" });
     }
     const fromHost = CodeBeakerError.from(new RpcError(ErrorCodes.InvalidParams, "Invalid params: cpuLimit: Too small", ["cpuLimit"]));
-    expect(fromHost).toMatchObject({ code: "INVALID_PARAMS", jsonRpcCode: -32602, message: "Invalid params: cpuLimit: Too small", data: ["cpuLimit"] });
+    expect(fromHost).toMatchObject({
+      code: "INVALID_PARAMS",
+      jsonRpcCode: -32602,
+      message: "Invalid params: cpuLimit: Too small",
+      data: ["cpuLimit"],
+    });
     expect(CodeBeakerError.from(new Error("engine gone"))).toMatchObject({ code: "INTERNAL_ERROR", message: "engine gone" });
     const events = new Listeners<{ done: number }>();
     events.on("done", () => {
       throw new Error("listener broke");
     });
     events.emit("done", 1);
-    expect(await thrown(() => events.rethrow())).toMatchObject({ code: "LISTENER_FAILED", message: "a listener threw: listener broke", cause: { message: "listener broke" } });
+    expect(await thrown(() => events.rethrow())).toMatchObject({
+      code: "LISTENER_FAILED",
+      message: "a listener threw: listener broke",
+      cause: { message: "listener broke" },
+    });
   });
 });
 

@@ -8,7 +8,15 @@ import type { HistoryRun } from "../../contract/protocol/history";
 import { readRun } from "../../contract/protocol/run-reading";
 import type { SessionExecuteResult } from "../../contract/protocol/session";
 
-const stage = { signal: null, stdoutTruncated: false, stderrTruncated: false, wallMs: 23.5, cpuMs: 17.4, peakMemoryBytes: 7.5 * 1024 * 1024, warm: false };
+const stage = {
+  signal: null,
+  stdoutTruncated: false,
+  stderrTruncated: false,
+  wallMs: 23.5,
+  cpuMs: 17.4,
+  peakMemoryBytes: 7.5 * 1024 * 1024,
+  warm: false,
+};
 
 const crashed: SessionExecuteResult = {
   success: false,
@@ -64,8 +72,21 @@ describe("MCP tool results", () => {
   });
 
   it("says a silent success and a cut output", () => {
-    const quiet = { ...crashed, success: true, status: "Success" as const, exitCode: 0, error: null, stdout: "", stderr: "", diagnostics: [], errorType: null };
-    const cut = { ...quiet, stages: { run: { ...stage, status: "Success" as const, exitCode: 0, stdout: "", stderr: "", stdoutTruncated: true } } };
+    const quiet = {
+      ...crashed,
+      success: true,
+      status: "Success" as const,
+      exitCode: 0,
+      error: null,
+      stdout: "",
+      stderr: "",
+      diagnostics: [],
+      errorType: null,
+    };
+    const cut = {
+      ...quiet,
+      stages: { run: { ...stage, status: "Success" as const, exitCode: 0, stdout: "", stderr: "", stdoutTruncated: true } },
+    };
     const said = (answer: SessionExecuteResult) => runResult(answer, readRun(answer), runOutput(answer, readRun(answer)));
     expect(said(quiet).isError).toBe(false);
     expect((said(quiet).content[0] as { text: string }).text).toMatch(/^\(no output\)\n── Success · exit 0/);
@@ -79,7 +100,10 @@ describe("MCP tool results", () => {
     });
     expect(errorResult(new TypeError("boom"))).toMatchObject({ content: [{ text: "Internal error: boom" }], isError: true });
     const notFound = { ...crashed, status: "FileError" as const, errorCode: "NotFound" as const, error: "File not found: /workspace/a" };
-    expect(commandFailure(notFound)).toEqual({ content: [{ type: "text", text: "File not found: /workspace/a (NotFound)" }], isError: true });
+    expect(commandFailure(notFound)).toEqual({
+      content: [{ type: "text", text: "File not found: /workspace/a (NotFound)" }],
+      isError: true,
+    });
   });
 
   it("lists a folder one entry a line", () => {
@@ -116,7 +140,9 @@ describe("MCP tool results", () => {
       stderrHead: "",
       files: [],
     };
-    expect(runLine(run)).toBe("v2 main.py RuntimeError exit 1 · ZeroDivisionError at main.py:3:7 · 2026-11-23T12:00:00.000Z · python · id r1");
+    expect(runLine(run)).toBe(
+      "v2 main.py RuntimeError exit 1 · ZeroDivisionError at main.py:3:7 · 2026-11-23T12:00:00.000Z · python · id r1",
+    );
     expect(runLine({ ...run, location: null, exitCode: null, status: "TimeLimitExceeded", error: "TimeLimitExceeded: 1 s" })).toBe(
       "v2 main.py TimeLimitExceeded · TimeLimitExceeded: 1 s · 2026-11-23T12:00:00.000Z · python · id r1",
     );

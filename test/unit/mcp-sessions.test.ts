@@ -25,7 +25,12 @@ function fakeHost(options: { failFirst?: boolean } = {}) {
       if (failures-- > 0) throw invalidParams("the engine is not there yet");
       await new Promise((resolve) => setImmediate(resolve)); // a start takes a while: calls overlap
       const sessionId = `s${created.length + 1}`;
-      created.push({ language: params.language, workspace: params.workspace, outputLimitBytes: params.outputLimitBytes, warm: params.warm });
+      created.push({
+        language: params.language,
+        workspace: params.workspace,
+        outputLimitBytes: params.outputLimitBytes,
+        warm: params.warm,
+      });
       open.add(sessionId);
       return { sessionId, language: params.language, version: "1" } as SessionCreateResult;
     })
@@ -77,7 +82,12 @@ describe("LanguageSessions: one session per language for the MCP tools", () => {
     const { run, created, calls, end } = fakeHost();
     await run("python");
     end("s1", "it was idle for 30 minutes");
-    expect(await run("python")).toEqual({ sessionId: "s2", language: "python", version: "1", replacedBecause: "it was idle for 30 minutes" });
+    expect(await run("python")).toEqual({
+      sessionId: "s2",
+      language: "python",
+      version: "1",
+      replacedBecause: "it was idle for 30 minutes",
+    });
     expect(await run("python")).toEqual({ sessionId: "s2", language: "python", version: "1", replacedBecause: null });
     expect(created).toHaveLength(2);
     expect(calls).toEqual({ list: 0, execute: 4 }); // the failed call, its second try, and the two others

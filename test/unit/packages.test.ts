@@ -22,7 +22,10 @@ const npm = PackageInstall.parse({
   index: "https://registry.npmjs.org/",
   fetch: [{ url: "https://registry.npmjs.org/npm/-/npm-1.0.0.tgz", integrity: "sha512-AAAA", to: "npm.tgz" }],
   setup: [["tar", "-xzf", "/opt/codebeaker/installer/npm.tgz"]],
-  install: [["npm", "install", "--ignore-scripts", "{packages}"], ["rm", "-rf", "/tmp/cache"]],
+  install: [
+    ["npm", "install", "--ignore-scripts", "{packages}"],
+    ["rm", "-rf", "/tmp/cache"],
+  ],
   installEnv: { npm_config_cafile: "{ca}" },
   passEnv: ["npm_config_registry"],
   env: { NODE_PATH: "/opt/codebeaker/packages/node_modules" },
@@ -61,7 +64,10 @@ describe("a packages image's recipe", () => {
   it("takes the docker CLI's default proxies as build arguments, in both cases", () => {
     const config = mkdtempSync(join(tmpdir(), "codebeaker-docker-config-"));
     expect(proxyBuildArgs({ DOCKER_CONFIG: config })).toEqual({});
-    writeFileSync(join(config, "config.json"), JSON.stringify({ proxies: { default: { httpsProxy: "http://proxy:3128", noProxy: "localhost" } } }));
+    writeFileSync(
+      join(config, "config.json"),
+      JSON.stringify({ proxies: { default: { httpsProxy: "http://proxy:3128", noProxy: "localhost" } } }),
+    );
     expect(proxyBuildArgs({ DOCKER_CONFIG: config })).toEqual({
       HTTPS_PROXY: "http://proxy:3128",
       https_proxy: "http://proxy:3128",
@@ -71,8 +77,14 @@ describe("a packages image's recipe", () => {
   });
 
   it("says where a failed install fetched from, and keeps only what the failing step printed", () => {
-    const output = "Step 4/6 : RUN setup\n ---> abc\nStep 5/6 : RUN install\n ---> Running in 123\n\x1b[91mERROR: No matching distribution found for six\n\x1b[0m\nRemoving intermediate container 123\n";
-    const message = describeInstallFailure("python", { ...npm, manager: "pip", index: "https://pypi.org/simple", passEnv: ["PIP_INDEX_URL"] }, ["six"], output);
+    const output =
+      "Step 4/6 : RUN setup\n ---> abc\nStep 5/6 : RUN install\n ---> Running in 123\n\x1b[91mERROR: No matching distribution found for six\n\x1b[0m\nRemoving intermediate container 123\n";
+    const message = describeInstallFailure(
+      "python",
+      { ...npm, manager: "pip", index: "https://pypi.org/simple", passEnv: ["PIP_INDEX_URL"] },
+      ["six"],
+      output,
+    );
     expect(message).toContain("installing six with pip for python failed");
     expect(message).toContain("fetches from https://pypi.org/simple (or what PIP_INDEX_URL in the host's environment names)");
     expect(message.endsWith("pip said:\nERROR: No matching distribution found for six")).toBe(true);
@@ -103,7 +115,10 @@ describe("packages in session.create", () => {
     } as unknown as IsolationBackend;
     const settings = { ...DEFAULT_SETTINGS, warmPoolSize: 0 };
     const manager = new SessionManager({ choose: async () => backend }, RuntimeRegistry.builtIn(), settings, silentLogger);
-    return { specs, create: (params: Record<string, unknown>) => manager.create(SessionCreateParams.parse({ language: "javascript", ...params })) };
+    return {
+      specs,
+      create: (params: Record<string, unknown>) => manager.create(SessionCreateParams.parse({ language: "javascript", ...params })),
+    };
   }
 
   it("hands the backend the list sorted and each once, and says it in the session's config", async () => {
@@ -115,7 +130,9 @@ describe("packages in session.create", () => {
 
   it("refuses packages for a runtime without an install recipe, with a dockerImage, or under process isolation", async () => {
     const { create } = managerWith("docker");
-    await expect(create({ language: "csharp", packages: ["x"] })).rejects.toThrow(/the csharp runtime does not say how to install packages/);
+    await expect(create({ language: "csharp", packages: ["x"] })).rejects.toThrow(
+      /the csharp runtime does not say how to install packages/,
+    );
     await expect(create({ dockerImage: "node:20", packages: ["x"] })).rejects.toThrow(/own dockerImage takes no packages/);
     await expect(managerWith("process").create({ packages: ["x"] })).rejects.toThrow(/use docker or gvisor isolation/);
   });

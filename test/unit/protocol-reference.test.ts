@@ -19,11 +19,23 @@ describe("the protocol's reference, generated from its schemas", () => {
 
   it("names every method the host answers", () => {
     const dispatcher = registerDiscover(
-      registerHistoryMethods(registerSessionMethods(new Dispatcher(silentLogger), {} as never, {} as never, {} as never), {} as never, {} as never),
+      registerHistoryMethods(
+        registerSessionMethods(new Dispatcher(silentLogger), {} as never, {} as never, {} as never),
+        {} as never,
+        {} as never,
+      ),
     );
     const documented = new Set(protocolMethods().map((entry) => entry.method));
     expect(dispatcher.methods().filter((method) => !documented.has(method))).toEqual([]);
-    for (const method of ["session.create", "session.execute", "session.list", "session.close", "notifications.subscribe", "rpc.discover", "judge.case"]) {
+    for (const method of [
+      "session.create",
+      "session.execute",
+      "session.list",
+      "session.close",
+      "notifications.subscribe",
+      "rpc.discover",
+      "judge.case",
+    ]) {
       expect(documented).toContain(method);
     }
   });
@@ -43,7 +55,13 @@ describe("rpc.discover", () => {
     const names = document.methods.map((method) => method.name);
     expect(names).toEqual([...names].sort());
     expect(names).toEqual(expect.arrayContaining(["session.create", "session.judge", "history.list", "run.input", "rpc.discover"]));
-    expect(document["x-notifications"].map((method) => method.name)).toEqual(["history.changed", "image.progress", "judge.case", "run.output", "run.stage"]);
+    expect(document["x-notifications"].map((method) => method.name)).toEqual([
+      "history.changed",
+      "image.progress",
+      "judge.case",
+      "run.output",
+      "run.stage",
+    ]);
     const create = document.methods.find((method) => method.name === "session.create")!;
     expect(create.params.find((param) => param.name === "language")).toMatchObject({ required: true, schema: { type: "string" } });
     expect(create.params.find((param) => param.name === "memoryLimitMB")).toMatchObject({ required: false });

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Command, COMMAND_TYPES } from "../../contract/protocol/commands";
-import {
-  SessionCloseParams,
-  SessionCreateParams,
-  SessionExecuteParams,
-  SessionListParams,
-} from "../../contract/protocol/session";
+import { SessionCloseParams, SessionCreateParams, SessionExecuteParams, SessionListParams } from "../../contract/protocol/session";
 
 /** The first issue of a failed parse, as [path, message]. */
 function firstIssue(result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) {
@@ -235,7 +230,9 @@ describe("session params", () => {
   it("session.create refuses an empty language, a non-positive timeout and an empty image", () => {
     expect(firstIssue(SessionCreateParams.safeParse({ language: "" }))).toEqual([["language"], "must name a language, like python"]);
     expect(firstIssue(SessionCreateParams.safeParse({ language: "py", idleTimeoutMinutes: 0 }))[0]).toEqual(["idleTimeoutMinutes"]);
-    expect(firstIssue(SessionCreateParams.safeParse({ language: "py", maxLifetimeMinutes: 7 * 24 * 60 + 1 }))[0]).toEqual(["maxLifetimeMinutes"]);
+    expect(firstIssue(SessionCreateParams.safeParse({ language: "py", maxLifetimeMinutes: 7 * 24 * 60 + 1 }))[0]).toEqual([
+      "maxLifetimeMinutes",
+    ]);
     expect(firstIssue(SessionCreateParams.safeParse({ language: "py", dockerImage: "" }))[0]).toEqual(["dockerImage"]);
     expect(firstIssue(SessionCreateParams.safeParse({ language: "py", cpuShares: 1 }))[0]).toEqual(["cpuShares"]);
   });

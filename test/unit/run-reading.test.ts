@@ -60,8 +60,19 @@ describe("readRun: what a run's answer says, read once", () => {
 
   it("reads a failed compile as the stage the answer speaks for, and a success as having no headline", () => {
     const compile = stage("CompilationError", "main.ts(1,7): error TS2322\n");
-    const failed = readRun(answer({ status: "CompilationError", error: "CompilationError: compilation failed (exit code 2)", stdout: compile.stdout, stages: { compile } }));
-    expect(failed).toMatchObject({ headline: "CompilationError: compilation failed (exit code 2)", location: null, output: "main.ts(1,7): error TS2322" });
+    const failed = readRun(
+      answer({
+        status: "CompilationError",
+        error: "CompilationError: compilation failed (exit code 2)",
+        stdout: compile.stdout,
+        stages: { compile },
+      }),
+    );
+    expect(failed).toMatchObject({
+      headline: "CompilationError: compilation failed (exit code 2)",
+      location: null,
+      output: "main.ts(1,7): error TS2322",
+    });
     expect(failed.stage).toBe(compile);
     const ran = stage("Success", "42\n");
     expect(readRun(answer({ success: true, stdout: "42\n", stages: { compile: stage("Success", ""), run: ran } }))).toEqual({
@@ -71,11 +82,18 @@ describe("readRun: what a run's answer says, read once", () => {
       output: "42",
       stage: ran,
     });
-    expect(readRun(answer({ status: "FileError", error: "File not found: /workspace/a" }))).toMatchObject({ headline: "File not found: /workspace/a", stage: null });
+    expect(readRun(answer({ status: "FileError", error: "File not found: /workspace/a" }))).toMatchObject({
+      headline: "File not found: /workspace/a",
+      stage: null,
+    });
   });
 
   it("is what the summary line says", () => {
-    const killed = answer({ status: "RuntimeError", error: "RuntimeError: the program was killed by SIGKILL\nmore", stages: { run: stage("RuntimeError", "", { signal: "SIGKILL", exitCode: null }) } });
+    const killed = answer({
+      status: "RuntimeError",
+      error: "RuntimeError: the program was killed by SIGKILL\nmore",
+      stages: { run: stage("RuntimeError", "", { signal: "SIGKILL", exitCode: null }) },
+    });
     expect(summaryLine(killed)).toBe("── RuntimeError · SIGKILL\nRuntimeError: the program was killed by SIGKILL");
   });
 

@@ -45,7 +45,9 @@ describe("compile time and run time, apart", () => {
   it("in the summary line of the CLI and the editor's terminal", () => {
     expect(summaryLine(alone)).toBe("── Success · exit 0 · wall 23.5 ms · CPU 11.75 ms · peak memory 7.5 MB");
     expect(summaryLine(compiled)).toBe("── Success · exit 0 · compile 812.4 ms · run 23.5 ms · CPU 11.75 ms · peak memory 7.5 MB");
-    expect(summaryLine(broken)).toBe("── CompilationError · exit 1 · compile 2812 ms · CPU 1406 ms · peak memory 7.5 MB\nCompilationError: it failed");
+    expect(summaryLine(broken)).toBe(
+      "── CompilationError · exit 1 · compile 2812 ms · CPU 1406 ms · peak memory 7.5 MB\nCompilationError: it failed",
+    );
     expect(stageTimes(answer(null, "Success"))).toBeUndefined();
   });
 

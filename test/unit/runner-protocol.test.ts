@@ -58,11 +58,7 @@ describe("FrameDecoder", () => {
   });
 
   it("decodes small frames split at every byte boundary", () => {
-    const small = Buffer.concat([
-      encodeFrame("o", Buffer.from("ab")),
-      encodeFrame("h"),
-      encodeFrame("e", Buffer.from("xyz")),
-    ]);
+    const small = Buffer.concat([encodeFrame("o", Buffer.from("ab")), encodeFrame("h"), encodeFrame("e", Buffer.from("xyz"))]);
     for (let cut = 0; cut <= small.length; cut++) {
       const decoder = new FrameDecoder();
       const frames = [...decoder.push(small.subarray(0, cut)), ...decoder.push(small.subarray(cut))];
@@ -102,7 +98,13 @@ describe("FrameDecoder", () => {
 
 describe("encodeFields and decodeFields", () => {
   it("writes key=value pairs each ended by NUL, in order, with repeated keys", () => {
-    expect(encodeFields([["op", "run"], ["arg", "a"], ["arg", "b"]]).toString("latin1")).toBe("op=run\0arg=a\0arg=b\0");
+    expect(
+      encodeFields([
+        ["op", "run"],
+        ["arg", "a"],
+        ["arg", "b"],
+      ]).toString("latin1"),
+    ).toBe("op=run\0arg=a\0arg=b\0");
   });
 
   it("writes nothing for no fields", () => {

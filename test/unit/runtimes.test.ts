@@ -46,7 +46,23 @@ const languageManifest = {
 const versionManifest = { testProgram: "test.sn" };
 /** The two files of one version, as a flat manifest: what the broken-manifest cases start from. */
 const validManifest = { ...languageManifest, ...versionManifest };
-const LANGUAGE_KEYS = new Set(["language", "displayName", "aliases", "order", "defaultVersion", "extensions", "entryFile", "entryNameFromCode", "sourceExclude", "permissions", "packages", "errorParser", "run", "compile", "env"]);
+const LANGUAGE_KEYS = new Set([
+  "language",
+  "displayName",
+  "aliases",
+  "order",
+  "defaultVersion",
+  "extensions",
+  "entryFile",
+  "entryNameFromCode",
+  "sourceExclude",
+  "permissions",
+  "packages",
+  "errorParser",
+  "run",
+  "compile",
+  "env",
+]);
 
 /**
  * A language folder (language.json) with one version folder (runtime.json and the given files). A flat manifest
@@ -104,7 +120,11 @@ describe("the shipped runtimes, one folder per version", () => {
   });
 
   it("has the defaults issue 11 asks for: the newest stable, Java 21", () => {
-    const defaults = Object.fromEntries(builtIn().all().map((runtime) => [runtime.manifest.language, runtime.manifest.version]));
+    const defaults = Object.fromEntries(
+      builtIn()
+        .all()
+        .map((runtime) => [runtime.manifest.language, runtime.manifest.version]),
+    );
     expect(defaults).toMatchObject({ python: "3.13", javascript: "24", typescript: "5.9", go: "1.24", rust: "1.85", java: "21" });
   });
 
@@ -370,7 +390,11 @@ describe("RuntimeRegistry", () => {
     mkdirSync(join(root, "notes"));
     mkdirSync(join(root, "snake", "drafts"));
     expect(RuntimeRegistry.builtIn(root).languages()).toEqual(["snake"]);
-    expect(RuntimeRegistry.builtIn(root).versions("snake").map((runtime) => runtime.manifest.version)).toEqual(["1.0"]);
+    expect(
+      RuntimeRegistry.builtIn(root)
+        .versions("snake")
+        .map((runtime) => runtime.manifest.version),
+    ).toEqual(["1.0"]);
   });
 });
 

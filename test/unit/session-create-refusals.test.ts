@@ -33,7 +33,10 @@ function failingWith(failure: (spec: SandboxSpec) => Error, { choosing = false }
 }
 
 async function refusalOf(creating: Promise<unknown>): Promise<RpcError> {
-  const error = await creating.then(() => null, (e: unknown) => e);
+  const error = await creating.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(RpcError);
   return error as RpcError;
 }

@@ -29,6 +29,10 @@ describe("SessionEnded: a session that existed and has ended, as an error code",
 
   it("is SESSION_ENDED in the library, with its data", () => {
     const error = CodeBeakerError.from(sessionEnded("s1", "it was closed by session.close"));
-    expect(error).toMatchObject({ code: "SESSION_ENDED", jsonRpcCode: -32004, data: { sessionId: "s1", reason: "it was closed by session.close" } });
+    expect(error).toMatchObject({
+      code: "SESSION_ENDED",
+      jsonRpcCode: -32004,
+      data: { sessionId: "s1", reason: "it was closed by session.close" },
+    });
   });
 });

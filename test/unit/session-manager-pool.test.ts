@@ -38,7 +38,12 @@ afterEach(async () => {
 
 function managerWith(settings: Partial<typeof DEFAULT_SETTINGS> = {}) {
   const fake = fakeBackend();
-  manager = new SessionManager({ choose: async () => fake.backend }, RuntimeRegistry.builtIn(), { ...DEFAULT_SETTINGS, ...settings }, silentLogger);
+  manager = new SessionManager(
+    { choose: async () => fake.backend },
+    RuntimeRegistry.builtIn(),
+    { ...DEFAULT_SETTINGS, ...settings },
+    silentLogger,
+  );
   const create = (params: Record<string, unknown>) => manager!.create(SessionCreateParams.parse({ language: "python", ...params }));
   return { manager, create, ...fake };
 }
@@ -71,7 +76,13 @@ describe("session.create with a warm pool", () => {
     const { manager, create, specs } = managerWith();
     await create({});
     await manager.pool.settled();
-    const variants = [{ memoryLimitMB: 256 }, { networkEnabled: true }, { dockerImage: "debian:bookworm-slim" }, { commands: { run: ["python3", "-O", "{file}"] } }, { language: "javascript" }];
+    const variants = [
+      { memoryLimitMB: 256 },
+      { networkEnabled: true },
+      { dockerImage: "debian:bookworm-slim" },
+      { commands: { run: ["python3", "-O", "{file}"] } },
+      { language: "javascript" },
+    ];
     for (const variant of variants) {
       const before = specs.length;
       const session = await create(variant);

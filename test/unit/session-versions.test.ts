@@ -19,7 +19,13 @@ function fakeBackend(here?: (versions: readonly Runtime[]) => Runtime[]) {
     ...(here ? { versionsHere: here } : {}),
     createSandbox: async (spec: SandboxSpec) => {
       specs.push(spec);
-      const sandbox: Partial<Sandbox> = { id: `c-${spec.sessionId}`, image: "fake", list: async () => [], close: async () => undefined, ended: new Promise<SandboxEnd>(() => undefined) };
+      const sandbox: Partial<Sandbox> = {
+        id: `c-${spec.sessionId}`,
+        image: "fake",
+        list: async () => [],
+        close: async () => undefined,
+        ended: new Promise<SandboxEnd>(() => undefined),
+      };
       return sandbox as Sandbox;
     },
   };
@@ -33,7 +39,12 @@ afterEach(async () => {
 
 function managerWith(here?: (versions: readonly Runtime[]) => Runtime[]) {
   const fake = fakeBackend(here);
-  manager = new SessionManager({ choose: async () => fake.backend }, RuntimeRegistry.builtIn(), { ...DEFAULT_SETTINGS, warmPoolSize: 0 }, silentLogger);
+  manager = new SessionManager(
+    { choose: async () => fake.backend },
+    RuntimeRegistry.builtIn(),
+    { ...DEFAULT_SETTINGS, warmPoolSize: 0 },
+    silentLogger,
+  );
   const create = (params: Record<string, unknown>) => manager!.create(SessionCreateParams.parse({ language: "python", ...params }));
   return { manager, create, specs: fake.specs };
 }
@@ -84,7 +95,9 @@ describe("session.create's version", () => {
 
   it("under process isolation, says when this machine has no version of the language", async () => {
     const { create } = managerWith(() => []);
-    await expect(create({ language: "go" })).rejects.toThrow("this machine has no go of a version CodeBeaker has (1.19, 1.24): use docker or gvisor isolation");
+    await expect(create({ language: "go" })).rejects.toThrow(
+      "this machine has no go of a version CodeBeaker has (1.19, 1.24): use docker or gvisor isolation",
+    );
   });
 });
 
@@ -92,7 +105,10 @@ describe("process isolation's versions", () => {
   const python = RuntimeRegistry.builtIn().versions("python");
   const withCheck = (runtime: Runtime, printed: string): Runtime => ({
     ...runtime,
-    manifest: { ...runtime.manifest, localToolchain: { command: ["sh", "-c", `echo '${printed}'`], matches: runtime.manifest.localToolchain!.matches } },
+    manifest: {
+      ...runtime.manifest,
+      localToolchain: { command: ["sh", "-c", `echo '${printed}'`], matches: runtime.manifest.localToolchain!.matches },
+    },
   });
 
   it("are those whose check matches what this machine's toolchain prints", () => {

@@ -63,7 +63,11 @@ describe("serveStdio: JSON-RPC 2.0, as the WebSocket transport speaks it", () =>
     client.send("{not json");
     client.send(list(1));
     const [parse, answer] = await client.messages(2);
-    expect(parse).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32700, message: expect.stringMatching(/^Parse error: /), data: expect.any(String) } });
+    expect(parse).toMatchObject({
+      jsonrpc: "2.0",
+      id: null,
+      error: { code: -32700, message: expect.stringMatching(/^Parse error: /), data: expect.any(String) },
+    });
     expect(answer).toEqual(listAnswer(1));
   });
 
@@ -72,8 +76,20 @@ describe("serveStdio: JSON-RPC 2.0, as the WebSocket transport speaks it", () =>
     client.send({ jsonrpc: "1.0", id: 7, method: "session.list" });
     client.send({ jsonrpc: "2.0", id: 8, method: 42 });
     expect(await client.messages(2)).toEqual([
-      { jsonrpc: "2.0", id: 7, error: { code: -32600, message: 'Invalid Request: the "jsonrpc" member must be "2.0"', data: 'jsonrpc: must be "2.0" (got "1.0")' } },
-      { jsonrpc: "2.0", id: 8, error: { code: -32600, message: 'Invalid Request: the "method" member must be a string', data: "method: must be a string (got 42)" } },
+      {
+        jsonrpc: "2.0",
+        id: 7,
+        error: { code: -32600, message: 'Invalid Request: the "jsonrpc" member must be "2.0"', data: 'jsonrpc: must be "2.0" (got "1.0")' },
+      },
+      {
+        jsonrpc: "2.0",
+        id: 8,
+        error: {
+          code: -32600,
+          message: 'Invalid Request: the "method" member must be a string',
+          data: "method: must be a string (got 42)",
+        },
+      },
     ]);
   });
 
@@ -81,22 +97,41 @@ describe("serveStdio: JSON-RPC 2.0, as the WebSocket transport speaks it", () =>
     const client = start();
     client.send([list(1), { jsonrpc: "2.0", method: "session.list" }, { jsonrpc: "2.0", id: 2, method: "nope" }]);
     const [batch] = await client.messages(1);
-    expect(batch).toEqual([listAnswer(1), { jsonrpc: "2.0", id: 2, error: expect.objectContaining({ code: -32601, data: expect.stringMatching(/^method: no method named "nope"/) }) }]);
+    expect(batch).toEqual([
+      listAnswer(1),
+      {
+        jsonrpc: "2.0",
+        id: 2,
+        error: expect.objectContaining({ code: -32601, data: expect.stringMatching(/^method: no method named "nope"/) }),
+      },
+    ]);
   });
 
   it("answers -32602 with data naming the field", async () => {
     const client = start();
     client.send({ jsonrpc: "2.0", id: 3, method: "session.close", params: { sessionId: "gone" } });
     expect(await client.messages(1)).toEqual([
-      { jsonrpc: "2.0", id: 3, error: { code: -32602, message: "Invalid params: sessionId: no session gone", data: "sessionId: no session gone" } },
+      {
+        jsonrpc: "2.0",
+        id: 3,
+        error: { code: -32602, message: "Invalid params: sessionId: no session gone", data: "sessionId: no session gone" },
+      },
     ]);
   });
 
   it.each([
-    ["a Content-Length that is not a number", "Content-Length: many\r\n\r\n{}", 'header: Content-Length must be a whole number of bytes (got "many")'],
+    [
+      "a Content-Length that is not a number",
+      "Content-Length: many\r\n\r\n{}",
+      'header: Content-Length must be a whole number of bytes (got "many")',
+    ],
     ["no Content-Length header", "Content-Type: application/json\r\n\r\n{}", "header: no Content-Length"],
     ["garbage", "GET / HTTP/1.1\r\n\r\n", 'header: "GET / HTTP/1.1" is not a "Name: value" header line'],
-    ["a message without a header", `${JSON.stringify(list(9))}\r\n\r\n`, expect.stringMatching(/^header: .* is not a "Name: value" header line$/)],
+    [
+      "a message without a header",
+      `${JSON.stringify(list(9))}\r\n\r\n`,
+      expect.stringMatching(/^header: .* is not a "Name: value" header line$/),
+    ],
   ])("costs one message, not the stream, for %s", async (_what, bad, why) => {
     const client = start();
     client.writeRaw(bad);
@@ -163,13 +198,27 @@ describe("serveStdio: notifications only for a client that asked", () => {
 describe("serveStdio: the language client's handshake and end", () => {
   it("answers initialize with no capabilities, and subscribes as initializationOptions.notifications asks", async () => {
     const client = start();
-    client.send({ jsonrpc: "2.0", id: 1, method: "initialize", params: { processId: 1, capabilities: {}, initializationOptions: { notifications: {} } } });
+    client.send({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { processId: 1, capabilities: {}, initializationOptions: { notifications: {} } },
+    });
     const [initialized] = await client.messages(1);
-    expect(initialized).toEqual({ jsonrpc: "2.0", id: 1, result: { capabilities: {}, serverInfo: { name: "codebeaker", version: expect.any(String) } } });
+    expect(initialized).toEqual({
+      jsonrpc: "2.0",
+      id: 1,
+      result: { capabilities: {}, serverInfo: { name: "codebeaker", version: expect.any(String) } },
+    });
     client.send({ jsonrpc: "2.0", method: "initialized", params: {} });
     client.send(statusRequest(2));
     const messages = await client.messages(5);
-    expect(messages.slice(1).map((message) => message.method ?? message.id)).toEqual(["image.progress", "history.changed", "run.output", 2]);
+    expect(messages.slice(1).map((message) => message.method ?? message.id)).toEqual([
+      "image.progress",
+      "history.changed",
+      "run.output",
+      2,
+    ]);
   });
 
   it("closes on exit, and when stdin ends", async () => {
@@ -193,16 +242,24 @@ describe("serveStdio: the language client's handshake and end", () => {
     connection.onNotification((method) => void heard.push(method));
     connection.listen();
     try {
-      await connection.sendRequest("initialize", { processId: null, rootUri: null, capabilities: {}, initializationOptions: { notifications: { methods: ["history.changed"] } } });
+      await connection.sendRequest("initialize", {
+        processId: null,
+        rootUri: null,
+        capabilities: {},
+        initializationOptions: { notifications: { methods: ["history.changed"] } },
+      });
       await connection.sendNotification("initialized", {});
       expect(await connection.sendRequest(IsolationStatus.type, {})).toEqual(status);
       expect(heard).toEqual(["history.changed", "run.output"]);
       const refused = await connection.sendRequest(SessionClose.type, { sessionId: "gone" }).catch((error: unknown) => error);
       expect(refused).toBeInstanceOf(ResponseError);
-      expect(refused).toMatchObject({ code: -32602, message: "Invalid params: sessionId: no session gone", data: "sessionId: no session gone" });
+      expect(refused).toMatchObject({
+        code: -32602,
+        message: "Invalid params: sessionId: no session gone",
+        data: "sessionId: no session gone",
+      });
     } finally {
       connection.dispose();
     }
   });
 });
-

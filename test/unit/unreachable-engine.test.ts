@@ -28,7 +28,9 @@ describe("an engine that does not answer", () => {
 
   it("keeps the local socket's advice: start Docker, or join the docker group", () => {
     const local = { endpoint: "unix:///var/run/docker.sock", source: "the local socket" };
-    expect(explainUnreachableEngine(failure("ENOENT"), local).message).toMatch(/^no Docker engine answers at unix:\/\/\/var\/run\/docker\.sock \(ENOENT\): start Docker/);
+    expect(explainUnreachableEngine(failure("ENOENT"), local).message).toMatch(
+      /^no Docker engine answers at unix:\/\/\/var\/run\/docker\.sock \(ENOENT\): start Docker/,
+    );
     expect(explainUnreachableEngine(failure("EACCES"), local).message).toMatch(/\(EACCES\): this user may not use it/);
   });
 
@@ -55,11 +57,14 @@ describe("a sandbox asked of an engine that has gone away", () => {
     const refused = () => Promise.reject(failure("ECONNREFUSED"));
     const engine = {
       modem: new Docker({ socketPath: "/nonexistent.sock" }).modem,
-      getEvents: () => ((calls.push("getEvents"), refused())),
-      createContainer: () => ((calls.push("createContainer"), refused())),
+      getEvents: () => (calls.push("getEvents"), refused()),
+      createContainer: () => (calls.push("createContainer"), refused()),
     } as unknown as Docker;
     const silent = { debug() {}, info() {}, warn() {}, error() {} };
-    const backend = new DockerBackend(engine, silent, { kind: "docker", address: { endpoint: "tcp://127.0.0.1:2375", source: "DOCKER_HOST" } });
+    const backend = new DockerBackend(engine, silent, {
+      kind: "docker",
+      address: { endpoint: "tcp://127.0.0.1:2375", source: "DOCKER_HOST" },
+    });
     backend.images.runtimeImage = async () => "codebeaker/python:test"; // built before the engine went away
     const python = RuntimeRegistry.builtIn().find("python")!;
     const spec = { sessionId: "s1", runtime: python, limits: resolveLimits({ runtime: python.manifest.limits }), networkEnabled: false };

@@ -24,7 +24,8 @@ function python(language: Record<string, unknown>, version: Record<string, unkno
   merge(join(folder, "3.13", "runtime.json"), version);
   return () => loadLanguage(folder);
 }
-const byVersion = (load: ReturnType<typeof python>) => Object.fromEntries(load().map((runtime) => [runtime.manifest.version, runtime.manifest.warm]));
+const byVersion = (load: ReturnType<typeof python>) =>
+  Object.fromEntries(load().map((runtime) => [runtime.manifest.version, runtime.manifest.warm]));
 
 describe("warm in a runtime's manifest", () => {
   it("is optional, and read from language.json for every version", () => {
@@ -42,16 +43,22 @@ describe("warm in a runtime's manifest", () => {
 
   it("refuses a launcher or compiler that names a file's placeholder, naming the field and the argument", () => {
     expect(python({ warm: { launcher: ["python3", "{file}"] } })).toThrow(RuntimeManifestError);
-    expect(python({ warm: { launcher: ["python3", "{file}"] } })).toThrow(/{file} cannot be used here \(only {build}, {permissions}\)\s+→ at warm\.launcher\[1\]/);
+    expect(python({ warm: { launcher: ["python3", "{file}"] } })).toThrow(
+      /{file} cannot be used here \(only {build}, {permissions}\)\s+→ at warm\.launcher\[1\]/,
+    );
     expect(python({ warm: { compiler: ["x", "-o", "{name}"] } })).toThrow(/→ at warm\.compiler\[2\]/);
-    expect(python({}, { warm: { launcher: ["x", "{stem}"] } })).toThrow(/runtime\.json.*\n?.*{stem} cannot be used here[\s\S]*warm\.launcher\[1\]/);
+    expect(python({}, { warm: { launcher: ["x", "{stem}"] } })).toThrow(
+      /runtime\.json.*\n?.*{stem} cannot be used here[\s\S]*warm\.launcher\[1\]/,
+    );
   });
 
   it("takes the compile line's placeholders in warm.compile, and refuses unknown ones and unknown keys", () => {
     const compile = ["go", "build", "-o", "{build}/{name}", "{sources}"];
     expect(byVersion(python({ warm: { compile } }))["3.13"]).toEqual({ compile });
     expect(python({ warm: { compile: ["go", "{nope}"] } })).toThrow(/{nope} cannot be used here[\s\S]*warm\.compile\[1\]/);
-    expect(python({ warm: { compile: ["go", "--files={sources}"] } })).toThrow(/{sources} stands for several arguments[\s\S]*warm\.compile\[1\]/);
+    expect(python({ warm: { compile: ["go", "--files={sources}"] } })).toThrow(
+      /{sources} stands for several arguments[\s\S]*warm\.compile\[1\]/,
+    );
     expect(python({ warm: { launchers: ["x"] } })).toThrow(/Unrecognized key: "launchers"[\s\S]*warm/);
     expect(python({ warm: { launcher: [] } })).toThrow(/needs at least the program to run[\s\S]*warm\.launcher/);
   });

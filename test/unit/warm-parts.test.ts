@@ -9,7 +9,10 @@ import { SessionWarmParts, startWarmParts, warmDefinitions } from "../../host/se
 
 const registry = RuntimeRegistry.builtIn();
 const deno = registry.find("deno")!;
-const parts: WarmParts = { launcher: ["deno", "run", "{permissions}", "/opt/codebeaker/warm/launch.ts"], compiler: ["srv", "--out={build}"] };
+const parts: WarmParts = {
+  launcher: ["deno", "run", "{permissions}", "/opt/codebeaker/warm/launch.ts"],
+  compiler: ["srv", "--out={build}"],
+};
 const withParts = (runtime: Runtime): Runtime => ({ ...runtime, manifest: { ...runtime.manifest, warm: parts } });
 const config = (overrides: Partial<SessionConfig> = {}): SessionConfig => ({
   idleTimeoutMinutes: 30,

@@ -37,7 +37,11 @@ describe("the resident tsc's command line", () => {
 
   it("compiles the runtime's compile line itself, its paths made absolute", () => {
     const compile: string[] = versionFile(VERSIONS[0]!).compile;
-    const parsed = parseTscLine(ts, "/workspace", compile.map((argument) => argument.replace("{build}", "/tmp/build").replace("{file}", "main.ts")));
+    const parsed = parseTscLine(
+      ts,
+      "/workspace",
+      compile.map((argument) => argument.replace("{build}", "/tmp/build").replace("{file}", "main.ts")),
+    );
     expect(parsed.fallback).toBeUndefined();
     expect(parsed.commandLine.fileNames).toEqual(["main.ts"]);
     expect(parsed.options.outDir).toBe("/tmp/build");
@@ -113,27 +117,35 @@ describe("the resident tsc, edit after edit", () => {
     );
   }, 180_000);
 
-  it.each(states)("%s: the same diagnostics, exit code and emitted files as the cold tsc", (state) => {
-    cpSync(join(STATES, state), resident.workspace, { recursive: true });
-    rmSync(resident.build, { recursive: true, force: true });
-    let stdout = "";
-    const previous = process.cwd();
-    process.chdir(resident.workspace); // as the server does for each request: tsc resolves relative names against it
-    const result = (() => {
-      try {
-        return compiler.compile(resident.workspace, lineFor(resident, join(resident.workspace, "main.ts")), (text: string) => (stdout += text));
-      } finally {
-        process.chdir(previous);
-      }
-    })();
+  it.each(states)(
+    "%s: the same diagnostics, exit code and emitted files as the cold tsc",
+    (state) => {
+      cpSync(join(STATES, state), resident.workspace, { recursive: true });
+      rmSync(resident.build, { recursive: true, force: true });
+      let stdout = "";
+      const previous = process.cwd();
+      process.chdir(resident.workspace); // as the server does for each request: tsc resolves relative names against it
+      const result = (() => {
+        try {
+          return compiler.compile(
+            resident.workspace,
+            lineFor(resident, join(resident.workspace, "main.ts")),
+            (text: string) => (stdout += text),
+          );
+        } finally {
+          process.chdir(previous);
+        }
+      })();
 
-    const expected = cold.get(state)!;
-    expect(result.fallback).toBeUndefined();
-    expect(stdout).toBe(expected.stdout);
-    expect(result.exit).toBe(expected.status);
-    expect(filesIn(resident.build)).toEqual(expected.files);
-    expect(result.libraryChecked > 0).toBe(libraryRechecked.has(state));
-  }, 60_000);
+      const expected = cold.get(state)!;
+      expect(result.fallback).toBeUndefined();
+      expect(stdout).toBe(expected.stdout);
+      expect(result.exit).toBe(expected.status);
+      expect(filesIn(resident.build)).toEqual(expected.files);
+      expect(result.libraryChecked > 0).toBe(libraryRechecked.has(state));
+    },
+    60_000,
+  );
 });
 
 /** Every file under `directory`, by relative path, with its content. */

@@ -14,9 +14,7 @@ function recordingLogger() {
   };
   const log: Logger = { debug: write, info: write, warn: write, error: write };
   const logged = (pattern: RegExp) =>
-    lines.some((line) => pattern.test(line))
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => waiters.push({ pattern, resolve }));
+    lines.some((line) => pattern.test(line)) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ pattern, resolve }));
   return { log, logged };
 }
 

@@ -59,9 +59,7 @@ describe("the WorkspacePath schema", () => {
   it("reports why a path is refused, prefixed with 'path'", () => {
     const result = WorkspacePath.safeParse("/etc/passwd");
     expect(result.success).toBe(false);
-    expect(result.error?.issues.map((issue) => issue.message)).toEqual([
-      'path "/etc/passwd" resolves to /etc/passwd, outside /workspace',
-    ]);
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual(['path "/etc/passwd" resolves to /etc/passwd, outside /workspace']);
   });
 
   it("reports an empty path as 'path is empty'", () => {

@@ -16,7 +16,6 @@ export function packContext(files: readonly ContextFile[]): Readable {
   }
   pack.finalize();
   return Readable.from(pack); // tar-stream's streams are streamx ones; dockerode pipes a Node stream
-
 }
 
 /** A short hash of everything that goes into an image, so a changed recipe gets a new tag. */

@@ -13,8 +13,9 @@ const SYSTEM_BUNDLES = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/cert
 export function machineCaBundle(env: Record<string, string | undefined> = process.env): Buffer {
   const files = [env.SSL_CERT_FILE, ...SYSTEM_BUNDLES].filter((file): file is string => !!file && existsSync(file));
   const store = files[0] ? readFileSync(files[0], "utf8") : rootCertificates.join("\n");
-  const extra = env.NODE_EXTRA_CA_CERTS && env.NODE_EXTRA_CA_CERTS !== files[0] && existsSync(env.NODE_EXTRA_CA_CERTS)
-    ? readFileSync(env.NODE_EXTRA_CA_CERTS, "utf8")
-    : "";
+  const extra =
+    env.NODE_EXTRA_CA_CERTS && env.NODE_EXTRA_CA_CERTS !== files[0] && existsSync(env.NODE_EXTRA_CA_CERTS)
+      ? readFileSync(env.NODE_EXTRA_CA_CERTS, "utf8")
+      : "";
   return Buffer.from(`${store.trimEnd()}\n${extra}`);
 }

@@ -99,7 +99,8 @@ export class DockerBackend implements IsolationBackend {
 
   private async startSandbox(spec: SandboxSpec, onProgress?: (progress: ImageProgress) => void): Promise<Sandbox> {
     const ociRuntime = this.kind === "gvisor" ? await this.gvisorRuntime() : undefined;
-    if (this.kind === "gvisor" && !ociRuntime) throw new IsolationUnavailableError("gvisor", "gVisor (runsc) is not registered with this engine");
+    if (this.kind === "gvisor" && !ociRuntime)
+      throw new IsolationUnavailableError("gvisor", "gVisor (runsc) is not registered with this engine");
     if (ociRuntime && spec.networkEnabled && (await this.gvisorWithoutNetwork(ociRuntime))) {
       throw new IsolationUnavailableError(
         "gvisor",
@@ -136,7 +137,12 @@ export class DockerBackend implements IsolationBackend {
   }
 
   /** The usual way: the runner is the container's PID 1, spoken to over the container's attached stdin/stdout. */
-  private async startAsInit(spec: SandboxSpec, image: string, options: Docker.ContainerCreateOptions, warm: WarmParts | undefined): Promise<Sandbox> {
+  private async startAsInit(
+    spec: SandboxSpec,
+    image: string,
+    options: Docker.ContainerCreateOptions,
+    warm: WarmParts | undefined,
+  ): Promise<Sandbox> {
     const container = await this.docker.createContainer(options);
     try {
       // Attach before start, so the runner's hello is not missed.
@@ -210,7 +216,15 @@ export class DockerBackend implements IsolationBackend {
   private containerOfOwner(): Promise<string | undefined> {
     this.ownerContainer ??= (async () => {
       const id = ownContainerId();
-      return id ? this.docker.getContainer(id).inspect().then((info) => info.Id, () => undefined) : undefined;
+      return id
+        ? this.docker
+            .getContainer(id)
+            .inspect()
+            .then(
+              (info) => info.Id,
+              () => undefined,
+            )
+        : undefined;
     })();
     return this.ownerContainer;
   }

@@ -247,7 +247,9 @@ const defaults = new Map<string, boolean>();
 function isDefaultVersion(runtime: Runtime): boolean {
   let known = defaults.get(runtime.directory);
   if (known === undefined) {
-    known = existsSync(join(dirname(runtime.directory), LANGUAGE_FILE)) && defaultOf(loadLanguage(dirname(runtime.directory)))?.directory === runtime.directory;
+    known =
+      existsSync(join(dirname(runtime.directory), LANGUAGE_FILE)) &&
+      defaultOf(loadLanguage(dirname(runtime.directory)))?.directory === runtime.directory;
     defaults.set(runtime.directory, known);
   }
   return known;

@@ -2,7 +2,15 @@
 export const NETWORK_CA_PATH = "/opt/codebeaker/machine-ca.crt";
 
 /** The variables that point the sandbox's tools (OpenSSL, pip, requests, Node.js, cargo, curl, git) at it. */
-const CA_VARIABLES = ["SSL_CERT_FILE", "PIP_CERT", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS", "CARGO_HTTP_CAINFO", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO"];
+const CA_VARIABLES = [
+  "SSL_CERT_FILE",
+  "PIP_CERT",
+  "REQUESTS_CA_BUNDLE",
+  "NODE_EXTRA_CA_CERTS",
+  "CARGO_HTTP_CAINFO",
+  "CURL_CA_BUNDLE",
+  "GIT_SSL_CAINFO",
+];
 
 /** The build context's name for the bundle. */
 export const NETWORK_CA_FILE = "machine-ca.crt";

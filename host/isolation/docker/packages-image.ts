@@ -38,7 +38,9 @@ export function packagesDockerfile(
 ): string {
   const exported = Object.entries(environment).map(([key, value]) => `${key}=${shellQuote(value)}`);
   const withEnvironment = (commands: string[][]) =>
-    [...(exported.length ? [`export ${exported.join(" ")}`] : []), ...commands.map((command) => command.map(shellQuote).join(" "))].join(" && ");
+    [...(exported.length ? [`export ${exported.join(" ")}`] : []), ...commands.map((command) => command.map(shellQuote).join(" "))].join(
+      " && ",
+    );
   const copied = [CA_FILE, ...install.fetch.map((file) => file.to)];
   const lines = [
     `FROM ${base}`,
@@ -76,13 +78,23 @@ export function proxyBuildArgs(env: Record<string, string | undefined> = process
   return Object.fromEntries(
     Object.entries(names).flatMap(([key, arg]) => {
       const value = chosen[key];
-      return value ? [[arg, value], [arg.toLowerCase(), value]] : [];
+      return value
+        ? [
+            [arg, value],
+            [arg.toLowerCase(), value],
+          ]
+        : [];
     }),
   );
 }
 
 /** What to tell the user when an install fails: where it was fetching from, and the package manager's own words. */
-export function describeInstallFailure(language: string, install: PackageInstall, packages: readonly string[], buildOutput: string): string {
+export function describeInstallFailure(
+  language: string,
+  install: PackageInstall,
+  packages: readonly string[],
+  buildOutput: string,
+): string {
   const from = install.passEnv.length ? ` (or what ${install.passEnv.join(" / ")} in the host's environment names)` : "";
   return (
     `installing ${packages.join(" ")} with ${install.manager} for ${language} failed. The install runs in an image ` +

@@ -9,7 +9,8 @@ const UNREACHABLE = ["ENOENT", "ECONNREFUSED", "EACCES", "ETIMEDOUT", "EHOSTUNRE
 /** The address of an engine given as dockerode options alone (tests; a host handed its `docker`). */
 export function addressOf(docker: Docker): EngineAddress {
   const modem = (docker.modem ?? {}) as { socketPath?: unknown; host?: string; port?: number; protocol?: string };
-  if (modem.host) return { endpoint: `${modem.protocol === "ssh" ? "ssh" : "tcp"}://${modem.host}:${modem.port}`, source: "the engine options" };
+  if (modem.host)
+    return { endpoint: `${modem.protocol === "ssh" ? "ssh" : "tcp"}://${modem.host}:${modem.port}`, source: "the engine options" };
   const socket = typeof modem.socketPath === "string" ? modem.socketPath : "/var/run/docker.sock";
   return { endpoint: `unix://${socket}`, source: "the local socket" };
 }

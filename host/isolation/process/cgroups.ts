@@ -103,7 +103,10 @@ export async function removeEmptySessionCgroups(): Promise<number> {
       const dir = join(parent, child.name);
       const procs = await readFile(join(dir, "cgroup.procs"), "utf8").catch(() => "x");
       if (procs.trim() === "") {
-        await rmdir(dir).then(() => removed++, () => undefined);
+        await rmdir(dir).then(
+          () => removed++,
+          () => undefined,
+        );
       }
     }
   }

@@ -57,7 +57,10 @@ export class ProcessBackend implements IsolationBackend {
 
   async createSandbox(spec: SandboxSpec): Promise<Sandbox> {
     if (spec.customImage) {
-      throw new IsolationUnavailableError("process", "dockerImage needs docker or gvisor isolation: process isolation runs this machine's own toolchains");
+      throw new IsolationUnavailableError(
+        "process",
+        "dockerImage needs docker or gvisor isolation: process isolation runs this machine's own toolchains",
+      );
     }
     if (spec.networkEnabled) throw networkRefused();
     checkToolchain(spec.runtime);
@@ -238,7 +241,9 @@ function toolchainIsHere(runtime: Runtime): boolean {
   const key = JSON.stringify(check.command);
   if (!toolchainOutputs.has(key)) {
     const program = findOnPath(check.command[0]!, PATH);
-    const probe = program ? spawnSync(program, check.command.slice(1), { encoding: "utf8", timeout: 15_000, env: { PATH, HOME: "/tmp" } }) : undefined;
+    const probe = program
+      ? spawnSync(program, check.command.slice(1), { encoding: "utf8", timeout: 15_000, env: { PATH, HOME: "/tmp" } })
+      : undefined;
     toolchainOutputs.set(key, probe && probe.status === 0 ? `${probe.stdout}${probe.stderr}` : undefined);
   }
   const output = toolchainOutputs.get(key);

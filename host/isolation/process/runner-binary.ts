@@ -27,7 +27,9 @@ export function runnerBinary(): Promise<string> {
 
 async function build(): Promise<string> {
   const sources = join(packageRoot(), "host", "isolation", "runner");
-  const files = readdirSync(sources).filter((name) => /\.[ch]$/.test(name)).sort();
+  const files = readdirSync(sources)
+    .filter((name) => /\.[ch]$/.test(name))
+    .sort();
   const hash = createHash("sha256");
   for (const name of files) hash.update(name).update(readFileSync(join(sources, name)));
   const digest = hash.digest("hex").slice(0, 16);

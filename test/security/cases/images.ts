@@ -17,7 +17,9 @@ export const imageCases: EscapeCase[] = [
     kinds: ["docker", "gvisor"],
     async attempt(context) {
       const custom = async () =>
-        (await docker.listImages({ all: true })).flatMap((image) => image.RepoTags ?? []).filter((tag) => tag.startsWith("codebeaker/custom:"));
+        (await docker.listImages({ all: true }))
+          .flatMap((image) => image.RepoTags ?? [])
+          .filter((tag) => tag.startsWith("codebeaker/custom:"));
       const before = await custom();
       for (const dockerImage of buildSteps) {
         const error = await refusedSession(context, { language: "python", isolation: context.kind, dockerImage });

@@ -59,7 +59,10 @@ export const pathCases: EscapeCase[] = [
       await shell(context, "rm -rf main.py && ln -s /tmp/hijacked main.py");
       const answer = await context.execute({ type: "execute_code", code: "open('/tmp/ran', 'w').write('ran')" });
       expect(answer).toMatchObject({ success: false, status: "FileError", errorCode: "Symlink" });
-      const seen = await shell(context, "readlink main.py; test -e /tmp/hijacked || test -e /tmp/ran || echo 'neither written nor run'; rm main.py");
+      const seen = await shell(
+        context,
+        "readlink main.py; test -e /tmp/hijacked || test -e /tmp/ran || echo 'neither written nor run'; rm main.py",
+      );
       expect(seen.stdout).toBe("/tmp/hijacked\nneither written nor run\n");
     },
   },

@@ -3,7 +3,11 @@ import { RuntimeRegistry } from "../../../contract/runtimes/registry";
 import { EscapeCase, expectOnlyRunner, python, shell } from "../context";
 
 /** What python's runtime itself sets in every sandbox (runtimes/python: PYTHONUNBUFFERED, pip's settings, …). */
-const pythonOwnEnv = new Set(RuntimeRegistry.builtIn().versions("python").flatMap((runtime) => Object.keys(runtime.manifest.env)));
+const pythonOwnEnv = new Set(
+  RuntimeRegistry.builtIn()
+    .versions("python")
+    .flatMap((runtime) => Object.keys(runtime.manifest.env)),
+);
 
 export const resourceCases: EscapeCase[] = [
   {
@@ -141,7 +145,8 @@ except OSError as error:
       const answer = await python(context, "import os\nprint(sorted(os.environ))");
       expect(answer.stdout).not.toContain(context.secretEnv.name);
       const names = JSON.parse(answer.stdout.replace(/'/g, '"')) as string[];
-      const sandboxOwn = (name: string) => pythonOwnEnv.has(name) || /^(HOME|TMPDIR|LANG|USER|PATH|HOSTNAME|LC_CTYPE|PWD|SHLVL|_)$/.test(name);
+      const sandboxOwn = (name: string) =>
+        pythonOwnEnv.has(name) || /^(HOME|TMPDIR|LANG|USER|PATH|HOSTNAME|LC_CTYPE|PWD|SHLVL|_)$/.test(name);
       expect(names.filter((name) => !sandboxOwn(name))).toEqual([]);
     },
   },

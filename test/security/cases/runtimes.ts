@@ -27,20 +27,18 @@ with lock: print("threads", sorted(results) == list(range(8)), "lock ok")`;
   },
   ...RuntimeRegistry.builtIn()
     .all()
-    .map(
-      (runtime): EscapeCase => ({
-        name: `runs the ${runtime.manifest.language} runtime's test program`,
-        kinds: ["gvisor"],
-        ownSession: { language: runtime.manifest.language },
-        async attempt(context) {
-          const code = readFileSync(join(runtime.directory, runtime.manifest.testProgram), "utf8");
-          const answer = await context.execute({ type: "execute_code", code, timeoutMs: 60_000 });
-          expect({ status: answer.status, stdout: answer.stdout, stderr: answer.stderr }).toMatchObject({
-            status: "Success",
-            stdout: expect.stringContaining("OK"),
-          });
-          await context.host.sessions.close(context.session.id, "case done");
-        },
-      }),
-    ),
+    .map((runtime): EscapeCase => ({
+      name: `runs the ${runtime.manifest.language} runtime's test program`,
+      kinds: ["gvisor"],
+      ownSession: { language: runtime.manifest.language },
+      async attempt(context) {
+        const code = readFileSync(join(runtime.directory, runtime.manifest.testProgram), "utf8");
+        const answer = await context.execute({ type: "execute_code", code, timeoutMs: 60_000 });
+        expect({ status: answer.status, stdout: answer.stdout, stderr: answer.stderr }).toMatchObject({
+          status: "Success",
+          stdout: expect.stringContaining("OK"),
+        });
+        await context.host.sessions.close(context.session.id, "case done");
+      },
+    })),
 ];

@@ -11,7 +11,11 @@ import { AttemptContext, EscapeCase, expectInvalidParams, shell } from "../conte
 type Files = Array<{ path: string; content: string; encoding?: "utf8" | "base64" }>;
 
 const sync = async (context: AttemptContext, write: Files, remove: string[] = []) =>
-  (await context.host.dispatcher.call("workspace.sync", { sessionId: context.session.id, write, delete: remove }, { notify() {} })) as WorkspaceSyncResult;
+  (await context.host.dispatcher.call(
+    "workspace.sync",
+    { sessionId: context.session.id, write, delete: remove },
+    { notify() {} },
+  )) as WorkspaceSyncResult;
 
 async function refusedSync(context: AttemptContext, write: Files, remove: string[] = []): Promise<RpcError> {
   try {
@@ -39,7 +43,10 @@ export const syncCases: EscapeCase[] = [
     name: "workspace.sync writes and deletes nothing through links a program planted, and writes the rest",
     async attempt(context) {
       const canary = context.canaries[0]!;
-      await shell(context, `mkdir -p sub && ln -sfn /etc etc && ln -sfn .. up && ln -sfn /tmp t && ln -sfn ${canary.path} canary && ln -sfn /etc sub/deep`);
+      await shell(
+        context,
+        `mkdir -p sub && ln -sfn /etc etc && ln -sfn .. up && ln -sfn /tmp t && ln -sfn ${canary.path} canary && ln -sfn /etc sub/deep`,
+      );
       const result = await sync(
         context,
         ["etc/evil", "up/escaped", "t/planted", "canary", "sub/deep/evil", "ok.txt"].map((path) => ({ path, content: "overwritten" })),
@@ -57,7 +64,10 @@ export const syncCases: EscapeCase[] = [
       });
       expect(result).toMatchObject({ written: 1, deleted: 0 });
       expect(readFileSync(canary.path, "utf8")).toBe(canary.content);
-      const seen = await shell(context, "cat ok.txt; echo; test -e /tmp/planted || echo 'no /tmp/planted'; test -e /etc/evil || echo 'no /etc/evil'; test -L canary && echo 'canary is still a link'");
+      const seen = await shell(
+        context,
+        "cat ok.txt; echo; test -e /tmp/planted || echo 'no /tmp/planted'; test -e /etc/evil || echo 'no /etc/evil'; test -L canary && echo 'canary is still a link'",
+      );
       expect(seen.stdout).toBe("overwritten\nno /tmp/planted\nno /etc/evil\ncanary is still a link\n");
     },
   },
@@ -85,7 +95,10 @@ export const syncCases: EscapeCase[] = [
       expect(result.written).toBeGreaterThanOrEqual(1);
       expect(errorsOf(result)["/workspace/after-long-names.txt"]).toBeUndefined();
       // Whatever was made stays under /workspace: nothing new anywhere else the sandbox user may write.
-      const seen = await shell(context, "cat after-long-names.txt; find / -path /proc -prune -o -name deep.txt -print 2>/dev/null | grep -v '^/workspace/' || true");
+      const seen = await shell(
+        context,
+        "cat after-long-names.txt; find / -path /proc -prune -o -name deep.txt -print 2>/dev/null | grep -v '^/workspace/' || true",
+      );
       expect(seen.stdout).toBe("fine");
     },
   },
