@@ -1,6 +1,5 @@
 /*
- * Java's warm launcher (docs/WARM.md): `java-launcher [--make-directory DIR]… java <the run line's options>`. It
- * starts a JVM with those
+ * Java's warm launcher (docs/WARM.md): `java-launcher java <the run line's options>`. It starts a JVM with those
  * options as the `java` launcher would, then waits on fd 3 for the cold command line (`java <options> Main args…`)
  * and runs it as `java` does: the same JNI calls, in the same order, on the same kind of thread (what `java`'s
  * libjli does in JavaMain). So the program sees a cold run's JVM: its input arguments and system properties,
@@ -8,10 +7,9 @@
  * messages and exit codes for a missing class or main method, an uncaught exception (exit 1 once every
  * non-daemon thread has ended), System.exit.
  *
- * The JVM reads its class path when it starts, and takes an entry that is not a folder then for a jar, for good.
- * The class path's build folder is made by the first compile, after the launcher started: --make-directory makes
- * it first (mkdir -p, mode 0755, as the runner makes it for each compile). Any other class path entry that was
- * missing when the JVM started and is there at "go" makes the run cold.
+ * The JVM reads its class path when it starts, and takes an entry that is not a folder then for a jar, for good:
+ * the runner makes the build folder before it starts a warm part; any class path entry that was missing when the
+ * JVM started and is there at "go" makes the run cold.
  *
  * Whatever this cannot start ahead (options it does not know, a JAVA_OPTIONS-like environment variable, a
  * command line other than its own plus a class and arguments, a working directory other than its own, which
@@ -28,7 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define GO_FD 3
@@ -157,18 +154,6 @@ static char *expand_classpath(const char *classpath) {
   }
   free(copy);
   return expanded ? out : (char *)classpath;
-}
-
-/* mkdir -p, as the runner makes a compile's output folder; a folder it cannot make stays missing (see below). */
-static void make_directories(const char *path) {
-  char buf[PATH_MAX];
-  snprintf(buf, sizeof buf, "%s", path);
-  for (char *slash = strchr(buf + 1, '/');; slash = strchr(slash + 1, '/')) {
-    if (slash) *slash = '\0';
-    if (mkdir(buf, 0755) != 0 && errno != EEXIST) return;
-    if (!slash) return;
-    *slash = '/';
-  }
 }
 
 /* Remembers the entries of a class path that do not exist now. */
@@ -473,14 +458,12 @@ static void *java_main(void *unused) {
 }
 
 int main(int argc, char **argv) {
-  int first = 1;
-  for (; first + 1 < argc && !strcmp(argv[first], "--make-directory"); first += 2) make_directories(argv[first + 1]);
-  if (first >= argc) {
-    fprintf(stderr, "usage: java-launcher [--make-directory DIR]... java [options...]\n");
+  if (argc < 2) {
+    fprintf(stderr, "usage: java-launcher java [options...]\n");
     return 2;
   }
-  own_argv = argv + first;
-  own_argc = argc - first;
+  own_argv = argv + 1;
+  own_argc = argc - 1;
   char *home = environment_is_plain() ? java_home(own_argv[0]) : NULL;
   jdk_major = home ? release_major(home) : 0;
   if ((jdk_major < 17 || jdk_major > 21) && jdk_major != 25) home = NULL;
