@@ -1,6 +1,6 @@
 import { createServer, Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HELD_OUTPUT_BYTES } from "../../host/isolation/runner-client";
+import { HELD_OUTPUT_BYTES } from "../../host/isolation/runner-results";
 import type { Session } from "../../host/sessions/session";
 import { createSession, execute, useHost } from "./helpers";
 
