@@ -1,7 +1,8 @@
 /**
  * Edit → run, in every language: a small program with one line changed before each run, in a warm session
  * (the default: warm toolchains) and beside it, in the same rounds, a session created with `warm: false` (the
- * toolchain's own cold start on every run: the floor). Also what the warm parts hold while the session is idle.
+ * toolchain's own cold start on every run: the floor). After each run, an untimed pause stands for the edit.
+ * Also what the warm parts hold while the session is idle.
  */
 import { CreateResult, problems, progress, record, series } from "./context";
 import { settledMemory } from "./memory-phase";
@@ -38,7 +39,13 @@ interface EditRunAnswer {
   stages?: { compile?: StageTimes; run?: StageTimes };
 }
 
-export async function editRunPhase(client: RpcClient, languages: string[], runs: number, warmup: number): Promise<void> {
+export async function editRunPhase(
+  client: RpcClient,
+  languages: Iterable<string>,
+  runs: number,
+  warmup: number,
+  pauseMs: number,
+): Promise<void> {
   for (const language of languages) {
     const program = EDITED_PROGRAMS[language];
     if (!program) {
@@ -46,8 +53,8 @@ export async function editRunPhase(client: RpcClient, languages: string[], runs:
       continue;
     }
     progress(`edit→run: ${language}, warm and warm:false, ×${runs}`);
-    const warm = await editRunProbe(client, language, program, true);
-    const cold = await editRunProbe(client, language, program, false);
+    const warm = await editRunProbe(client, language, program, true, pauseMs);
+    const cold = await editRunProbe(client, language, program, false, pauseMs);
     try {
       Object.assign(series, await interleave([warm, cold], runs, warmup));
       for (const probe of [warm, cold]) {
@@ -81,6 +88,7 @@ async function editRunProbe(
   language: string,
   program: { file: string; code: string },
   warm: boolean,
+  pauseMs: number,
 ): Promise<EditRunProbe> {
   const { sessionId, containerId } = await client.call<CreateResult>("session.create", { language, warm });
   const answers: EditRunAnswer[] = [];
@@ -101,6 +109,8 @@ async function editRunProbe(
       }
       answers.push(answer);
     },
+    // The next edit: what a session does between runs (start the next launcher…) it does while a user types.
+    after: () => new Promise((resolve) => setTimeout(resolve, pauseMs)),
     close: async () => {
       await client.call("session.close", { sessionId });
     },

@@ -69,12 +69,21 @@ async function main(): Promise<void> {
       "warm-runs": { type: "string", default: "50" },
       "edit-runs": { type: "string", default: "15" },
       warmup: { type: "string", default: "5" },
+      // A user edits before running again: the untimed pause after each edit→run (0: back to back).
+      "edit-pause-ms": { type: "string", default: "250" },
+      "edit-languages": { type: "string" },
+      phases: { type: "string", default: PHASES.join(",") },
     },
   });
   const coldRuns = positive("--cold-runs", values["cold-runs"]);
   const warmRuns = positive("--warm-runs", values["warm-runs"]);
   const warmup = positive("--warmup", values.warmup, 0);
   const editRuns = positive("--edit-runs", values["edit-runs"]);
+  const editPauseMs = positive("--edit-pause-ms", values["edit-pause-ms"], 0);
+  const phases = chosen("--phases", values.phases, PHASES);
+  const editLanguages = values["edit-languages"]
+    ? chosen("--edit-languages", values["edit-languages"], RuntimeRegistry.builtIn().languages())
+    : undefined;
 
   // Each host records its runs' history in a directory of its own, with room for every run of the bench: the
   // figures are then the same whatever earlier runs left in the user's history (see docs/BENCHMARKS.md).
@@ -99,11 +108,12 @@ async function main(): Promise<void> {
   const registry = RuntimeRegistry.builtIn();
 
   // 1. Cold session.create on a host without a pool: every create starts a container.
-  await withHost(docker, "cold", ["--warm-pool", "0", ...historyArgs("cold")], async (client) => {
-    for (const { language } of LANGUAGES) {
-      await coldPhase(client, tracker, language, images.get(language)!, registry.find(language)!, coldRuns);
-    }
-  });
+  if (phases.has("cold"))
+    await withHost(docker, "cold", ["--warm-pool", "0", ...historyArgs("cold")], async (client) => {
+      for (const { language } of LANGUAGES) {
+        await coldPhase(client, tracker, language, images.get(language)!, registry.find(language)!, coldRuns);
+      }
+    });
 
   // 2. Everything else on a host as users run it: with its pool.
   await withHost(docker, "pooled", historyArgs("pooled"), async (client, host) => {
@@ -111,19 +121,23 @@ async function main(): Promise<void> {
     sampleHostRss("start", host.pid);
     for (const language of LANGUAGES) {
       const image = images.get(language.language)!;
-      await poolPhase(client, docker, tracker, owner, language.language, image, registry.find(language.language)!, coldRuns * 2);
-      await warmPhase(client, docker, tracker, owner, language, image, warmRuns, warmup);
+      if (phases.has("pool"))
+        await poolPhase(client, docker, tracker, owner, language.language, image, registry.find(language.language)!, coldRuns * 2);
+      if (phases.has("warm")) await warmPhase(client, docker, tracker, owner, language, image, warmRuns, warmup);
     }
     const python = LANGUAGES[0]!;
     const pythonImage = images.get("python")!;
     await withIdleSessions(client, 8, () => sampleHostRss("withSessions", host.pid));
-    await throughputPhase(client, docker, tracker, owner, python, pythonImage, 30, 3);
-    await mirrorPhase(client, docker, tracker, owner, pythonImage, 5, 30);
+    if (phases.has("throughput")) await throughputPhase(client, docker, tracker, owner, python, pythonImage, 30, 3);
+    if (phases.has("mirror")) await mirrorPhase(client, docker, tracker, owner, pythonImage, 5, 30);
     sampleHostRss("afterMirror", host.pid);
-    for (const language of LANGUAGES) await memoryPhase(client, docker, tracker, owner, language, images.get(language.language)!);
-    await gvisorPhase(client, docker, tracker, python, pythonImage, warmRuns, warmup);
-    await processPhase(client, python, warmRuns, warmup);
-    await editRunPhase(client, registry.languages(), editRuns, 2);
+    if (phases.has("memory"))
+      for (const language of LANGUAGES) await memoryPhase(client, docker, tracker, owner, language, images.get(language.language)!);
+    if (phases.has("isolation")) {
+      await gvisorPhase(client, docker, tracker, python, pythonImage, warmRuns, warmup);
+      await processPhase(client, python, warmRuns, warmup);
+    }
+    if (phases.has("edit-run")) await editRunPhase(client, editLanguages ?? registry.languages(), editRuns, 2, editPauseMs);
     sampleHostRss("end", host.pid);
   });
   await nodeFloorRss();
@@ -146,7 +160,7 @@ async function main(): Promise<void> {
       date: machine.date,
       machine,
       loadAverageAtEnd: after,
-      config: { coldRuns, warmRuns, warmup, coldWarmup: 1, editRuns, editWarmup: 2 },
+      config: { phases: [...phases], coldRuns, warmRuns, warmup, coldWarmup: 1, editRuns, editWarmup: 2, editPauseMs },
       images: Object.fromEntries(images),
       versions,
       series: raw,
@@ -208,6 +222,17 @@ async function stopHost(docker: Docker, name: string, child: ChildProcess): Prom
       ),
     );
   }
+}
+
+/** The phases, in the order they run; `--phases` picks some of them (the report leaves out what did not run). */
+const PHASES = ["cold", "pool", "warm", "throughput", "mirror", "memory", "isolation", "edit-run"];
+
+/** A comma-separated subset of `known`, or an error naming the flag and what it does not know. */
+function chosen(flag: string, value: string | undefined, known: readonly string[]): Set<string> {
+  const names = (value ?? "").split(",").filter(Boolean);
+  const unknown = names.filter((name) => !known.includes(name));
+  if (!names.length || unknown.length) throw new Error(`${flag}: unknown ${unknown.join(", ") || "(empty)"}; known: ${known.join(", ")}`);
+  return new Set(names);
 }
 
 function positive(flag: string, value: string | undefined, minimum = 1): number {
