@@ -136,6 +136,41 @@ describe.each(backends)("warm parts in cb-runner (%s)", (_name, makeBackend, pic
     await sandbox.defineWarmPart("launcher", { argv: runtime.manifest.warm!.launcher! });
   });
 
+  it("starts the next launcher once the runner has been quiet after a run's answer, or at once for a run that comes first", async () => {
+    // The fixture says it is ready in /workspace, where the test can look without running anything in the sandbox.
+    const env = { WARM_FIXTURE_BURN_MS: "1000", WARM_FIXTURE_READY_DIR: "/workspace/ready" };
+    await sandbox.makeDirectory("/workspace/ready");
+    await sandbox.writeFile("/workspace/quiet.py", Buffer.from("print('quiet')\n"), "create");
+    const argv = ["python3", "/workspace/quiet.py"];
+    await sandbox.defineWarmPart("launcher", { argv: runtime.manifest.warm!.launcher!, env });
+    const readyFiles = async () => (await sandbox.list("/workspace/ready")).map((entry) => entry.name);
+    const waitUntilReady = async () => {
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline;) if ((await readyFiles()).length) return;
+      throw new Error("no launcher said it was ready within 10 s");
+    };
+    await waitUntilReady();
+    expect(text(await run({ argv, env, warm: "launcher" }))).toEqual({ stdout: "quiet\n", stderr: "", exitCode: 0, warm: true });
+    // Not while the answer is on its way: a compile relayed right after it (which keeps a launcher waiting) sees none.
+    const listing = await compile(PROCESSES);
+    expect(listing).toMatchObject({ exitCode: 0, warm: true });
+    expect(
+      listing.stdout
+        .toString()
+        .split("\n")
+        .filter((line) => /launch\.py/.test(line)),
+    ).toEqual([]);
+    // A run that comes right after the answer is served by a launcher started for it: it waits for its warming up.
+    const next = await run({ argv, env, warm: "launcher" });
+    expect(text(next)).toEqual({ stdout: "quiet\n", stderr: "", exitCode: 0, warm: true });
+    expect(next.wallMs).toBeGreaterThanOrEqual(500);
+    // Left alone (the file requests that look do not count as work), the runner starts the next one by itself.
+    await waitUntilReady();
+    const warmedUp = await run({ argv, env, warm: "launcher" });
+    expect(text(warmedUp)).toEqual({ stdout: "quiet\n", stderr: "", exitCode: 0, warm: true });
+    expect(warmedUp.wallMs).toBeLessThan(500);
+    await sandbox.defineWarmPart("launcher", { argv: runtime.manifest.warm!.launcher! });
+  });
+
   it("holds a warm run to the CPU time its time limit allows, as a cold one (RLIMIT_CPU set at go)", async () => {
     const limits = "import resource\nprint(*resource.getrlimit(resource.RLIMIT_CPU))";
     const [soft, hard] = (await run({ argv: ["python3", "-c", limits], timeoutMs: 4000, warm: "launcher" })).stdout

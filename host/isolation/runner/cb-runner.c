@@ -126,9 +126,12 @@ int take_frame(struct frame *f) {
   return 1;
 }
 
+/* Waits for the host; warm parts that are due start when it has nothing to say for a while (see warm.c). */
 static void wait_input(void) {
   struct pollfd pfd = {0, POLLIN, 0};
-  while (poll(&pfd, 1, -1) < 0 && errno == EINTR) {}
+  int ready;
+  while ((ready = poll(&pfd, 1, warm_restart_wait_ms())) < 0 && errno == EINTR) {}
+  if (ready == 0) warm_start_due();
 }
 
 /* Blocks until a whole frame is there; returns 0 when the host closed the stream. */

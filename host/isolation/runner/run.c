@@ -305,8 +305,8 @@ static void supervise(struct launched *run, long long timeout_ms, long long outp
   o.cpu_us = usage.cpu_us > run->cpu_before_us ? usage.cpu_us - run->cpu_before_us : 0;
   o.maxrss_kb = usage.maxrss_kb;
   report_outcome(&o);
-  warm_restart(); /* every process of the run is gone: the next run's warm parts may start */
   send_result();
+  warm_restart(); /* every process of the run is gone: the next run's warm parts may start (soon after the answer) */
 }
 
 void report_outcome(const struct outcome *o) {
@@ -337,6 +337,7 @@ void op_run(const struct request *rq) {
   else if (write_carried_files(rq) == 0) {
     if (!cwd) cwd = workspace_root;
     warm_collect();
+    if (warm) warm_start_for(warm); /* a part not yet started again serves this run from its start */
     long long oom_before = oom_kills();
     struct launched run;
     if (warm && !strcmp(warm, "compiler") && warm_relay_compile(argv, envp, dirs, cwd, &timeout_ms, output_limit)) {

@@ -124,9 +124,33 @@ static int start(struct part *p) {
   return report[0];
 }
 
+/* When the parts that are down start again (0: none due). A run's answer travels through the engine to the host
+ * and its client in a few milliseconds; a part starting up then (a Python, a JVM) would take the CPU that answer
+ * needs. So they start once the runner has had nothing to do for RESTART_DELAY_US, or at the next request. */
+#define RESTART_DELAY_US 20000
+static long long restart_at_us;
+
+static int down(const struct part *p) { return p->argv && p->pid == 0 && p->strikes < STRIKES; }
+
 void warm_restart(void) {
+  if (down(launcher) || down(compiler)) restart_at_us = now_us() + RESTART_DELAY_US;
+}
+
+void warm_start_due(void) {
+  restart_at_us = 0;
   for (int i = 0; i < 2; i++)
-    if (parts[i].argv && parts[i].pid == 0 && parts[i].strikes < STRIKES) close(start(&parts[i]));
+    if (down(&parts[i])) close(start(&parts[i]));
+}
+
+void warm_start_for(const char *kind) {
+  struct part *p = !strcmp(kind, "launcher") ? launcher : !strcmp(kind, "compiler") ? compiler : NULL;
+  if (p && down(p)) close(start(p)); /* the other part, if due, still waits for a quiet moment */
+}
+
+int warm_restart_wait_ms(void) {
+  if (!restart_at_us) return -1;
+  long long left = restart_at_us - now_us();
+  return left <= 0 ? 0 : (int)((left + 999) / 1000);
 }
 
 /* Reads and drops what a part wrote when nobody asked it anything. */
@@ -325,8 +349,8 @@ int warm_relay_compile(char **argv, char **envp, char **dirs, const char *cwd, l
   o.cpu_us += usage.cpu_us;
   if (usage.maxrss_kb > o.maxrss_kb) o.maxrss_kb = usage.maxrss_kb;
   report_outcome(&o);
-  warm_restart();
   send_result();
+  warm_restart();
   return 1;
 }
 
