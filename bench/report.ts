@@ -133,7 +133,7 @@ export function report(): string[] {
   lines.push("", "The issue's targets:");
   for (const target of [...targets(p, q), ...editRunTargets(p)]) {
     // A figure of a phase left out by --phases is NaN: that target was not measured, neither met nor missed.
-    const state = target.measured.includes("NaN") ? "not run" : target.met ? "met    " : "NOT met";
+    const state = /NaN|n\/a/.test(target.measured) ? "not run" : target.met ? "met    " : "NOT met";
     lines.push(`  ${state}  ${target.name}: ${target.measured}`);
   }
   return lines;
