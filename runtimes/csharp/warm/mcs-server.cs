@@ -17,9 +17,6 @@ using Mono.CSharp;
 static class McsServer
 {
     const int AnswerDescriptor = 3;
-    // mcs's Driver is internal: reached by reflection.
-    static readonly Type Driver = typeof(CompilerContext).Assembly.GetType("Mono.CSharp.Driver", true);
-    const BindingFlags Members = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
 
     static int Main()
     {
@@ -94,9 +91,9 @@ static class McsServer
         CompilerSettings settings = parser.ParseArguments(args);
         if (settings == null) return 1;
         if (parser.HasBeenStopped) return 0;
-        object driver = Activator.CreateInstance(Driver, new CompilerContext(settings, new ConsoleReportPrinter()));
-        bool compiled = (bool)Driver.GetMethod("Compile", Members).Invoke(driver, null);
-        var report = (Report)Driver.GetProperty("Report", Members).GetValue(driver, null);
+        var context = new CompilerContext(settings, new ConsoleReportPrinter());
+        bool compiled = References.Compile(context);
+        Report report = context.Report;
         if (compiled && report.Errors == 0)
         {
             if (report.Warnings > 0) Console.WriteLine("Compilation succeeded - {0} warning(s)", report.Warnings);
