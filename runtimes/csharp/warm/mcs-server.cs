@@ -1,8 +1,9 @@
 // C#'s resident compiler (docs/WARM.md, warm.compiler): mcs, the compiler the cold line runs (mcs.exe, loaded
 // as a library), JIT-compiled once and then called for each compile as its own Main would call it: the same
-// command-line parser, driver and report printer, so the same files, diagnostics and exit code. mcs compiles with
-// IKVM.Reflection, whose universe is made per compile and collected after it; what it keeps in statics between
-// compiles, CompilerCallableEntryPoint.Reset clears, as mcs's own in-process entry point does.
+// command-line parser, driver steps and report printer, so the same files, diagnostics and exit code. mcs reads its
+// references with IKVM.Reflection into a Universe it makes per compile; References (mcs-references.cs) keeps the
+// framework's one between compiles when mcs would read the same files. What mcs keeps in statics between compiles,
+// CompilerCallableEntryPoint.Reset clears, as mcs's own in-process entry point does.
 //
 // A compile's output is held until it is done: if mcs throws (an internal error, which the cold line would print as
 // an unhandled exception), nothing has been written yet, and the answer is `fallback`: the runner runs it cold.
