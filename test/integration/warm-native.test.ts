@@ -66,6 +66,15 @@ const EXPECTED: Record<string, (answer: SessionExecuteResult, entry: string) => 
   stdin: (answer) => {
     expect(answer).toMatchObject({ status: "Success", stdout: "echo: first line\necho: second line\n" });
   },
+  // C# only: the resident mcs keeps the referenced assemblies between compiles (runtimes/csharp/warm/mcs-references.cs).
+  framework: (answer) => {
+    expect(answer).toMatchObject({ status: "Success", stdout: "framework: a,b xml example.com 42\n" });
+  },
+  "reference-errors": (answer) => {
+    expect(answer.status).toBe("CompilationError");
+    expect(answer.stdout + answer.stderr).toMatch(/CS0104/);
+    expect(answer.stdout + answer.stderr).toMatch(/CS0012/);
+  },
 };
 
 describe.each(runtimes.map((runtime) => ({ name: `${runtime.manifest.language} ${runtime.manifest.version}`, runtime })))(

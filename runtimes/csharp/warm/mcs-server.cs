@@ -1,8 +1,9 @@
 // C#'s resident compiler (docs/WARM.md, warm.compiler): mcs, the compiler the cold line runs (mcs.exe, loaded
 // as a library), JIT-compiled once and then called for each compile as its own Main would call it: the same
-// command-line parser, driver and report printer, so the same files, diagnostics and exit code. mcs compiles with
-// IKVM.Reflection, whose universe is made per compile and collected after it; what it keeps in statics between
-// compiles, CompilerCallableEntryPoint.Reset clears, as mcs's own in-process entry point does.
+// command-line parser, driver steps and report printer, so the same files, diagnostics and exit code. mcs reads its
+// references with IKVM.Reflection into a Universe it makes per compile; References (mcs-references.cs) keeps the
+// framework's one between compiles when mcs would read the same files. What mcs keeps in statics between compiles,
+// CompilerCallableEntryPoint.Reset clears, as mcs's own in-process entry point does.
 //
 // A compile's output is held until it is done: if mcs throws (an internal error, which the cold line would print as
 // an unhandled exception), nothing has been written yet, and the answer is `fallback`: the runner runs it cold.
@@ -17,23 +18,51 @@ using Mono.CSharp;
 static class McsServer
 {
     const int AnswerDescriptor = 3;
-    // mcs's Driver is internal: reached by reflection.
-    static readonly Type Driver = typeof(CompilerContext).Assembly.GetType("Mono.CSharp.Driver", true);
-    const BindingFlags Members = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
 
     static int Main()
     {
         Stream requests = Console.OpenStandardInput();
         WarmUp();
         byte[] request;
-        while ((request = ReadMessage(requests)) != null)
+        bool collect = false;
+        for (;;)
         {
+            // Between compiles, not during one, and not while the program just compiled runs: a full collection
+            // (4 ms, over the kept references) right after the answer took the CPU quota the run needed. Once no
+            // request has come for a while, the compiler shrinks to the size of its code and references.
+            if (collect && !Readable(RequestDescriptor, IdleMilliseconds))
+            {
+                GC.Collect();
+                collect = false;
+            }
+            if ((request = ReadMessage(requests)) == null) return 0;
             Answer(Handle(request));
-            // Between compiles, not during one: the compiler idles at the size of its code, not of its last compile.
-            GC.Collect();
+            collect = true;
         }
-        return 0;
     }
+
+    const int RequestDescriptor = 0;
+    const int IdleMilliseconds = 200;
+
+    // Whether a descriptor has something to read (or has reached its end) within a time; poll(2).
+    static bool Readable(int descriptor, int milliseconds)
+    {
+        var watched = new PollDescriptor[] { new PollDescriptor { Descriptor = descriptor, Events = PollIn } };
+        return poll(watched, (UIntPtr)1, milliseconds) != 0;
+    }
+
+    const short PollIn = 1;
+
+    [StructLayout(LayoutKind.Sequential)]
+    struct PollDescriptor
+    {
+        public int Descriptor;
+        public short Events;
+        public short ReturnedEvents;
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    static extern int poll([In, Out] PollDescriptor[] descriptors, UIntPtr count, int milliseconds);
 
     static string Handle(byte[] request)
     {
@@ -94,9 +123,9 @@ static class McsServer
         CompilerSettings settings = parser.ParseArguments(args);
         if (settings == null) return 1;
         if (parser.HasBeenStopped) return 0;
-        object driver = Activator.CreateInstance(Driver, new CompilerContext(settings, new ConsoleReportPrinter()));
-        bool compiled = (bool)Driver.GetMethod("Compile", Members).Invoke(driver, null);
-        var report = (Report)Driver.GetProperty("Report", Members).GetValue(driver, null);
+        var context = new CompilerContext(settings, new ConsoleReportPrinter());
+        bool compiled = References.Compile(context);
+        Report report = context.Report;
         if (compiled && report.Errors == 0)
         {
             if (report.Warnings > 0) Console.WriteLine("Compilation succeeded - {0} warning(s)", report.Warnings);

@@ -4,7 +4,7 @@
 set -eu
 warm=$PWD
 
-mcs -nologo -unsafe -r:/usr/lib/mono/4.5/mcs.exe -out:mcs-server.exe mcs-server.cs
+mcs -nologo -unsafe -r:/usr/lib/mono/4.5/mcs.exe -out:mcs-server.exe mcs-server.cs mcs-references.cs
 # mcs-server.exe loads mcs.exe as a library: Mono looks for it beside the program.
 ln -s /usr/lib/mono/4.5/mcs.exe mcs.exe
 
