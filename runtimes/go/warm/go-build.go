@@ -5,8 +5,9 @@
 // no build cache. Anything else runs `go build` with the same arguments, as cold.
 //
 // The direct path writes the same diagnostics as go build (the `# command-line-arguments` header, `./main.go:3:5:`
-// paths), exits as it does (1 on a build error), and links the same binary as go build but for `-w`: no DWARF
-// (what only a debugger reads; tracebacks come from the pclntab). setup.sh checks both at image build.
+// paths), exits as it does (1 on a build error), and links the same binary as go build but for `-s -w`: no DWARF
+// and no ELF symbol table (what only a debugger reads; tracebacks come from the pclntab). setup.sh checks both at
+// image build.
 //
 // Built with each image's own Go (1.19 and later): no newer standard library in this file.
 package main
@@ -329,8 +330,9 @@ func compileAndLink(cfg *config, std map[string]string, work, cwd string, files,
 	if checkID != "" {
 		linkArgs = append(linkArgs, "-buildid="+checkID)
 	} else {
-		// DWARF is most of the link's time, and nothing but a debugger reads it.
-		linkArgs = append(linkArgs, "-w", "-buildid="+buildID(object))
+		// DWARF is most of the link's time, and nothing but a debugger reads it; the ELF symbol table (-s) only
+		// debuggers and nm: tracebacks, runtime.Caller and profiles read the pclntab, which stays.
+		linkArgs = append(linkArgs, "-s", "-w", "-buildid="+buildID(object))
 	}
 	linkArgs = append(linkArgs, "-extld=gcc", object)
 	env := []string{"GOROOT=" + cfg.goroot}
