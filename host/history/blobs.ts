@@ -8,16 +8,27 @@ import { contentHash } from "../../contract/content-hash";
  * flushed, then renamed into place, so a crash leaves either the whole blob or none of it.
  */
 export class BlobStore {
+  /** Puts under way, by hash: the same content put twice at once is written once (they share a partial file's name). */
+  private readonly writing = new Map<string, Promise<string>>();
+
   constructor(private readonly dir: string) {}
 
   private pathOf(hash: string): string {
     return join(this.dir, hash.slice(0, 2), hash);
   }
 
-  async put(content: Buffer): Promise<string> {
+  put(content: Buffer): Promise<string> {
     const hash = contentHash(content);
     const path = this.pathOf(hash);
-    if (existsSync(path)) return hash;
+    if (existsSync(path)) return Promise.resolve(hash);
+    const underWay = this.writing.get(hash);
+    if (underWay) return underWay;
+    const written = this.write(hash, path, content).finally(() => this.writing.delete(hash));
+    this.writing.set(hash, written);
+    return written;
+  }
+
+  private async write(hash: string, path: string, content: Buffer): Promise<string> {
     await mkdir(join(this.dir, hash.slice(0, 2)), { recursive: true });
     const partial = `${path}.${process.pid}.partial`;
     const file = await open(partial, "w");

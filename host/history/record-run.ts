@@ -21,6 +21,7 @@ export async function executeAndRecord(
   context: Notifier,
 ): Promise<SessionExecuteResult> {
   const source = await sourceOf(session, command);
+  if (source) recorder.storeAhead(session, source);
   const answer = await run(command.type === "run_file" ? source?.content : undefined);
   if (source && answer.status !== "FileError") {
     const recorded = await recorder.record(session, source, answer);

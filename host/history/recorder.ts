@@ -43,6 +43,14 @@ export class HistoryRecorder {
     this.changed.set(sessionId, pending);
   }
 
+  /** Starts storing the file a run will be recorded with while it runs, so that its record after the run is shorter. */
+  storeAhead(session: Session, source: RecordedSource): void {
+    this.store
+      .recording(this.workspaceOf(session.id))
+      .then((history) => history.storeAhead(source.content))
+      .catch(() => undefined); // the record says what failed
+  }
+
   /** `testCase` marks a run of session.judge with the case it ran. */
   async record(
     session: Session,

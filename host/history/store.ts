@@ -73,6 +73,17 @@ export class WorkspaceHistory {
     this.runs = this.runs.slice(-this.maxRuns);
   }
 
+  /**
+   * Stores a file's content now, for a run still under way: its record then only appends the run's line. Content
+   * that no record comes to refer to is removed with the other unreferenced blobs when the log is rewritten.
+   */
+  storeAhead(content: Buffer): void {
+    // A failure here is met again, and reported, by the record that stores the same content.
+    mkdir(this.dir, { recursive: true })
+      .then(() => this.blobs.put(content))
+      .catch(() => undefined);
+  }
+
   /** Records a run: snapshots stored (once per content), then one line appended and flushed. */
   record(run: NewRun, snapshots: readonly Snapshot[]): Promise<HistoryRun> {
     const turn = this.tail.then(async () => {

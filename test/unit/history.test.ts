@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { contentHash } from "../../contract/content-hash";
+import { BlobStore } from "../../host/history/blobs";
 import { unifiedDiff } from "../../host/history/diff";
 import { describe as stats, percentile } from "../../host/history/repeat";
 import { HistoryStore, NewRun, WorkspaceHistory } from "../../host/history/store";
@@ -129,6 +130,27 @@ describe("a workspace's history", () => {
     const history = await WorkspaceHistory.open(root(), "w", 100);
     const recorded = await Promise.all([1, 2, 3, 4].map((n) => history.record(run("a.py"), [snap("a.py", `v${n}`)])));
     expect(recorded.map((r) => r.version).sort()).toEqual([1, 2, 3, 4]);
+  });
+
+  it("stores a running file's text ahead of its record, which then refers to it", async () => {
+    const base = root();
+    const history = await WorkspaceHistory.open(base, "w", 100);
+    const text = "print('ahead')";
+    history.storeAhead(Buffer.from(text));
+    const recorded = await history.record(run("a.py"), [snap("a.py", text)]);
+    const hash = contentHash(Buffer.from(text));
+    expect(recorded.files).toEqual([{ path: "a.py", hash, size: text.length }]);
+    expect(readFileSync(join(dirOf(base), "blobs", hash.slice(0, 2), hash), "utf8")).toBe(text);
+  });
+
+  it("writes the same content put several times at once once, answering each with its hash", async () => {
+    const dir = root();
+    const blobs = new BlobStore(dir);
+    const content = Buffer.from("print('same')");
+    const hash = contentHash(content);
+    expect(await Promise.all([1, 2, 3].map(() => blobs.put(content)))).toEqual([hash, hash, hash]);
+    expect(readdirSync(join(dir, hash.slice(0, 2)))).toEqual([hash]); // no partial file left beside it
+    expect((await blobs.get(hash)).toString()).toBe("print('same')");
   });
 });
 
