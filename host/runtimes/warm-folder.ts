@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, posix, relative } from "node:path";
 import type { Runtime } from "../../contract/runtimes/manifest";
 
@@ -6,6 +6,15 @@ import type { Runtime } from "../../contract/runtimes/manifest";
 export const WARM_PATH = "/opt/codebeaker/warm";
 /** The script of the warm folder that runs at image build, as root, in that folder. */
 export const WARM_SETUP = "setup.sh";
+
+/**
+ * Whether a warm folder's parts need its setup.sh to have run (a compiled launcher, a prebuilt library): not when
+ * it has none, or when it says on a line of its own `# warm: optional` (it only makes the parts start faster).
+ */
+export function warmSetupRequired(folder: string): boolean {
+  const setup = join(folder, WARM_SETUP);
+  return existsSync(setup) && !/^# warm: optional\b/m.test(readFileSync(setup, "utf8"));
+}
 
 /** runtimes/<language>/warm/, beside the version folders, when the language has one. */
 export function warmFolder(runtime: Runtime): string | undefined {

@@ -312,6 +312,38 @@ describe("a warm folder with a setup.sh", () => {
     }
   });
 
+  it("runs Python's own launcher under process isolation, where its optional setup never ran: it compiles its body", async () => {
+    const backend = new ProcessBackend(silentLogger);
+    const here = backend.versionsHere(loadLanguage(join(ROOT, "runtimes", "python")))[0];
+    if (!here) return; // this machine has none of its versions
+    try {
+      const sandbox = await backend.createSandbox({
+        sessionId: `warm-optional-setup-${process.pid}`,
+        runtime: here,
+        limits: resolveLimits({}),
+        networkEnabled: false,
+      });
+      expect(sandbox.warmParts?.launcher).toEqual(here.manifest.warm!.launcher);
+      await sandbox.defineWarmPart("launcher", { argv: here.manifest.warm!.launcher! });
+      const program =
+        "import sys\nprint(__file__, sys.argv[1:], sorted(n for n in globals() if not n.startswith('__')))\nraise ValueError('boom')\n";
+      await sandbox.writeFile("/workspace/pkg/main.py", Buffer.from(program), "create");
+      const request = {
+        argv: ["python3", "/workspace/pkg/main.py", "arg"],
+        cwd: "/workspace/pkg",
+        timeoutMs: 10_000,
+        outputLimitBytes: 1 << 20,
+      };
+      const warm = await sandbox.run({ ...request, warm: "launcher", stdin: "" }).outcome;
+      const cold = await sandbox.run({ ...request, stdin: "" }).outcome;
+      expect(warm.warm).toBe(true);
+      expect([warm.stdout.toString(), warm.stderr.toString(), warm.exitCode]).toEqual([cold.stdout.toString(), cold.stderr.toString(), 1]);
+      expect(cold.stdout.toString()).toBe("/workspace/pkg/main.py ['arg'] ['sys']\n");
+    } finally {
+      await backend.dispose();
+    }
+  });
+
   it("keeps the language cold under process isolation, which has no image build to run it in", async () => {
     const backend = new ProcessBackend(silentLogger);
     const here = backend.versionsHere(loadLanguage(withSetup))[0];

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ImageBuilder, WARM_CONTEXT, withWarmParts } from "../../host/isolation/docker/images";
 import { loadLanguage } from "../../contract/runtimes/registry";
-import { warmFiles, warmFolder } from "../../host/runtimes/warm-folder";
+import { warmFiles, warmFolder, warmSetupRequired } from "../../host/runtimes/warm-folder";
 
 /** An engine where every image exists already: runtimeImage answers the tag it would build, building nothing. */
 const everyImageExists = {
@@ -59,6 +59,20 @@ describe("a language's warm folder in its images", () => {
       { path: "setup.sh", executable: true },
       { path: "src/Main.java", executable: false },
     ]);
+  });
+
+  it("needs its setup.sh to have run unless the script says it is optional (process isolation runs no setup)", () => {
+    const warm = join(pythonCopy("setup-required"), "warm");
+    mkdirSync(warm, { recursive: true });
+    expect(warmSetupRequired(warm)).toBe(false); // no setup.sh
+    writeFileSync(join(warm, "setup.sh"), "#!/bin/sh\n# builds what the parts run\ncc -o launcher launcher.c\n");
+    expect(warmSetupRequired(warm)).toBe(true);
+    writeFileSync(join(warm, "setup.sh"), "#!/bin/sh\n# warm: optional (only faster)\npython3 compile.py\n");
+    expect(warmSetupRequired(warm)).toBe(false);
+    writeFileSync(join(warm, "setup.sh"), "#!/bin/sh\necho '# warm: optional'\n"); // not a line of its own
+    expect(warmSetupRequired(warm)).toBe(true);
+    // Python's own: its launcher runs without the compiled body, from the source.
+    expect(warmSetupRequired(join(__dirname, "..", "..", "runtimes", "python", "warm"))).toBe(false);
   });
 
   it("copies the folder after the version's Dockerfile, runs its setup.sh as root there, and leaves it read-only", () => {

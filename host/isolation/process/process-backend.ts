@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Writable } from "node:stream";
 import type { Logger } from "../../log";
 import type { Runtime, WarmParts } from "../../../contract/runtimes/manifest";
-import { WARM_SETUP, warmFolder } from "../../runtimes/warm-folder";
+import { warmFolder, warmSetupRequired } from "../../runtimes/warm-folder";
 import type { IsolationBackend, Sandbox, SandboxEnd, SandboxSpec } from "../backend";
 import { invalidParams, RpcError } from "../../../contract/protocol/errors";
 import { IsolationUnavailableError, SandboxLostError } from "../backend";
@@ -204,15 +204,16 @@ class ProcessSandbox extends RunnerSandbox {
 
 /**
  * The warm parts a process sandbox can run: this machine's toolchain with the language's warm folder bound read-only
- * where images have it. A folder with a setup.sh needs that setup run as root at image build (a compiled launcher, a
- * prebuilt library), which this machine never had: such a language runs cold under process isolation.
+ * where images have it. A folder whose setup.sh is required (a compiled launcher, a prebuilt library: see
+ * warmSetupRequired) needs it run as root at image build, which this machine never had: such a language runs cold
+ * under process isolation.
  */
 async function processWarmParts(runtime: Runtime): Promise<{ parts?: WarmParts; folder?: string }> {
   const parts = runtime.manifest.warm;
   if (!parts) return {};
   const folder = warmFolder(runtime);
   if (!folder) return { parts };
-  if (existsSync(join(folder, WARM_SETUP))) return {};
+  if (warmSetupRequired(folder)) return {};
   return { parts, folder: await warmFolderCopy(folder) };
 }
 
