@@ -148,17 +148,22 @@ describe.each(backends)("warm parts in cb-runner (%s)", (_name, makeBackend, pic
       for (const deadline = Date.now() + 10_000; Date.now() < deadline;) if ((await readyFiles()).length) return;
       throw new Error("no launcher said it was ready within 10 s");
     };
-    await waitUntilReady();
-    expect(text(await run({ argv, env, warm: "launcher" }))).toEqual({ stdout: "quiet\n", stderr: "", exitCode: 0, warm: true });
     // Not while the answer is on its way: a compile relayed right after it (which keeps a launcher waiting) sees none.
-    const listing = await compile(PROCESSES);
-    expect(listing).toMatchObject({ exitCode: 0, warm: true });
-    expect(
-      listing.stdout
-        .toString()
-        .split("\n")
-        .filter((line) => /launch\.py/.test(line)),
-    ).toEqual([]);
+    // On a loaded machine that compile may come more than the runner's 20 ms of quiet later: one of three must see none.
+    const launchersSeen: number[] = [];
+    while (launchersSeen.length < 3 && !launchersSeen.includes(0)) {
+      await waitUntilReady();
+      expect(text(await run({ argv, env, warm: "launcher" }))).toEqual({ stdout: "quiet\n", stderr: "", exitCode: 0, warm: true });
+      const listing = await compile(PROCESSES);
+      expect(listing).toMatchObject({ exitCode: 0, warm: true });
+      launchersSeen.push(
+        listing.stdout
+          .toString()
+          .split("\n")
+          .filter((line) => /launch\.py/.test(line)).length,
+      );
+    }
+    expect(launchersSeen).toContain(0);
     // A run that comes right after the answer is served by a launcher started for it: it waits for its warming up.
     const next = await run({ argv, env, warm: "launcher" });
     expect(text(next)).toEqual({ stdout: "quiet\n", stderr: "", exitCode: 0, warm: true });
