@@ -79,9 +79,7 @@ export class WorkspaceHistory {
    */
   storeAhead(content: Buffer): void {
     // A failure here is met again, and reported, by the record that stores the same content.
-    mkdir(this.dir, { recursive: true })
-      .then(() => this.blobs.put(content))
-      .catch(() => undefined);
+    this.blobs.put(content).catch(() => undefined);
   }
 
   /** Records a run: snapshots stored (once per content), then one line appended and flushed. */
