@@ -142,8 +142,13 @@ void warm_start_due(void) {
     if (down(&parts[i])) close(start(&parts[i]));
 }
 
+/* The part a request's kind= or warm= names; NULL for none. */
+static struct part *part_named(const char *kind) {
+  return !kind ? NULL : !strcmp(kind, "launcher") ? launcher : !strcmp(kind, "compiler") ? compiler : NULL;
+}
+
 void warm_start_for(const char *kind) {
-  struct part *p = !strcmp(kind, "launcher") ? launcher : !strcmp(kind, "compiler") ? compiler : NULL;
+  struct part *p = part_named(kind);
   if (p && down(p)) close(start(p)); /* the other part, if due, still waits for a quiet moment */
 }
 
@@ -365,7 +370,7 @@ static void forget(struct part *p) {
 
 void op_warm(const struct request *rq) {
   const char *kind = field(rq, "kind");
-  struct part *p = !kind ? NULL : !strcmp(kind, "launcher") ? launcher : !strcmp(kind, "compiler") ? compiler : NULL;
+  struct part *p = part_named(kind);
   if (!p) { send_error("BadRequest", 0); return; }
   /* Only where the runner owns the sandbox's processes can it kill a run's and spare its warm parts'. */
   if (getpid() != 1 && !options.exec_mode) { send_error("Unsupported", 0); return; }
